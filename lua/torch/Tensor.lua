@@ -1,0 +1,175 @@
+-- The tensor and storage types: one metatable per Torch type, built from the op table that
+-- Python declares (luatorch/lib/registry.py). Methods live in the metatable, as in Torch7.
+local bridge = require 'torch._bridge'
+local py = bridge.py
+local P2O, wrap, U, ret = bridge.P2O, bridge.wrap, bridge.U, bridge.ret
+local type, error = type, error
+
+local index_number, set_number = py.index_number, py.set_number
+local index_get, index_set = py.index_get, py.index_set
+local storage_get, storage_set, storage_size = py.storage_get, py.storage_set, py.storage_size
+local sizes = py.sizes
+
+local tensor_mts, storage_mts = {}, {}
+torch._tensor_mts, torch._storage_mts = tensor_mts, storage_mts
+
+local function make_tensor_mt(kind, name)
+  local mt = bridge.newkind(kind)
+  mt.__typename = name
+  mt.__index = function(t, k)
+    local m = mt[k]
+    if m ~= nil then return m end
+    local tk = type(k)
+    if tk == 'number' then
+      local r, rk, e = index_number(P2O[t], k)
+      if rk == nil then return r end
+      if rk > 0 then return wrap(r, rk) end
+      error(e, 2)
+    elseif tk == 'string' then
+      return nil
+    end
+    return ret(nil, index_get(P2O[t], U(k)))
+  end
+  mt.__newindex = function(t, k, v)
+    local tk = type(k)
+    local e
+    if tk == 'number' then
+      e = set_number(P2O[t], k, P2O[v] or v)
+    elseif tk == 'table' or tk == 'userdata' then
+      local r, rk, msg = index_set(P2O[t], U(k), P2O[v] or v)
+      if rk == -1 then e = msg end
+    else
+      e = 'cannot set field ' .. tostring(k) .. ' of a ' .. name
+    end
+    if e then error(e, 2) end
+  end
+  mt.__len = function(t) return ret(nil, sizes(P2O[t])) end
+  mt.__tostring = function(t) return ret(nil, py.tensor_tostring(P2O[t])) end
+  return mt
+end
+
+local function make_storage_mt(kind, name)
+  local mt = bridge.newkind(kind)
+  mt.__typename = name
+  mt.__index = function(s, k)
+    local m = mt[k]
+    if m ~= nil then return m end
+    if type(k) == 'number' then return ret(nil, storage_get(P2O[s], k)) end
+    return nil
+  end
+  mt.__newindex = function(s, k, v)
+    if type(k) == 'number' then
+      local r, rk, msg = storage_set(P2O[s], k, v)
+      if rk == -1 then error(msg, 2) end
+      return
+    end
+    error('cannot set field ' .. tostring(k) .. ' of a ' .. name, 2)
+  end
+  mt.__len = function(s) return storage_size(P2O[s]) end
+  mt.__tostring = function(s) return ret(nil, py.storage_tostring(P2O[s])) end
+  return mt
+end
+
+-- a class table torch.DoubleTensor: callable constructor, fields read and written in the metatable
+local function class_table(mt, ctor)
+  return setmetatable({}, {
+    __index = mt, __newindex = mt,
+    __call = function(_, ...) return ctor(...) end,
+    __tostring = function() return mt.__typename end,
+  })
+end
+
+for _, k in ipairs(py.kinds) do
+  local kind, name, cat, short = k[1], k[2], k[3], k[4]
+  local mt
+  if cat == 'tensor' then
+    mt = make_tensor_mt(kind, name)
+    tensor_mts[#tensor_mts + 1] = mt
+    local ctor = bridge.fn(py.new_tensor[kind])
+    torch[short .. 'Tensor'] = class_table(mt, ctor)
+  else
+    mt = make_storage_mt(kind, name)
+    storage_mts[#storage_mts + 1] = mt
+    local ctor = bridge.fn(py.new_storage[kind - 100])
+    torch[short .. 'Storage'] = class_table(mt, ctor)
+  end
+  torch._metatables[name] = mt
+end
+
+-- generated methods and torch.* functions
+for _, op in ipairs(py.ops) do
+  local name, m, f = op[1], op[2], op[3]
+  if m then
+    -- names such as __add are operators (metamethods); the rest are methods
+    local lm = bridge.fn(m)
+    for _, mt in ipairs(tensor_mts) do mt[name] = lm end
+  end
+  if f then torch[name] = bridge.fn(f) end
+end
+
+-- hot paths: in-place ops on tensors with one crossing
+local fast_add, fast_mul, fast_cmul, fast_fill = py.add, py.mul, py.cmul, py.fill
+for _, mt in ipairs(tensor_mts) do
+  local add, mul, cmul, fill = mt.add, mt.mul, mt.cmul, mt.fill
+  if add then
+    mt.add = function(self, a, b, ...)
+      if b == nil then
+        local e = fast_add(P2O[self], P2O[a] or a)
+        if e then error(e, 2) end
+        return self
+      end
+      return add(self, a, b, ...)
+    end
+  end
+  if mul then
+    mt.mul = function(self, a, b, ...)
+      if b == nil and type(a) == 'number' then
+        local e = fast_mul(P2O[self], a)
+        if e then error(e, 2) end
+        return self
+      end
+      return mul(self, a, b, ...)
+    end
+  end
+  if cmul then
+    mt.cmul = function(self, a, b, ...)
+      if b == nil and P2O[a] ~= nil then
+        local e = fast_cmul(P2O[self], P2O[a])
+        if e then error(e, 2) end
+        return self
+      end
+      return cmul(self, a, b, ...)
+    end
+  end
+  mt.fill = function(self, v, ...)
+    if type(v) == 'number' then
+      local e = fast_fill(P2O[self], v)
+      if e then error(e, 2) end
+      return self
+    end
+    return fill(self, v, ...)
+  end
+end
+
+-- storages: methods from Python, installed on every storage type
+local storage_methods = py.storage_ops
+if storage_methods then
+  for _, op in ipairs(storage_methods) do
+    local lm = bridge.fn(op[2])
+    for _, mt in ipairs(storage_mts) do mt[op[1]] = lm end
+  end
+end
+
+function torch.setdefaulttensortype(name)
+  ret(nil, py.set_default_type(name))
+  local short = name:match('^torch%.(%a+)Tensor$')
+  torch.Tensor = torch[short .. 'Tensor']
+  torch.Storage = torch[short .. 'Storage']
+end
+
+function torch.getdefaulttensortype()
+  return torch.Tensor.__typename
+end
+
+torch.Tensor = torch.DoubleTensor
+torch.Storage = torch.DoubleStorage

@@ -1,0 +1,106 @@
+-- The Lua half of the binding: proxies for Python objects, argument unwrapping, result decoding.
+-- A tensor is a userdata proxy (newproxy) sharing its type's metatable; P2O maps it to the
+-- Python object. Python adapters encode results as described in luatorch/bindings/export.py.
+local py = assert(rawget(_G, '__luatorch'), 'torch must be loaded through the luatorch runtime')
+
+local bridge = {py = py}
+local P2O = setmetatable({}, {__mode = 'k'})
+bridge.P2O = P2O
+local PROTO, MT = {}, {}
+bridge.MT = MT
+
+local newproxy, type, select, error, unpack = newproxy, type, select, error, unpack
+
+-- a proxy of `kind` for Python object o
+local function wrap(o, k)
+  local p = newproxy(PROTO[k])
+  P2O[p] = o
+  return p
+end
+bridge.wrap = wrap
+
+-- a new kind of proxy; returns its (empty) metatable for the caller to fill
+function bridge.newkind(k)
+  local proto = newproxy(true)
+  local m = getmetatable(proto)
+  PROTO[k], MT[k] = proto, m
+  return m
+end
+
+-- Lua tables handed to Python: proxies inside are replaced by their Python objects
+local function deproxy(t, depth)
+  depth = depth or 0
+  if depth > 16 then return t end
+  local r = {}
+  for k, v in pairs(t) do
+    local o = P2O[v]
+    if o ~= nil then r[k] = o
+    elseif type(v) == 'table' and getmetatable(v) == nil then r[k] = deproxy(v, depth + 1)
+    else r[k] = v end
+  end
+  return r
+end
+
+local function U(x)
+  local o = P2O[x]
+  if o ~= nil then return o end
+  if type(x) == 'table' then return deproxy(x) end
+  return x
+end
+bridge.U = U
+
+local function more(a, k, ...)
+  if k == nil then return end
+  if k > 0 then return wrap(a, k), more(...) end
+  return a, more(...)
+end
+
+-- decode what a lua_function adapter returned; `self` is the call's first argument
+local function ret(self, a, k, ...)
+  if k == nil then
+    if a == nil then return self end
+    return a
+  end
+  if k > 0 then return wrap(a, k), more(...) end
+  if k == 0 then return a, more(...) end
+  error((...), 3)
+end
+bridge.ret = ret
+
+-- a Lua function calling Python adapter fn with unwrapped arguments
+function bridge.fn(fn)
+  return function(...)
+    local n = select('#', ...)
+    local a, b, c, d = ...
+    if n <= 1 then return ret(a, fn(U(a)))
+    elseif n == 2 then return ret(a, fn(U(a), U(b)))
+    elseif n == 3 then return ret(a, fn(U(a), U(b), U(c)))
+    elseif n == 4 then return ret(a, fn(U(a), U(b), U(c), U(d)))
+    end
+    local args = {...}
+    for i = 1, n do args[i] = U(args[i]) end
+    return ret(a, fn(unpack(args, 1, n)))
+  end
+end
+
+-- same, for procedures that return nothing but an error message
+function bridge.proc(fn)
+  return function(...)
+    local n = select('#', ...)
+    local a, b, c, d = ...
+    local e
+    if n <= 1 then e = fn(U(a))
+    elseif n == 2 then e = fn(U(a), U(b))
+    elseif n == 3 then e = fn(U(a), U(b), U(c))
+    elseif n == 4 then e = fn(U(a), U(b), U(c), U(d))
+    else
+      local args = {...}
+      for i = 1, n do args[i] = U(args[i]) end
+      e = fn(unpack(args, 1, n))
+    end
+    if e then error(e, 2) end
+    return a
+  end
+end
+
+return bridge

@@ -1,0 +1,29 @@
+-- torch.isTensor, isStorage, pointer and the unwrap helper used by the Python API.
+local bridge = require 'torch._bridge'
+local P2O = bridge.P2O
+
+function torch.isTensor(obj)
+  local mt = getmetatable(obj)
+  local n = type(mt) == 'table' and rawget(mt, '__typename')
+  return type(n) == 'string' and n:match('^torch%..*Tensor$') ~= nil
+end
+
+function torch.isStorage(obj)
+  local mt = getmetatable(obj)
+  local n = type(mt) == 'table' and rawget(mt, '__typename')
+  return type(n) == 'string' and n:match('^torch%..*Storage$') ~= nil
+end
+
+-- proxies -> Python objects, for values returned to Python callers
+local function unwrap1(v)
+  local o = P2O[v]
+  if o ~= nil then return o end
+  return v
+end
+function __luatorch_unwrap(...)
+  local n = select('#', ...)
+  if n == 1 then return unwrap1((...)) end
+  local t = {...}
+  for i = 1, n do t[i] = unwrap1(t[i]) end
+  return unpack(t, 1, n)
+end

@@ -1,0 +1,108 @@
+-- trepl's print: scalars each followed by a tab, userdata (tensors, storages) and tables on
+-- their own lines, plain tables pretty-printed with nested indentation.
+local trepl = {}
+local io_write, tostring, type, pairs = io.write, tostring, type, pairs
+
+local function fmt_number(n)
+  return tostring(n)
+end
+
+local function is_plain_table(t)
+  local mt = getmetatable(t)
+  return mt == nil or mt.__tostring == nil
+end
+
+local function short(v)
+  -- a tensor or storage inside a table: its type and size only
+  if torch and (torch.isTensor(v) or torch.isStorage(v)) then
+    local name = torch.typename(v):gsub('^torch%.', '')
+    local size
+    if torch.isTensor(v) then
+      local s = {}
+      for i = 1, v:dim() do s[i] = v:size(i) end
+      size = table.concat(s, 'x')
+    else
+      size = tostring(v:size())
+    end
+    return name .. ' - size: ' .. size
+  end
+  return nil
+end
+
+local function keystr(k)
+  return tostring(k)
+end
+
+local function sorted_keys(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b)
+    local ta, tb = type(a), type(b)
+    if ta == 'number' and tb == 'number' then return a < b end
+    if ta == 'number' then return true end
+    if tb == 'number' then return false end
+    return tostring(a) < tostring(b)
+  end)
+  return keys
+end
+
+local function pretty(t, indent, out, seen)
+  out[#out + 1] = '{'
+  seen[t] = true
+  for _, k in ipairs(sorted_keys(t)) do
+    local v = t[k]
+    local line = indent .. '  ' .. keystr(k) .. ' : '
+    local tv = type(v)
+    if tv == 'table' and is_plain_table(v) and not short(v) then
+      if seen[v] or next(v) == nil then
+        out[#out + 1] = line .. '{...}'
+      else
+        out[#out + 1] = line
+        out[#out + 1] = indent .. '    '
+        local sub = {}
+        pretty(v, indent .. '    ', sub, seen)
+        out[#out] = out[#out] .. sub[1]
+        for i = 2, #sub do out[#out + 1] = sub[i] end
+      end
+    elseif tv == 'string' then
+      out[#out + 1] = line .. '"' .. v .. '"'
+    else
+      out[#out + 1] = line .. (short(v) or tostring(v))
+    end
+  end
+  seen[t] = nil
+  out[#out + 1] = indent .. '}'
+end
+
+function trepl.pretty(t)
+  local out = {}
+  pretty(t, '', out, {})
+  return table.concat(out, '\n')
+end
+
+function trepl.print(...)
+  local n = select('#', ...)
+  if n == 0 then return end
+  local objs = {...}
+  local last_newline = false
+  for i = 1, n do
+    local o = objs[i]
+    local t = type(o)
+    if t == 'table' and is_plain_table(o) then
+      io_write(trepl.pretty(o), '\n')
+      last_newline = true
+    elseif t == 'userdata' and getmetatable(o) and getmetatable(o).__tostring then
+      io_write(tostring(o), '\n')
+      last_newline = true
+    elseif t == 'number' then
+      io_write(fmt_number(o), '\t')
+      last_newline = false
+    else
+      io_write(tostring(o), '\t')
+      last_newline = false
+    end
+  end
+  if not last_newline then io_write('\n') end
+end
+
+return trepl

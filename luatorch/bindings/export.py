@@ -1,0 +1,138 @@
+"""How a Python function becomes callable from Lua: the one mechanism every package uses.
+
+Python functions never raise into Lua and never return values Lua cannot use. The adapter made by
+`lua_function` converts arguments (Lua strings -> str, Lua tables -> lists/dicts), calls the
+function, and encodes the result for the Lua side (`lua/torch/_bridge.lua` decodes it):
+
+* `None`, or the first argument itself          -> nothing: Lua returns its first argument
+* a wrapped object (tensor, storage, generator) -> (obj, kind): Lua makes a proxy of that kind
+* a tuple of values                             -> (v1, k1, v2, k2, ...), k = 0 for plain values
+* a number, bool or str                         -> that value (str as bytes)
+* an exception                                  -> (None, -1, message)
+"""
+import numpy as np
+from lupa import luajit21 as lupa
+
+from ..lib.errors import TorchError
+from ..lib.storage import Storage
+from ..lib.tensor import Tensor
+
+LuaTable = type(lupa.LuaRuntime().table())
+lua_type = lupa.lua_type
+
+# kind numbers shared with Lua: a tensor type's idx, 100 + idx for its storage, then others
+KIND_OF = {
+    Tensor: lambda o: o.ttype.idx,
+    Storage: lambda o: 100 + o.ttype.idx,
+}
+
+
+def register_kind(pytype, fn):
+    KIND_OF[pytype] = fn
+
+
+PLAIN = (int, float, bool, type(None))
+
+
+def from_lua(v):
+    """A Lua value (as lupa hands it over) -> plain Python: tables become lists or dicts."""
+    t = type(v)
+    if t is bytes:
+        return v.decode('utf-8', 'surrogateescape')
+    if t is LuaTable:
+        n = len(v)
+        items = list(v.items())
+        if len(items) == n:
+            return [from_lua(v[i]) for i in range(1, n + 1)]
+        return {from_lua(k): from_lua(x) for k, x in items}
+    return v
+
+
+def to_lua(r, lua=None):
+    """One Python value -> (value, kind) for Lua."""
+    t = type(r)
+    k = KIND_OF.get(t)
+    if k is not None:
+        return r, k(r)
+    if t is str:
+        return r.encode('utf-8', 'surrogateescape'), 0
+    if isinstance(r, np.generic):
+        return r.item(), 0
+    if t is list or t is dict:
+        return lua_table(r, lua), 0
+    return r, 0
+
+
+def lua_table(r, lua):
+    """Python lists/dicts (nested) -> a Lua table (lists 1-based)."""
+    if type(r) is dict:
+        t = lua.table()
+        for k, v in r.items():
+            t[to_lua(k, lua)[0]] = to_lua(v, lua)[0]
+        return t
+    return lua.table(*[to_lua(x, lua)[0] for x in r])
+
+
+def encode(r, args, lua=None):
+    t = type(r)
+    if t in PLAIN:
+        return r
+    if args and r is args[0]:
+        return None
+    k = KIND_OF.get(t)
+    if k is not None:
+        return r, k(r)
+    if t is tuple:
+        out = []
+        for v in r:
+            out.extend(to_lua(v, lua))
+        return tuple(out)
+    if t is list or t is dict:
+        return lua_table(r, lua), 0
+    if t is str:
+        return r.encode('utf-8', 'surrogateescape')
+    if isinstance(r, np.generic):
+        return r.item()
+    return r
+
+
+def error_text(e):
+    if isinstance(e, TorchError):
+        return str(e).encode('utf-8', 'surrogateescape')
+    if isinstance(e, (IndexError,)):
+        msg = str(e)
+        return (msg if 'out of range' in msg else 'index out of range').encode()
+    if isinstance(e, MemoryError):
+        return b'not enough memory'
+    return ('%s: %s' % (type(e).__name__, e)).encode('utf-8', 'surrogateescape')
+
+
+def lua_function(fn, lua=None):
+    """Adapter making `fn` safe and convenient to call from Lua (see the module docstring).
+
+    `lua` is the LuaRuntime, needed when fn returns lists or dicts (made into Lua tables)."""
+    def adapter(*args):
+        try:
+            for a in args:
+                ta = type(a)
+                if ta is bytes or ta is LuaTable:
+                    args = tuple(from_lua(x) for x in args)
+                    break
+            return encode(fn(*args), args, lua)
+        except Exception as e:  # noqa: BLE001 - every error becomes a Lua error
+            return None, -1, error_text(e)
+    adapter.__name__ = getattr(fn, '__name__', 'adapter')
+    adapter.__wrapped__ = fn
+    return adapter
+
+
+def lua_procedure(fn):
+    """Adapter for hot in-place methods: returns None, or an error message (bytes)."""
+    def adapter(*args):
+        try:
+            fn(*args)
+        except Exception as e:  # noqa: BLE001
+            return error_text(e)
+    adapter.__name__ = getattr(fn, '__name__', 'adapter')
+    adapter.__wrapped__ = fn
+    return adapter

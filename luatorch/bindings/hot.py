@@ -1,0 +1,149 @@
+"""Python ends of the hot paths the Lua tensor metatables call directly.
+
+Each is a plain function taking Python objects, returning plain values or an error message,
+so a call from Lua is one crossing with no adapter frame. Everything else goes through
+`export.lua_function`.
+"""
+import numpy as np
+
+from ..lib import construct, indexing, printing_api, types
+from ..lib.errors import TorchError
+from ..lib.storage import Storage, cast
+from ..lib.tensor import Tensor
+from .export import error_text, lua_function
+
+_add, _mul, _multiply = np.add, np.multiply, np.multiply
+
+
+def fast_add(a, b):
+    """a:add(b) (tensors, same shape) or a:add(number). Returns None or an error message."""
+    try:
+        x = a.arr()
+        if type(b) is Tensor:
+            y = b.arr()
+            if x.shape != y.shape:
+                if a.nelement() != b.nelement():
+                    return b"bad argument #2 to 'add' (sizes do not match)"
+                y = y.reshape(x.shape)
+            if y.dtype is not x.dtype and y.dtype != x.dtype:
+                y = cast(y, a.ttype)
+            _add(x, y, x)
+        else:
+            _add(x, b, x, casting='unsafe')
+    except Exception as e:  # noqa: BLE001
+        return error_text(e)
+
+
+def fast_mul(a, v):
+    try:
+        x = a.arr()
+        _multiply(x, v, x, casting='unsafe')
+    except Exception as e:  # noqa: BLE001
+        return error_text(e)
+
+
+def fast_cmul(a, b):
+    try:
+        x = a.arr()
+        y = b.arr()
+        if x.shape != y.shape:
+            if a.nelement() != b.nelement():
+                return b"bad argument #2 to 'cmul' (sizes do not match)"
+            y = y.reshape(x.shape)
+        _multiply(x, y, x, casting='unsafe')
+    except Exception as e:  # noqa: BLE001
+        return error_text(e)
+
+
+def fast_fill(a, v):
+    try:
+        if a.size:
+            a.arr().fill(v)
+    except Exception as e:  # noqa: BLE001
+        return error_text(e)
+
+
+def index_number(t, i):
+    """t[i]: a number (1-D) or (view, kind), or (None, -1, message)."""
+    size = t.size
+    try:
+        if len(size) == 1:
+            n = size[0]
+            if i < 0:
+                i += n + 1
+            if 1 <= i <= n:
+                return t.storage.data.item(t.offset + (int(i) - 1) * t.stride[0])
+        elif size:
+            n = size[0]
+            if i < 0:
+                i += n + 1
+            if 1 <= i <= n:
+                return (Tensor(t.ttype, t.storage, t.offset + (int(i) - 1) * t.stride[0], size[1:], size and t.stride[1:]),
+                        t.ttype.idx)
+        return None, -1, b'index out of range'
+    except Exception as e:  # noqa: BLE001
+        return None, -1, error_text(e)
+
+
+def set_number(t, i, v):
+    """t[i] = v for a 1-D tensor and a number v; anything else goes the general way."""
+    try:
+        size = t.size
+        if len(size) == 1 and type(v) in (int, float):
+            n = size[0]
+            if i < 0:
+                i += n + 1
+            if 1 <= i <= n:
+                d = t.storage.data
+                if t.ttype.is_float:
+                    d[t.offset + (int(i) - 1) * t.stride[0]] = v
+                else:
+                    d[t.offset + (int(i) - 1) * t.stride[0]] = cast(np.asarray(v), t.ttype)
+                return None
+            return b'index out of range'
+        indexing.set_number(t, i, v)
+    except Exception as e:  # noqa: BLE001
+        return error_text(e)
+
+
+def exports(lua):
+    """name -> callable, installed in the Lua table __luatorch."""
+    def tensor_ctor(idx):
+        tt = types.TYPES[idx - 1]
+        return lua_function(lambda *a: construct.new_tensor(tt, *a), lua)
+
+    def storage_ctor(idx):
+        tt = types.TYPES[idx - 1]
+        return lua_function(lambda *a: construct.new_storage(tt, *a), lua)
+
+    def by_kind(mk):
+        t = lua.table()
+        for tt in types.TYPES:
+            t[tt.idx] = mk(tt.idx)
+        return t
+
+    def set_default(name):
+        tt = types.BY_TENSOR_NAME.get(name)
+        if tt is None:
+            raise TorchError('invalid tensor type: %s' % name)
+        types.set_default(tt)
+
+    return {
+        'add': fast_add, 'mul': fast_mul, 'cmul': fast_cmul, 'fill': fast_fill,
+        'index_number': index_number, 'set_number': set_number,
+        'index_get': lua_function(indexing.get, lua),
+        'index_set': lua_function(indexing.set, lua),
+        'storage_get': lua_function(indexing.storage_get, lua),
+        'storage_set': lua_function(indexing.storage_set, lua),
+        'sizes': lua_function(construct.size, lua),
+        'storage_size': lambda s: s.data.shape[0],
+        'tensor_tostring': lua_function(printing_api.tensor_tostring, lua),
+        'storage_tostring': lua_function(printing_api.storage_tostring, lua),
+        'new_tensor': by_kind(tensor_ctor),
+        'new_storage': by_kind(storage_ctor),
+        'set_default_type': lua_function(set_default, lua),
+        'storage_methods': lua_function(lambda: None, lua),
+    }
+
+
+__all__ = ['exports', 'Storage']

@@ -1,0 +1,73 @@
+"""The LuaJIT runtime with torch loaded: what `th`, notebooks and Python users run Lua code in."""
+import os
+from pathlib import Path
+
+from lupa import luajit21 as lupa
+
+from . import export, hot, torch_api
+
+LUA_DIR = Path(__file__).resolve().parents[2] / 'lua'
+if not LUA_DIR.is_dir():  # installed as a wheel: lua/ ships inside the package
+    LUA_DIR = Path(__file__).resolve().parents[1] / 'lua'
+
+
+def lua_path():
+    """package.path: shipped packages, then ./?.lua, ./?/init.lua, then LUA_PATH (';;' = default)."""
+    own = '%s/?.lua;%s/?/init.lua' % (LUA_DIR, LUA_DIR)
+    local = './?.lua;./?/init.lua'
+    extra = os.environ.get('LUA_PATH', '')
+    default = './?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua'
+    if extra:
+        extra = extra.replace(';;', ';' + default + ';')
+        return ';'.join(p for p in (own, local, extra) if p)
+    return ';'.join((own, local))
+
+
+class Runtime:
+    """A Lua state with torch loaded.
+
+    rt = Runtime(); rt.execute("x = torch.ones(2)"); rt.eval("x:sum()") -> 2.0
+    """
+
+    def __init__(self, load_torch=True):
+        self.lua = lupa.LuaRuntime(unpack_returned_tuples=True, encoding=None)
+        g = self.lua.globals()
+        g.package.path = lua_path().encode()
+        g[b'__luatorch'] = self._exports()
+        if load_torch:
+            self.lua.execute(b"require 'torch'")
+
+    def _exports(self):
+        lua = self.lua
+        t = lua.table()
+        kinds = lua.table()
+        for i, (k, name, cat, short) in enumerate(torch_api.kinds_table(), 1):
+            kinds[i] = lua.table(k, name.encode(), cat.encode(), short.encode())
+        t.kinds = kinds
+        ops = lua.table()
+        for i, (name, m, f) in enumerate(torch_api.ops_table(lua), 1):
+            ops[i] = lua.table(name.encode(), m or False, f or False)
+        t.ops = ops
+        for name, fn in hot.exports(lua).items():
+            t[name.encode()] = fn
+        return t
+
+    # ------------------------------------------------------------------ Python API
+    def execute(self, code, *args):
+        """Run a chunk of Lua code; returns what it returns."""
+        if isinstance(code, str):
+            code = code.encode()
+        return self.lua.execute(code, *args)
+
+    def eval(self, expr, *args):
+        """Evaluate a Lua expression; tensors come back as Python Tensor objects."""
+        if isinstance(expr, str):
+            expr = expr.encode()
+        f = self.lua.eval(b'function(...) return __luatorch_unwrap(' + expr + b') end')
+        return f(*args)
+
+    def globals(self):
+        return self.lua.globals()
+
+
+__all__ = ['Runtime', 'export']

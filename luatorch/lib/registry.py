@@ -1,0 +1,101 @@
+"""The table of Torch functions and methods, declared once next to their Python code.
+
+`@torch_op(name, *signatures)` registers a function written in the full form `fn(res, *sources)`
+(res is None when Torch would allocate the result). From the signatures the binding derives every
+calling form Torch accepts, as TH's cwrap does:
+
+* `torch.add(a, b)`            -> fn(None, a, b)
+* `torch.add(r, a, b)`         -> fn(r, a, b)        (the extra leading tensor is the result)
+* `x:add(b)`   (inplace=True)  -> fn(x, x, b)        (method: the result is self, source too)
+* `x:add(a, b)`(inplace=True)  -> fn(x, a, b)
+* `x:sum(2)`   (inplace=False) -> fn(None, x, 2)     (method = function form with self first)
+
+A signature is a string of argument kinds: 't' tensor, 'n' number, 's' string, 'b' boolean,
+'x' anything, 'T' a tensor or nil-able table of tensors. `@torch_fn(name)` registers a function
+called with its arguments as given (method form passes self first).
+"""
+from .tensor import Tensor
+
+OPS = {}
+
+
+class Op:
+    __slots__ = ('name', 'fn', 'sigs', 'inplace', 'method', 'function', 'res')
+
+    def __init__(self, name, fn, sigs, inplace, method, function, res):
+        self.name, self.fn, self.sigs = name, fn, sigs
+        self.inplace, self.method, self.function, self.res = inplace, method, function, res
+
+
+def _kind(v):
+    t = type(v)
+    if t is Tensor:
+        return 't'
+    if t is int or t is float:
+        return 'n'
+    if t is bool:
+        return 'b'
+    if t is str:
+        return 's'
+    return '?'
+
+
+def _matches(sigs, args):
+    ks = ''.join(_kind(a) for a in args)
+    for s in sigs:
+        if len(s) == len(ks) and all(p == k or p == 'x' for p, k in zip(s, ks)):
+            return True
+    return False
+
+
+def resolve_function(op, args):
+    """(res, sources) of a function-form call torch.NAME(args...)."""
+    if _matches(op.sigs, args):
+        return None, args
+    if args and type(args[0]) is Tensor and _matches(op.sigs, args[1:]):
+        return args[0], args[1:]
+    return None, None
+
+
+def resolve_method(op, self, args):
+    """(res, sources) of a method-form call self:NAME(args...)."""
+    if op.inplace:
+        if _matches(op.sigs, args):
+            return self, args
+        a = (self,) + args
+        if _matches(op.sigs, a):
+            return self, a
+        return None, None
+    return resolve_function(op, (self,) + args)
+
+
+def bad_args(op, args):
+    from .errors import TorchError
+    got = ' '.join(_typename(a) for a in args)
+    exp = '\n'.join('[*Tensor*] ' * (op.res) + ' '.join(_SIGNAME[c] for c in s) for s in op.sigs)
+    return TorchError('invalid arguments: %s\nexpected arguments: %s' % (got or 'none', exp))
+
+
+_SIGNAME = {'t': '*Tensor*', 'n': 'number', 's': 'string', 'b': 'boolean', 'x': 'value'}
+
+
+def _typename(a):
+    if type(a) is Tensor:
+        return a.ttype.tensor_name.replace('torch.', '*') + '*'
+    return {int: 'number', float: 'number', str: 'string', bool: 'boolean'}.get(type(a), type(a).__name__)
+
+
+def torch_op(name, *sigs, inplace=True, method=True, function=True):
+    """Register fn(res, *sources) under a Torch name; see the module docstring."""
+    def deco(fn):
+        OPS[name] = Op(name, fn, sigs, inplace, method, function, True)
+        return fn
+    return deco
+
+
+def torch_fn(name, method=True, function=True):
+    """Register fn(*args), called with the arguments as given (method form: self first)."""
+    def deco(fn):
+        OPS[name] = Op(name, fn, (), False, method, function, False)
+        return fn
+    return deco

@@ -1,0 +1,57 @@
+"""torch.*Storage: a flat, resizable buffer of one tensor type."""
+import numpy as np
+
+
+class Storage:
+    """A 1-D numpy buffer (`data`) plus its Torch type. Tensors view into it."""
+    __slots__ = ('data', 'ttype', '__weakref__')
+
+    def __init__(self, ttype, n=0, data=None):
+        self.ttype = ttype
+        self.data = np.zeros(int(n), ttype.dtype) if data is None else data
+
+    def size(self):
+        return self.data.shape[0]
+
+    def resize(self, n):
+        """Reallocate keeping the common prefix (TH's realloc); tensors see the new buffer."""
+        n = int(n)
+        if n < 0:
+            raise ValueError('size must be non-negative')
+        old = self.data
+        if n != old.shape[0]:
+            new = np.zeros(n, self.ttype.dtype)
+            m = min(n, old.shape[0])
+            new[:m] = old[:m]
+            self.data = new
+        return self
+
+    def fill(self, v):
+        self.data[...] = v
+        return self
+
+    def copy(self, src):
+        """Copy a storage of any type (or any 1-D sequence) of the same length."""
+        d = src.data if isinstance(src, Storage) else np.asarray(src)
+        if d.shape[0] != self.data.shape[0]:
+            raise ValueError('size mismatch')
+        self.data[...] = cast(d, self.ttype)
+        return self
+
+
+def cast(arr, ttype):
+    """Convert values to ttype as C does in TH: float->int truncates toward zero, ints wrap."""
+    arr = np.asarray(arr)
+    if arr.dtype == ttype.dtype:
+        return arr
+    with np.errstate(invalid='ignore', over='ignore'):
+        if not ttype.is_float and arr.dtype.kind == 'f':
+            # x86-64 converts an out-of-range double through a 64-bit integer
+            return np.trunc(arr).astype(np.int64).astype(ttype.dtype)
+        return arr.astype(ttype.dtype)
+
+
+def from_values(ttype, values):
+    """A new storage holding a flat sequence of numbers."""
+    return Storage(ttype, data=np.array(cast(np.asarray(values, dtype=np.float64), ttype),
+                                        dtype=ttype.dtype).reshape(-1))
