@@ -1,7 +1,8 @@
 -- trepl's print: scalars each followed by a tab, userdata (tensors, storages) and tables on
 -- their own lines, plain tables pretty-printed with nested indentation.
 local trepl = {}
-local io_write, tostring, type, pairs = io.write, tostring, type, pairs
+local tostring, type, pairs = tostring, type, pairs
+local function io_write(...) return io.write(...) end
 
 local function fmt_number(n)
   return tostring(n)
