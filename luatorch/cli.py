@@ -31,7 +31,15 @@ local f, err
 if chunk then f, err = loadstring(code, name) else f, err = loadfile(name) end
 if not f then io.stderr:write(err, '\n') return 1 end
 local function handler(e)
-  return debug.traceback(tostring(e), 2)
+  local tb = debug.traceback(tostring(e), 2)
+  -- drop the frames of th's own runner
+  local out = {}
+  for line in tb:gmatch('[^\n]+') do
+    if not (line:find('<python>', 1, true) or line:find("in function 'xpcall'", 1, true)) then
+      out[#out + 1] = line
+    end
+  end
+  return table.concat(out, '\n')
 end
 local ok, msg = xpcall(function() return f(unpack(args or {})) end, handler)
 if not ok then

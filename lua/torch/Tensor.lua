@@ -2,7 +2,7 @@
 -- Python declares (luatorch/lib/registry.py). Methods live in the metatable, as in Torch7.
 local bridge = require 'torch._bridge'
 local py = bridge.py
-local P2O, wrap, U, ret = bridge.P2O, bridge.wrap, bridge.U, bridge.ret
+local P2O, wrap, U, ret, raise = bridge.P2O, bridge.wrap, bridge.U, bridge.ret, bridge.raise
 local type, error = type, error
 
 local index_number, set_number = py.index_number, py.set_number
@@ -24,7 +24,7 @@ local function make_tensor_mt(kind, name)
       local r, rk, e = index_number(P2O[t], k)
       if rk == nil then return r end
       if rk > 0 then return wrap(r, rk) end
-      error(e, 2)
+      raise(e)
     elseif tk == 'string' then
       return nil
     end
@@ -41,7 +41,7 @@ local function make_tensor_mt(kind, name)
     else
       e = 'cannot set field ' .. tostring(k) .. ' of a ' .. name
     end
-    if e then error(e, 2) end
+    if e then raise(e) end
   end
   mt.__len = function(t) return ret(nil, sizes(P2O[t])) end
   mt.__tostring = function(t) return ret(nil, py.tensor_tostring(P2O[t])) end
@@ -60,7 +60,7 @@ local function make_storage_mt(kind, name)
   mt.__newindex = function(s, k, v)
     if type(k) == 'number' then
       local r, rk, msg = storage_set(P2O[s], k, v)
-      if rk == -1 then error(msg, 2) end
+      if rk == -1 then raise(msg) end
       return
     end
     error('cannot set field ' .. tostring(k) .. ' of a ' .. name, 2)
@@ -115,7 +115,7 @@ for _, mt in ipairs(tensor_mts) do
     mt.add = function(self, a, b, ...)
       if b == nil then
         local e = fast_add(P2O[self], P2O[a] or a)
-        if e then error(e, 2) end
+        if e then raise(e) end
         return self
       end
       return add(self, a, b, ...)
@@ -125,7 +125,7 @@ for _, mt in ipairs(tensor_mts) do
     mt.mul = function(self, a, b, ...)
       if b == nil and type(a) == 'number' then
         local e = fast_mul(P2O[self], a)
-        if e then error(e, 2) end
+        if e then raise(e) end
         return self
       end
       return mul(self, a, b, ...)
@@ -135,7 +135,7 @@ for _, mt in ipairs(tensor_mts) do
     mt.cmul = function(self, a, b, ...)
       if b == nil and P2O[a] ~= nil then
         local e = fast_cmul(P2O[self], P2O[a])
-        if e then error(e, 2) end
+        if e then raise(e) end
         return self
       end
       return cmul(self, a, b, ...)
@@ -144,7 +144,7 @@ for _, mt in ipairs(tensor_mts) do
   mt.fill = function(self, v, ...)
     if type(v) == 'number' then
       local e = fast_fill(P2O[self], v)
-      if e then error(e, 2) end
+      if e then raise(e) end
       return self
     end
     return fill(self, v, ...)

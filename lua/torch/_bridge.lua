@@ -49,6 +49,21 @@ local function U(x)
 end
 bridge.U = U
 
+-- raise msg at the first stack level outside luatorch's own Lua files (the user's call site)
+local shim_dir = debug.getinfo(1, 'S').source:match('^@(.*/)torch/[^/]*$')
+local function raise(msg)
+  local level = 2
+  while true do
+    local info = debug.getinfo(level, "S")
+    if not info then level = 1 break end
+    local src = info.source
+    if info.what ~= 'C' and info.what ~= 'tail' and not (shim_dir and src:sub(2, #shim_dir + 1) == shim_dir) then break end
+    level = level + 1
+  end
+  error(msg, level)
+end
+bridge.raise = raise
+
 local function more(a, k, ...)
   if k == nil then return end
   if k > 0 then return wrap(a, k), more(...) end
@@ -63,7 +78,7 @@ local function ret(self, a, k, ...)
   end
   if k > 0 then return wrap(a, k), more(...) end
   if k == 0 then return a, more(...) end
-  error((...), 3)
+  raise((...))
 end
 bridge.ret = ret
 
@@ -98,7 +113,7 @@ function bridge.proc(fn)
       for i = 1, n do args[i] = U(args[i]) end
       e = fn(unpack(args, 1, n))
     end
-    if e then error(e, 2) end
+    if e then raise(e) end
     return a
   end
 end

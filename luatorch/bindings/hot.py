@@ -6,7 +6,7 @@ so a call from Lua is one crossing with no adapter frame. Everything else goes t
 """
 import numpy as np
 
-from ..lib import construct, indexing, printing_api, types
+from ..lib import construct, indexing, printing_api, storage_ops, types
 from ..lib.errors import TorchError
 from ..lib.storage import Storage, cast
 from ..lib.tensor import Tensor
@@ -142,7 +142,8 @@ def exports(lua):
         'new_tensor': by_kind(tensor_ctor),
         'new_storage': by_kind(storage_ctor),
         'set_default_type': lua_function(set_default, lua),
-        'storage_methods': lua_function(lambda: None, lua),
+        'storage_ops': lua.table(*[lua.table(n.encode(), lua_function(f, lua))
+                                   for n, f in storage_ops.STORAGE_METHODS.items()]),
     }
 
 

@@ -245,7 +245,8 @@ def _fields_e(flat, width):
 def _fast_fields(flat, fmt, width):
     """(n, width) uint8 array of the fields, exactly as `fmt % v` writes
     them, or None when that is not possible with fixed-width fields."""
-    if flat.size < _FAST_MIN or fmt == '%f' or width != width:
+    if (flat.size == 0 or flat.size < _FAST_MIN or fmt == '%f'
+            or width != width):
         return None
     kind = fmt[-1]
     with np.errstate(invalid='ignore', over='ignore'):

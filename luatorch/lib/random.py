@@ -39,7 +39,6 @@ import struct
 
 import numpy as np
 
-from . import types as _types
 
 __all__ = [
     'Generator', 'default_generator', 'STATE_SIZE',
@@ -48,7 +47,7 @@ __all__ = [
     'log_normal', 'geometric', 'bernoulli',
     'fill_uniform', 'fill_normal', 'fill_exponential', 'fill_cauchy',
     'fill_log_normal', 'fill_geometric', 'fill_bernoulli', 'fill_random',
-    'randperm', 'multinomial', 'draw_uint32', 'draw_uniform',
+    'randperm', 'multinomial', 'draw_uint32', 'draw_uniform', 'to_long',
 ]
 
 # --------------------------------------------------------------------------
@@ -563,23 +562,19 @@ def _normal_values(gen, n, mean, std):
             full = m // 2
             if full:
                 out[i + 1::2] = rho[:full] * _vsin(ang[:full]) * std + mean
-        if m & 1:
-            gen.normal_x = float(x[-1])
-            gen.normal_y = float(y[-1])
-            gen.normal_rho = float(rho[-1])
-            gen.normal_is_valid = 1
-        else:
-            gen.normal_x = float(x[-1])
-            gen.normal_y = float(y[-1])
-            gen.normal_rho = float(rho[-1])
-            gen.normal_is_valid = 0
+        # the last pair stays in the struct; with an odd count its sine
+        # half is still owed to the next normal draw
+        gen.normal_x = float(x[-1])
+        gen.normal_y = float(y[-1])
+        gen.normal_rho = float(rho[-1])
+        gen.normal_is_valid = m & 1
     return out
 
 
 # --------------------------------------------------------------------------
 # tensor fillers
 
-def _store(arr, values, ttype=None):
+def _store(arr, values):
     """Write ``values`` (1-D, row-major order) into ``arr`` in place with C
     conversion to the element type.  Returns arr."""
     if arr.ndim == 0:

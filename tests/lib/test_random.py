@@ -87,8 +87,8 @@ def assert_printed(token, value, scale=None):
     if 'e' in token.lower():
         mant = token.lower().split('e')[0]
         digits = len(mant.split('.')[1]) if '.' in mant else 0
-        tol = 0.5 * 10.0 ** -digits * 10.0 ** math.floor(math.log10(abs(want))) \
-            if want else 0.0
+        exp10 = math.floor(math.log10(abs(want))) if want else 0
+        tol = 0.5 * 10.0 ** (exp10 - digits)
     elif '.' in token:
         digits = len(token.split('.')[1])
         tol = 0.5 * 10.0 ** -digits
