@@ -25,6 +25,7 @@ local function short(v)
     else
       size = tostring(v:size())
     end
+    if size == '' or size == '0' and torch.isTensor(v) then return name .. ' - empty' end
     return name .. ' - size: ' .. size
   end
   return nil
@@ -76,6 +77,7 @@ local function pretty(t, indent, out, seen)
 end
 
 function trepl.pretty(t)
+  if next(t) == nil then return '{}' end
   local out = {}
   pretty(t, '', out, {})
   return table.concat(out, '\n')
