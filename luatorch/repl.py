@@ -4,10 +4,10 @@ import time
 
 EVAL = r"""
 local line = ...
-local f = loadstring('return ' .. line, '=stdin')
+local f = loadstring('return ' .. line)
 local is_expr = f ~= nil
 if not f then
-  f, err = loadstring(line, '=stdin')
+  f, err = loadstring(line)
   if not f then
     if err:match("'<eof>'$") or err:match('<eof>') then return 'incomplete' end
     print(err)

@@ -27,3 +27,11 @@ function __luatorch_unwrap(...)
   for i = 1, n do t[i] = unwrap1(t[i]) end
   return unpack(t, 1, n)
 end
+
+-- Heap tracking (Torch7 forces a Lua collection when C-heap tensor memory grows). The flag is
+-- kept here; the accounting of tensor memory to the Lua collector is tracked in issue 8.
+local heaptracking = false
+function torch.setheaptracking(on)
+  heaptracking = on and true or false
+end
+function torch.getheaptracking() return heaptracking end
