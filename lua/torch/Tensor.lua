@@ -6,11 +6,13 @@ local P2O, wrap, U, ret, raise = bridge.P2O, bridge.wrap, bridge.U, bridge.ret, 
 local type, error = type, error
 
 local index_number, set_number = py.index_number, py.set_number
+local element2, set_element2, dims = py.element2, py.set_element2, py.dims
+local LZO, LZI, lazy, rawget = bridge.LZO, bridge.LZI, bridge.lazy, rawget
 local index_get, index_set = py.index_get, py.index_set
 local storage_get, storage_set, storage_size = py.storage_get, py.storage_set, py.storage_size
 local sizes = py.sizes
 
-local tensor_mts, storage_mts = {}, {}
+local tensor_mts, storage_mts, float_mts = {}, {}, {}
 torch._tensor_mts, torch._storage_mts = tensor_mts, storage_mts
 
 local function make_tensor_mt(kind, name)
@@ -21,12 +23,32 @@ local function make_tensor_mt(kind, name)
     if m ~= nil then return m end
     local tk = type(k)
     if tk == 'number' then
-      local r, rk, e = index_number(P2O[t], k)
+      local o = rawget(P2O, t)
+      if o == nil then
+        local po = LZO[t]
+        if po ~= nil then  -- t is a lazy row view: t[k] is parent[i][k]
+          local r, rk, e = element2(po, LZI[t], k)
+          if rk == nil then return r end
+          if rk > 0 then return wrap(r, rk) end
+          raise(e)
+        end
+        o = P2O[t]
+      end
+      local r, rk, e = index_number(o, k, true)
       if rk == nil then return r end
+      if rk == -2 then return lazy(o, k, kind) end
       if rk > 0 then return wrap(r, rk) end
       raise(e)
     elseif tk == 'string' then
       return nil
+    elseif tk == 'table' then
+      local a, b = k[1], k[2]
+      if type(a) == 'number' and type(b) == 'number' and k[3] == nil then
+        local r, rk, e = element2(P2O[t], a, b, true)
+        if rk == nil then return r end
+        if rk > 0 then return wrap(r, rk) end
+        if rk == -1 then raise(e) end
+      end
     end
     return ret(nil, index_get(P2O[t], U(k)))
   end
@@ -34,7 +56,16 @@ local function make_tensor_mt(kind, name)
     local tk = type(k)
     local e
     if tk == 'number' then
-      e = set_number(P2O[t], k, P2O[v] or v)
+      local o = rawget(P2O, t)
+      local po = o == nil and LZO[t]
+      if po and type(v) == 'number' then
+        e = set_element2(po, LZI[t], k, v)
+      else
+        e = set_number(P2O[t], k, P2O[v] or v)
+      end
+    elseif tk == 'table' and type(v) == 'number' and type(k[1]) == 'number'
+        and type(k[2]) == 'number' and k[3] == nil then
+      e = set_element2(P2O[t], k[1], k[2], v, true)
     elseif tk == 'table' or tk == 'userdata' then
       local r, rk, msg = index_set(P2O[t], U(k), P2O[v] or v)
       if rk == -1 then e = msg end
@@ -80,11 +111,12 @@ local function class_table(mt, ctor)
 end
 
 for _, k in ipairs(py.kinds) do
-  local kind, name, cat, short = k[1], k[2], k[3], k[4]
+  local kind, name, cat, short, is_float = k[1], k[2], k[3], k[4], k[5]
   local mt
   if cat == 'tensor' then
     mt = make_tensor_mt(kind, name)
     tensor_mts[#tensor_mts + 1] = mt
+    if is_float then float_mts[#float_mts + 1] = mt end
     local ctor = bridge.fn(py.new_tensor[kind])
     torch[short .. 'Tensor'] = class_table(mt, ctor)
   else
@@ -98,13 +130,24 @@ end
 
 -- generated methods and torch.* functions
 for _, op in ipairs(py.ops) do
-  local name, m, f = op[1], op[2], op[3]
+  local name, m, f, float_only = op[1], op[2], op[3], op[4]
   if m then
     -- names such as __add are operators (metamethods); the rest are methods
     local lm = bridge.fn(m)
-    for _, mt in ipairs(tensor_mts) do mt[name] = lm end
+    for _, mt in ipairs(float_only and float_mts or tensor_mts) do mt[name] = lm end
   end
   if f then torch[name] = bridge.fn(f) end
+end
+
+-- torch.Generator: proxies of kind 200 (luatorch/lib/random_ops.py); torch._gen is the default one
+do
+  local gmt = bridge.newkind(200)
+  gmt.__typename = 'torch.Generator'
+  gmt.__index = gmt
+  gmt.__tostring = function() return 'torch.Generator' end
+  torch._metatables['torch.Generator'] = gmt
+  if torch.Generator then torch.Generator = class_table(gmt, torch.Generator) end
+  if type(torch._gen) == 'function' then torch._gen = torch._gen() end
 end
 
 -- hot paths: in-place ops on tensors with one crossing

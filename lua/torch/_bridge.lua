@@ -4,7 +4,23 @@
 local py = assert(rawget(_G, '__luatorch'), 'torch must be loaded through the luatorch runtime')
 
 local bridge = {py = py}
-local P2O = setmetatable({}, {__mode = 'k'})
+-- Lazy row views: t[i] on a tensor of 2+ dimensions gives a proxy that only remembers its
+-- parent's Python object and i (LZO, LZI), so t[i][j] reads an element with one crossing.
+-- The first other use materializes the view (P2O's __index), after which it is an ordinary
+-- proxy. (A parent resized between t[i] and that first use is seen as resized.)
+local LZO = setmetatable({}, {__mode = 'k'})
+local LZI = setmetatable({}, {__mode = 'k'})
+bridge.LZO, bridge.LZI = LZO, LZI
+local P2O
+P2O = setmetatable({}, {__mode = 'k', __index = function(_, p)
+  local o = LZO[p]
+  if o == nil then return nil end
+  local v, k, e = py.index_number(o, LZI[p])
+  if k == nil or k < 0 then error(e or 'index out of range', 3) end
+  rawset(P2O, p, v)
+  LZO[p] = nil
+  return v
+end})
 bridge.P2O = P2O
 local PROTO, MT = {}, {}
 bridge.MT = MT
@@ -18,6 +34,14 @@ local function wrap(o, k)
   return p
 end
 bridge.wrap = wrap
+
+-- a lazy row view of kind k: parent's Python object o, row i
+function bridge.lazy(o, i, k)
+  local p = newproxy(PROTO[k])
+  LZO[p] = o
+  LZI[p] = i
+  return p
+end
 
 -- a new kind of proxy; returns its (empty) metatable for the caller to fill
 function bridge.newkind(k)

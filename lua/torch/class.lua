@@ -101,17 +101,15 @@ function torch.getmetatable(name)
   return mts[name]
 end
 
+-- the Torch class name of obj; nothing at all (not nil) for other values, as in Torch7
 function torch.typename(obj)
   local t = type(obj)
-  if t ~= 'table' and t ~= 'userdata' then return nil end
+  if t ~= 'table' and t ~= 'userdata' then return end
   local mt = getmetatable(obj)
   if type(mt) == 'table' then
-    local n = rawget(mt, '__typename')
+    local n = mt.__typename
     if n then return n end
-    -- class metatable chain
-    return mt.__typename
   end
-  return nil
 end
 
 function torch.type(obj)

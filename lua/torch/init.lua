@@ -7,5 +7,6 @@ torch._metatables = torch._metatables or {}
 require 'torch.class'
 require 'torch.Tensor'
 require 'torch.utils'
+require 'torch.apply'
 
 return torch

@@ -63,8 +63,8 @@ def fast_fill(a, v):
         return error_text(e)
 
 
-def index_number(t, i):
-    """t[i]: a number (1-D) or (view, kind), or (None, -1, message)."""
+def index_number(t, i, lazy=False):
+    """t[i]: a number (1-D) or (view, kind) -- or (None, -2) when lazy -- or (None, -1, message)."""
     size = t.size
     try:
         if len(size) == 1:
@@ -78,11 +78,69 @@ def index_number(t, i):
             if i < 0:
                 i += n + 1
             if 1 <= i <= n:
-                return (Tensor(t.ttype, t.storage, t.offset + (int(i) - 1) * t.stride[0], size[1:], size and t.stride[1:]),
+                if lazy:
+                    return None, -2   # a row view: Lua makes it lazily (see _bridge.lua)
+                return (Tensor(t.ttype, t.storage, t.offset + (int(i) - 1) * t.stride[0], size[1:], t.stride[1:]),
                         t.ttype.idx)
         return None, -1, b'index out of range'
     except Exception as e:  # noqa: BLE001
         return None, -1, error_text(e)
+
+
+def dims(t):
+    return len(t.size)
+
+
+def element2(t, i, j, table_form=False):
+    """t[i][j] (or t[{i,j}] when table_form): a number for a 2-D t, else the general path."""
+    try:
+        size = t.size
+        if len(size) == 2:
+            n, m = size
+            if i < 0:
+                i += n + 1
+            if j < 0:
+                j += m + 1
+            if 1 <= i <= n and 1 <= j <= m:
+                st = t.stride
+                return t.storage.data.item(t.offset + (int(i) - 1) * st[0] + (int(j) - 1) * st[1])
+            return None, -1, b'index out of range'
+        if table_form:
+            r = indexing.get(t, [i, j])
+        else:
+            r = indexing.get_number(indexing.get_number(t, i), j)
+        if type(r) is Tensor:
+            return r, r.ttype.idx
+        return r
+    except Exception as e:  # noqa: BLE001
+        return None, -1, error_text(e)
+
+
+def set_element2(t, i, j, v, table_form=False):
+    """t[i][j] = v (or t[{i,j}] = v) for a number v."""
+    try:
+        size = t.size
+        if len(size) == 2:
+            n, m = size
+            if i < 0:
+                i += n + 1
+            if j < 0:
+                j += m + 1
+            if 1 <= i <= n and 1 <= j <= m:
+                st = t.stride
+                k = t.offset + (int(i) - 1) * st[0] + (int(j) - 1) * st[1]
+                if t.ttype.is_float:
+                    t.storage.data[k] = v
+                else:
+                    t.storage.data[k] = cast(np.asarray(v), t.ttype)
+                return None
+            return b'index out of range'
+        if table_form:
+            indexing.set(t, [i, j], v)
+        else:
+            indexing.set_number(indexing.get_number(t, i), j, v)
+    except Exception as e:  # noqa: BLE001
+        return error_text(e)
 
 
 def set_number(t, i, v):
@@ -130,7 +188,8 @@ def exports(lua):
 
     return {
         'add': fast_add, 'mul': fast_mul, 'cmul': fast_cmul, 'fill': fast_fill,
-        'index_number': index_number, 'set_number': set_number,
+        'index_number': index_number, 'set_number': set_number, 'dims': dims,
+        'element2': element2, 'set_element2': set_element2,
         'index_get': lua_function(indexing.get, lua),
         'index_set': lua_function(indexing.set, lua),
         'storage_get': lua_function(indexing.storage_get, lua),

@@ -41,12 +41,12 @@ class Runtime:
         lua = self.lua
         t = lua.table()
         kinds = lua.table()
-        for i, (k, name, cat, short) in enumerate(torch_api.kinds_table(), 1):
-            kinds[i] = lua.table(k, name.encode(), cat.encode(), short.encode())
+        for i, (k, name, cat, short, is_float) in enumerate(torch_api.kinds_table(), 1):
+            kinds[i] = lua.table(k, name.encode(), cat.encode(), short.encode(), is_float)
         t.kinds = kinds
         ops = lua.table()
-        for i, (name, m, f) in enumerate(torch_api.ops_table(lua), 1):
-            ops[i] = lua.table(name.encode(), m or False, f or False)
+        for i, (name, m, f, float_only) in enumerate(torch_api.ops_table(lua), 1):
+            ops[i] = lua.table(name.encode(), m or False, f or False, float_only)
         t.ops = ops
         for name, fn in hot.exports(lua).items():
             t[name.encode()] = fn

@@ -38,22 +38,22 @@ def _function_adapter(op):
 
 
 def ops_table(lua):
-    """[(name, method adapter or None, function adapter or None)] for every declared op."""
+    """[(name, method adapter or None, function adapter or None, float_only)] for every op."""
     _load_lib()
     out = []
     for name, op in sorted(registry.OPS.items()):
         m = lua_function(_method_adapter(op), lua) if op.method else None
         f = lua_function(_function_adapter(op), lua) if op.function else None
-        out.append((name, m, f))
+        out.append((name, m, f, op.float_only))
     return out
 
 
 def kinds_table():
-    """[(kind, Torch class name, 'tensor'|'storage', type short name)]"""
+    """[(kind, Torch class name, 'tensor'|'storage', type short name, is_float)]"""
     out = []
     for t in types.TYPES:
-        out.append((t.idx, t.tensor_name, 'tensor', t.name))
-        out.append((100 + t.idx, t.storage_name, 'storage', t.name))
+        out.append((t.idx, t.tensor_name, 'tensor', t.name, t.is_float))
+        out.append((100 + t.idx, t.storage_name, 'storage', t.name, t.is_float))
     return out
 
 

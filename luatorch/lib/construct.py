@@ -256,6 +256,9 @@ def squeeze(t, *args):
         res, t = t, args[0]
         args = args[1:]
     r = T.squeeze(t, args[0] if args else None)
+    if not args and len(r.size) == 1 and r.size[0] == 1 and len(t.size) >= 1:
+        # squeezing a one-element tensor gives its value, as torch7's Lua wrapper does
+        return r.storage.data.item(r.offset)
     return r
 
 
@@ -585,3 +588,15 @@ def totable(t):
     if not t.size:
         return []
     return t.arr().tolist()
+
+
+@torch_fn('equal')
+def equal(a, b):
+    """True when a and b have the same size and the same values."""
+    if not isinstance(b, Tensor):
+        raise TorchError("bad argument #2 to 'equal' (tensor expected)")
+    if a.size != b.size:
+        return False
+    if not a.size:
+        return True
+    return bool(np.array_equal(a.arr(), b.arr()))

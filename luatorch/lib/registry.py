@@ -20,11 +20,12 @@ OPS = {}
 
 
 class Op:
-    __slots__ = ('name', 'fn', 'sigs', 'inplace', 'method', 'function', 'res')
+    __slots__ = ('name', 'fn', 'sigs', 'inplace', 'method', 'function', 'res', 'float_only')
 
-    def __init__(self, name, fn, sigs, inplace, method, function, res):
+    def __init__(self, name, fn, sigs, inplace, method, function, res, float_only=False):
         self.name, self.fn, self.sigs = name, fn, sigs
         self.inplace, self.method, self.function, self.res = inplace, method, function, res
+        self.float_only = float_only  # a method of Float/Double tensors only, as in TH
 
 
 def _kind(v):
@@ -85,17 +86,17 @@ def _typename(a):
     return {int: 'number', float: 'number', str: 'string', bool: 'boolean'}.get(type(a), type(a).__name__)
 
 
-def torch_op(name, *sigs, inplace=True, method=True, function=True):
+def torch_op(name, *sigs, inplace=True, method=True, function=True, float_only=False):
     """Register fn(res, *sources) under a Torch name; see the module docstring."""
     def deco(fn):
-        OPS[name] = Op(name, fn, sigs, inplace, method, function, True)
+        OPS[name] = Op(name, fn, sigs, inplace, method, function, True, float_only)
         return fn
     return deco
 
 
-def torch_fn(name, method=True, function=True):
+def torch_fn(name, method=True, function=True, float_only=False):
     """Register fn(*args), called with the arguments as given (method form: self first)."""
     def deco(fn):
-        OPS[name] = Op(name, fn, (), False, method, function, False)
+        OPS[name] = Op(name, fn, (), False, method, function, False, float_only)
         return fn
     return deco
