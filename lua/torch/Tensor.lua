@@ -12,7 +12,7 @@ local index_get, index_set = py.index_get, py.index_set
 local storage_get, storage_set, storage_size = py.storage_get, py.storage_set, py.storage_size
 local sizes = py.sizes
 
-local tensor_mts, storage_mts, float_mts = {}, {}, {}
+local tensor_mts, storage_mts, mt_by_short = {}, {}, {}
 torch._tensor_mts, torch._storage_mts = tensor_mts, storage_mts
 
 local function make_tensor_mt(kind, name)
@@ -116,7 +116,7 @@ for _, k in ipairs(py.kinds) do
   if cat == 'tensor' then
     mt = make_tensor_mt(kind, name)
     tensor_mts[#tensor_mts + 1] = mt
-    if is_float then float_mts[#float_mts + 1] = mt end
+    mt_by_short[short] = mt
     local ctor = bridge.fn(py.new_tensor[kind])
     torch[short .. 'Tensor'] = class_table(mt, ctor)
   else
@@ -130,11 +130,15 @@ end
 
 -- generated methods and torch.* functions
 for _, op in ipairs(py.ops) do
-  local name, m, f, float_only = op[1], op[2], op[3], op[4]
+  local name, m, f, only = op[1], op[2], op[3], op[4]
   if m then
     -- names such as __add are operators (metamethods); the rest are methods
     local lm = bridge.fn(m)
-    for _, mt in ipairs(float_only and float_mts or tensor_mts) do mt[name] = lm end
+    if only then
+      for _, short in ipairs(only) do mt_by_short[short][name] = lm end
+    else
+      for _, mt in ipairs(tensor_mts) do mt[name] = lm end
+    end
   end
   if f then torch[name] = bridge.fn(f) end
 end

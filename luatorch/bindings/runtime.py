@@ -45,8 +45,9 @@ class Runtime:
             kinds[i] = lua.table(k, name.encode(), cat.encode(), short.encode(), is_float)
         t.kinds = kinds
         ops = lua.table()
-        for i, (name, m, f, float_only) in enumerate(torch_api.ops_table(lua), 1):
-            ops[i] = lua.table(name.encode(), m or False, f or False, float_only)
+        for i, (name, m, f, tnames) in enumerate(torch_api.ops_table(lua), 1):
+            only = lua.table(*[n.encode() for n in tnames]) if tnames else False
+            ops[i] = lua.table(name.encode(), m or False, f or False, only)
         t.ops = ops
         for name, fn in hot.exports(lua).items():
             t[name.encode()] = fn

@@ -38,13 +38,13 @@ def _function_adapter(op):
 
 
 def ops_table(lua):
-    """[(name, method adapter or None, function adapter or None, float_only)] for every op."""
+    """[(name, method adapter or None, function adapter or None, type names or None)] for every op."""
     _load_lib()
     out = []
     for name, op in sorted(registry.OPS.items()):
         m = lua_function(_method_adapter(op), lua) if op.method else None
         f = lua_function(_function_adapter(op), lua) if op.function else None
-        out.append((name, m, f, op.float_only))
+        out.append((name, m, f, op.types))
     return out
 
 

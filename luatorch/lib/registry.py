@@ -20,12 +20,12 @@ OPS = {}
 
 
 class Op:
-    __slots__ = ('name', 'fn', 'sigs', 'inplace', 'method', 'function', 'res', 'float_only')
+    __slots__ = ('name', 'fn', 'sigs', 'inplace', 'method', 'function', 'res', 'types')
 
-    def __init__(self, name, fn, sigs, inplace, method, function, res, float_only=False):
+    def __init__(self, name, fn, sigs, inplace, method, function, res, types=None):
         self.name, self.fn, self.sigs = name, fn, sigs
         self.inplace, self.method, self.function, self.res = inplace, method, function, res
-        self.float_only = float_only  # a method of Float/Double tensors only, as in TH
+        self.types = types  # names of the tensor types having this method (None: all), as in TH
 
 
 def _kind(v):
@@ -86,17 +86,26 @@ def _typename(a):
     return {int: 'number', float: 'number', str: 'string', bool: 'boolean'}.get(type(a), type(a).__name__)
 
 
-def torch_op(name, *sigs, inplace=True, method=True, function=True, float_only=False):
-    """Register fn(res, *sources) under a Torch name; see the module docstring."""
+FLOAT_TYPES = ('Float', 'Double')
+
+
+def _types(types, float_only):
+    return FLOAT_TYPES if float_only else (tuple(types) if types else None)
+
+
+def torch_op(name, *sigs, inplace=True, method=True, function=True, float_only=False, types=None):
+    """Register fn(res, *sources) under a Torch name; see the module docstring.
+
+    float_only / types (type names such as 'Byte'): the tensor types that have the method."""
     def deco(fn):
-        OPS[name] = Op(name, fn, sigs, inplace, method, function, True, float_only)
+        OPS[name] = Op(name, fn, sigs, inplace, method, function, True, _types(types, float_only))
         return fn
     return deco
 
 
-def torch_fn(name, method=True, function=True, float_only=False):
+def torch_fn(name, method=True, function=True, float_only=False, types=None):
     """Register fn(*args), called with the arguments as given (method form: self first)."""
     def deco(fn):
-        OPS[name] = Op(name, fn, (), False, method, function, False, float_only)
+        OPS[name] = Op(name, fn, (), False, method, function, False, _types(types, float_only))
         return fn
     return deco
