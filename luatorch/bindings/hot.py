@@ -6,7 +6,8 @@ so a call from Lua is one crossing with no adapter frame. Everything else goes t
 """
 import numpy as np
 
-from ..lib import construct, indexing, printing_api, storage_ops, types
+from ..lib import construct, indexing, pointwise, printing_api, storage_ops, types
+from ..lib.pointwise import to_real
 from ..lib.errors import TorchError
 from ..lib.storage import Storage, cast
 from ..lib.tensor import Tensor
@@ -16,20 +17,17 @@ _add, _mul, _multiply = np.add, np.multiply, np.multiply
 
 
 def fast_add(a, b):
-    """a:add(b) (tensors, same shape) or a:add(number). Returns None or an error message."""
+    """a:add(b): same type and shape, or a number, in one numpy call; else pointwise.add."""
     try:
         x = a.arr()
         if type(b) is Tensor:
             y = b.arr()
-            if x.shape != y.shape:
-                if a.nelement() != b.nelement():
-                    return b"bad argument #2 to 'add' (sizes do not match)"
-                y = y.reshape(x.shape)
-            if y.dtype is not x.dtype and y.dtype != x.dtype:
-                y = cast(y, a.ttype)
+            if y.dtype != x.dtype or y.shape != x.shape:
+                pointwise.add(a, a, b)
+                return None
             _add(x, y, x)
         else:
-            _add(x, b, x, casting='unsafe')
+            _add(x, to_real(b, a.ttype), x, casting='unsafe')
     except Exception as e:  # noqa: BLE001
         return error_text(e)
 
@@ -37,7 +35,7 @@ def fast_add(a, b):
 def fast_mul(a, v):
     try:
         x = a.arr()
-        _multiply(x, v, x, casting='unsafe')
+        _multiply(x, to_real(v, a.ttype), x, casting='unsafe')
     except Exception as e:  # noqa: BLE001
         return error_text(e)
 
@@ -46,11 +44,10 @@ def fast_cmul(a, b):
     try:
         x = a.arr()
         y = b.arr()
-        if x.shape != y.shape:
-            if a.nelement() != b.nelement():
-                return b"bad argument #2 to 'cmul' (sizes do not match)"
-            y = y.reshape(x.shape)
-        _multiply(x, y, x, casting='unsafe')
+        if y.dtype != x.dtype or y.shape != x.shape:
+            pointwise.cmul(a, a, b)
+            return None
+        _multiply(x, y, x)
     except Exception as e:  # noqa: BLE001
         return error_text(e)
 
