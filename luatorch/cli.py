@@ -21,7 +21,7 @@ local trepl = require 'trepl'
 print = trepl.print
 for _, name in ipairs({'paths', 'sys', 'xlua'}) do
   local ok, m = pcall(require, name)
-  if ok then _G[name] = m end
+  if ok then _G[name] = m else io.stderr:write('th: could not load ', name, ': ', tostring(m), '\n') end
 end
 """
 

@@ -8,5 +8,11 @@ require 'torch.class'
 require 'torch.Tensor'
 require 'torch.utils'
 require 'torch.apply'
+require 'paths'
+require 'torch.package_utils'
+require 'torch.Timer'
+require 'torch.CmdLine'
+require 'torch.Tester'
+require 'torch.TestSuite'
 
 return torch

@@ -63,14 +63,28 @@ def to_lua(r, lua=None):
     return r, 0
 
 
+_WRAP = {}
+
+
+def _element(x, lua):
+    """One value placed inside a Lua table: tensors and storages become proxies."""
+    v, k = to_lua(x, lua)
+    if k:
+        w = _WRAP.get(lua)
+        if w is None:
+            w = _WRAP[lua] = lua.eval(b"require('torch._bridge').wrap")
+        return w(v, k)
+    return v
+
+
 def lua_table(r, lua):
     """Python lists/dicts (nested) -> a Lua table (lists 1-based)."""
     if type(r) is dict:
         t = lua.table()
         for k, v in r.items():
-            t[to_lua(k, lua)[0]] = to_lua(v, lua)[0]
+            t[_element(k, lua)] = _element(v, lua)
         return t
-    return lua.table(*[to_lua(x, lua)[0] for x in r])
+    return lua.table(*[_element(x, lua) for x in r])
 
 
 def encode(r, args, lua=None):

@@ -164,16 +164,16 @@ def set_number(t, i, v):
 def exports(lua):
     """name -> callable, installed in the Lua table __luatorch."""
     def tensor_ctor(idx):
-        tt = types.TYPES[idx - 1]
+        tt = types.ALL_TYPES[idx - 1]
         return lua_function(lambda *a: construct.new_tensor(tt, *a), lua)
 
     def storage_ctor(idx):
-        tt = types.TYPES[idx - 1]
+        tt = types.ALL_TYPES[idx - 1]
         return lua_function(lambda *a: construct.new_storage(tt, *a), lua)
 
     def by_kind(mk):
         t = lua.table()
-        for tt in types.TYPES:
+        for tt in types.ALL_TYPES:
             t[tt.idx] = mk(tt.idx)
         return t
 

@@ -154,17 +154,10 @@ def term_cols():
         return 80
 
 
-def isatty(fd):
-    try:
-        return os.isatty(int(fd))
-    except (OSError, ValueError):
-        return False
-
-
 FUNCTIONS = {
     'filep': filep, 'dirp': dirp, 'cwd': cwd, 'listdir': listdir, 'mkdir': mkdir,
     'rmdir': rmdir, 'tmpname': tmpname, 'uname': uname, 'execdir': execdir, 'clock': clock,
-    'usleep': usleep, 'times': times, 'term_cols': term_cols, 'isatty': isatty,
+    'usleep': usleep, 'times': times, 'term_cols': term_cols,
 }
 
 

@@ -51,7 +51,7 @@ def ops_table(lua):
 def kinds_table():
     """[(kind, Torch class name, 'tensor'|'storage', type short name, is_float)]"""
     out = []
-    for t in types.TYPES:
+    for t in types.ALL_TYPES:
         out.append((t.idx, t.tensor_name, 'tensor', t.name, t.is_float))
         out.append((100 + t.idx, t.storage_name, 'storage', t.name, t.is_float))
     return out

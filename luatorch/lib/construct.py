@@ -239,13 +239,17 @@ def unfold(t, d, size, step):
 
 @torch_fn('expand')
 def expand(t, *sizes):
+    if sizes and isinstance(sizes[0], Tensor):   # res:expand(src, sizes)
+        return T.set_(t, expand(sizes[0], *sizes[1:]))
     if len(sizes) == 1 and isinstance(sizes[0], Storage):
         return T.expand(t, tuple(int(x) for x in sizes[0].data))
     return T.expand(t, T.parse_sizes(sizes, 'expand'))
 
 
 @torch_fn('expandAs')
-def expand_as(t, o):
+def expand_as(t, o, template=None):
+    if template is not None:        # res:expandAs(src, template)
+        return T.set_(t, T.expand(o, template.size))
     return T.expand(t, o.size)
 
 
@@ -282,7 +286,9 @@ def _sizes(sizes):
 
 
 @torch_fn('viewAs')
-def view_as(t, o):
+def view_as(t, o, template=None):
+    if template is not None:        # res:viewAs(src, template)
+        return T.set_(t, T.view(o, template.size))
     return T.view(t, o.size)
 
 
@@ -314,7 +320,7 @@ def copy(t, src):
     return T.copy(t, src)
 
 
-@torch_fn('isTensor', method=False)
+@torch_fn('isTensor')
 def is_tensor(t):
     return isinstance(t, Tensor)
 
@@ -600,3 +606,25 @@ def equal(a, b):
     if not a.size:
         return True
     return bool(np.array_equal(a.arr(), b.arr()))
+
+
+@torch_fn('new', function=False)
+def new(t, *args):
+    """t:new(...): a new tensor of t's type, built like torch.XTensor(...)."""
+    return new_tensor(t.ttype, *args)
+
+
+@torch_fn('real', function=False)
+def real(t):
+    """The tensor in its type's real arithmetic type: Half -> Float, others unchanged."""
+    return T.to_type(t, types.Float if t.ttype is types.Half else t.ttype)
+
+
+@torch_fn('half', function=False)
+def half(t):
+    return T.to_type(t, types.Half)
+
+
+@torch_fn('elementSize', function=False)
+def element_size(t):
+    return t.ttype.itemsize

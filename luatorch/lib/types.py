@@ -35,8 +35,9 @@ def _t(i, name, dtype, acc, is_float):
     return TensorType(name, np.dtype(dtype), np.dtype(acc), is_float, i)
 
 
-# Order is Torch's: Byte, Char, Short, Int, Long, Float, Double.
-TYPES = (
+# Order is Torch's: Byte, Char, Short, Int, Long, Float, Double (the types with maths), then
+# Half (in torch7 a storage-and-copy type without maths methods). ALL_TYPES has every one.
+ALL_TYPES = (
     _t(1, 'Byte', np.uint8, np.int64, False),
     _t(2, 'Char', np.int8, np.int64, False),
     _t(3, 'Short', np.int16, np.int64, False),
@@ -44,14 +45,17 @@ TYPES = (
     _t(5, 'Long', np.int64, np.int64, False),
     _t(6, 'Float', np.float32, np.float64, True),
     _t(7, 'Double', np.float64, np.float64, True),
+    _t(8, 'Half', np.float16, np.float32, True),
 )
 
-BY_NAME = {t.name: t for t in TYPES}
-BY_TENSOR_NAME = {t.tensor_name: t for t in TYPES}
-BY_STORAGE_NAME = {t.storage_name: t for t in TYPES}
-BY_DTYPE = {t.dtype: t for t in TYPES}
+TYPES = ALL_TYPES[:7]
 
-Byte, Char, Short, Int, Long, Float, Double = TYPES
+BY_NAME = {t.name: t for t in ALL_TYPES}
+BY_TENSOR_NAME = {t.tensor_name: t for t in ALL_TYPES}
+BY_STORAGE_NAME = {t.storage_name: t for t in ALL_TYPES}
+BY_DTYPE = {t.dtype: t for t in ALL_TYPES}
+
+Byte, Char, Short, Int, Long, Float, Double, Half = ALL_TYPES
 
 # torch.setdefaulttensortype changes this (through set_default).
 _default = [Double]
