@@ -90,6 +90,9 @@ def main(argv=None):
         break
     rt = Runtime()
     rt.execute(BOOT)
+    from .repl import use_colors
+    if use_colors():  # trepl colours its printing on a terminal only
+        rt.execute("require('trepl.colors').enable(true)")
     run = rt.lua.execute(RUN.encode()) if False else rt.lua.eval(b'function(...) ' + RUN.encode() + b' end')
     _set_arg(rt, script, sargs, argv[:len(argv) - len(sargs) - (1 if script else 0)])
     rc = 0

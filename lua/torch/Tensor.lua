@@ -110,6 +110,7 @@ local function class_table(mt, ctor)
   })
 end
 
+local type_ctors = {}
 for _, k in ipairs(py.kinds) do
   local kind, name, cat, short, is_float = k[1], k[2], k[3], k[4], k[5]
   local mt
@@ -118,11 +119,13 @@ for _, k in ipairs(py.kinds) do
     tensor_mts[#tensor_mts + 1] = mt
     mt_by_short[short] = mt
     local ctor = bridge.fn(py.new_tensor[kind])
+    type_ctors[mt] = ctor
     torch[short .. 'Tensor'] = class_table(mt, ctor)
   else
     mt = make_storage_mt(kind, name)
     storage_mts[#storage_mts + 1] = mt
     local ctor = bridge.fn(py.new_storage[kind - 100])
+    type_ctors[mt] = ctor
     torch[short .. 'Storage'] = class_table(mt, ctor)
   end
   torch._metatables[name] = mt
@@ -206,6 +209,10 @@ if storage_methods then
     for _, mt in ipairs(storage_mts) do mt[op[1]] = lm end
   end
 end
+
+-- `new` is the type's constructor, as in Torch: t.new() is an empty tensor of t's type and
+-- t:new() a tensor viewing t (torch.XTensor(t))
+for mt, ctor in pairs(type_ctors) do rawset(mt, 'new', ctor) end
 
 function torch.setdefaulttensortype(name)
   ret(nil, py.set_default_type(name))

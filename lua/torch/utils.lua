@@ -35,3 +35,24 @@ function torch.setheaptracking(on)
   heaptracking = on and true or false
 end
 function torch.getheaptracking() return heaptracking end
+
+-- torch.pointer(obj): an integer identifying obj (a tensor's or storage's underlying object; for
+-- other Lua values the address Lua prints). Two proxies of one storage give the same number.
+local pyptr = torch._pointer
+torch._pointer = nil
+function torch.pointer(obj)
+  if P2O[obj] ~= nil then return pyptr(obj) end
+  local t = type(obj)
+  if t == 'table' or t == 'function' or t == 'userdata' or t == 'thread' or t == 'cdata' then
+    local mt = getmetatable(obj)
+    local s
+    if t == 'table' and type(mt) == 'table' and rawget(mt, '__tostring') then
+      setmetatable(obj, nil); s = tostring(obj); setmetatable(obj, mt)
+    else
+      s = tostring(obj)
+    end
+    local hex = s:match('0x(%x+)')
+    return hex and tonumber(hex, 16) or 0
+  end
+  return 0
+end

@@ -3,6 +3,30 @@
 local trepl = {}
 local tostring, type, pairs = tostring, type, pairs
 local function io_write(...) return io.write(...) end
+local colors = require 'trepl.colors'
+local col = colors.colorize
+trepl.colors = colors
+
+-- the colour of a scalar value as trepl shows it (no colour unless colours are enabled)
+local function colorize(v, nested)
+  if not colors.enabled then
+    if nested and type(v) == 'string' then return '"' .. v .. '"' end
+    return tostring(v)
+  end
+  local t = type(v)
+  if v == nil then return col.Black('nil')
+  elseif t == 'number' then return col.cyan(tostring(v))
+  elseif t == 'boolean' then return col.blue(tostring(v))
+  elseif t == 'string' then
+    if nested then return col.Black('"') .. col.green(v) .. col.Black('"') end
+    return v
+  elseif t == 'function' then return col.magenta(tostring(v))
+  elseif t == 'table' then return col.green(tostring(v))
+  elseif t == 'userdata' or t == 'cdata' then return col.red(tostring(v))
+  end
+  return tostring(v)
+end
+trepl.colorize_value = colorize
 
 local function fmt_number(n)
   return tostring(n)
@@ -67,9 +91,10 @@ local function pretty(t, indent, out, seen)
         for i = 2, #sub do out[#out + 1] = sub[i] end
       end
     elseif tv == 'string' then
-      out[#out + 1] = line .. '"' .. v .. '"'
+      out[#out + 1] = line .. colorize(v, true)
     else
-      out[#out + 1] = line .. (short(v) or tostring(v))
+      local s = short(v)
+      out[#out + 1] = line .. (s and (colors.enabled and col.red(s) or s) or colorize(v, true))
     end
   end
   seen[t] = nil
@@ -94,14 +119,14 @@ function trepl.print(...)
     if t == 'table' and is_plain_table(o) then
       io_write(trepl.pretty(o), '\n')
       last_newline = true
-    elseif t == 'userdata' and getmetatable(o) and getmetatable(o).__tostring then
+    elseif t == 'userdata' or t == 'cdata' or t == 'table' then
       io_write(tostring(o), '\n')
       last_newline = true
     elseif t == 'number' then
-      io_write(fmt_number(o), '\t')
+      io_write(colors.enabled and col.cyan(fmt_number(o)) or fmt_number(o), '\t')
       last_newline = false
     else
-      io_write(tostring(o), '\t')
+      io_write(colorize(o), '\t')
       last_newline = false
     end
   end

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from lupa import luajit21 as lupa
 
-from . import export, hot, os_api, torch_api
+from . import export, hot, nn_api, os_api, torch_api
 
 LUA_DIR = Path(__file__).resolve().parents[2] / 'lua'
 if not LUA_DIR.is_dir():  # installed as a wheel: lua/ ships inside the package
@@ -52,6 +52,7 @@ class Runtime:
         for name, fn in hot.exports(lua).items():
             t[name.encode()] = fn
         os_api.install(lua, t)
+        nn_api.install(lua, t)
         return t
 
     # ------------------------------------------------------------------ Python API

@@ -7,6 +7,8 @@ Forms, by the dimensions of input x and kernel k (n = 2 or 3 spatial dimensions)
 A convolution flips the kernel; a cross-correlation (xcorr) does not. A full convolution is the
 valid one of the input padded with kernel-size - 1 zeros on every side.
 """
+import itertools
+
 import numpy as np
 
 from .blas import invalid, same_type, store, values
@@ -16,34 +18,66 @@ from .registry import torch_op
 _TH_NAMES = {2: 'conv2D', 3: 'conv3D'}
 
 
-def _windows(x, ksize, nsp):
-    """Sliding windows over the last nsp axes: shape x.shape[:-nsp] + out + ksize."""
-    return np.lib.stride_tricks.sliding_window_view(x, ksize, axis=tuple(range(x.ndim - nsp, x.ndim)))
+def _flip(k, nsp):
+    return k[(Ellipsis,) + (slice(None, None, -1),) * nsp]
 
 
-def _pad_full(x, ksize, nsp):
-    pad = [(0, 0)] * (x.ndim - nsp) + [(k - 1, k - 1) for k in ksize]
-    return np.pad(x, pad)
+def _bcast(w, p, nsp):
+    """Kernel value(s) at position p, shaped to multiply a slice (leading dims kept)."""
+    return w[(Ellipsis,) + p][(Ellipsis,) + (None,) * nsp]
+
+
+def _valid(out, x, w, nsp):
+    """out += valid cross-correlation of x with w, one kernel position after the other in
+    row-major order: every output element accumulates its products in TH's loop order."""
+    osz = out.shape[-nsp:]
+    for p in np.ndindex(*w.shape[-nsp:]):
+        xs = x[(Ellipsis,) + tuple(slice(q, q + n) for q, n in zip(p, osz))]
+        out += _bcast(w, p, nsp) * xs
+
+
+def _full(out, x, w, nsp, order):
+    """out += full convolution of x with w (TH's outer-product loops); `order` gives the
+    direction (+1 / -1) in which each kernel axis is walked, matching TH's accumulation order."""
+    isz = x.shape[-nsp:]
+    ranges = [range(k) if o > 0 else range(k - 1, -1, -1) for k, o in zip(w.shape[-nsp:], order)]
+    for p in itertools.product(*ranges):
+        out[(Ellipsis,) + tuple(slice(q, q + n) for q, n in zip(p, isz))] += _bcast(w, p, nsp) * x
 
 
 def convolve(x, k, nsp, mode, kind):
-    """Numpy arrays x, k of one of the three forms -> the result array."""
-    if kind == 'C':
-        k = np.flip(k, axis=tuple(range(k.ndim - nsp, k.ndim)))
-    ksize = k.shape[-nsp:]
-    if mode == 'F':
-        x = _pad_full(x, ksize, nsp)
-    w = _windows(x, ksize, nsp)
-    sp = 'abc'[:nsp]
-    ks = 'uvw'[:nsp]
-    if x.ndim == nsp and k.ndim == nsp:
-        return np.tensordot(w, k, axes=nsp)
-    if x.ndim == nsp + 1 and k.ndim == nsp + 1:
-        return np.einsum('p%s%s,p%s->p%s' % (sp, ks, ks, sp), w, k)
-    # k: q x p x kernel; w: p x out x kernel
-    axes_k = [1] + list(range(2, 2 + nsp))
-    axes_w = [0] + list(range(1 + nsp, 1 + 2 * nsp))
-    return np.tensordot(k, w, axes=(axes_k, axes_w))
+    """Numpy arrays x, k of one of the three forms -> the result array, bit for bit as TH's
+    conv2D*/conv3D* (THTensorConv.c) compute it: the same products summed in the same order."""
+    full = mode == 'F'
+    # valid: TH walks the flipped kernel for a convolution; full: for a cross-correlation
+    w = _flip(k, nsp) if (kind == 'C') != full else k
+    isz, ksz = x.shape[-nsp:], k.shape[-nsp:]
+    osz = tuple(i + j - 1 if full else i - j + 1 for i, j in zip(isz, ksz))
+    if full:
+        # 2-D: TH's vectorised loop (input width >= 4) walks kernel rows backwards, columns
+        # forwards; its scalar loop and the 3-D one walk every axis backwards
+        order = (-1, 1) if nsp == 2 and isz[-1] >= 4 else (-1,) * nsp
+        acc = lambda o, a, b: _full(o, a, b, nsp, order)  # noqa: E731
+        per_plane = False
+    else:
+        acc = lambda o, a, b: _valid(o, a, b, nsp)  # noqa: E731
+        # TH's scalar loops (3-D, or 2-D with fewer than 4 output columns) sum each plane's
+        # products apart and add that sum to the output
+        per_plane = nsp == 3 or osz[-1] < 4
+    if x.ndim == k.ndim:                 # mul / cmul: one kernel per plane
+        out = np.zeros(x.shape[:-nsp] + osz, np.result_type(x, k))
+        acc(out, x, w)
+        return out
+    # mv: out[q] = sum over input planes p of x[p] * k[q][p], plane after plane
+    out = np.zeros((k.shape[0],) + osz, np.result_type(x, k))
+    for p in range(x.shape[0]):
+        if per_plane:
+            s = np.zeros_like(out)
+            acc(s, x[p], w[:, p])
+            out += s
+        else:
+            acc(out, x[p], w[:, p])
+    return out
 
 
 def _conv(name, nsp, kind, res, x, k, mode='V'):

@@ -1,0 +1,119 @@
+-- nn.Jacobian: finite-difference checks of a module's backward pass.
+nn.Jacobian = nn.Jacobian or {}
+local J = nn.Jacobian
+
+local function flat(t)
+  return t:view(t:nElement())
+end
+
+local function randomize(t, minval, maxval)
+  minval = minval or -2
+  maxval = maxval or 2
+  t:copy(torch.rand(t:nElement()):mul(maxval - minval):add(minval))
+end
+
+-- the Jacobian from backpropagation: column i is d(input or param) for a unit gradOutput at i
+function J.backward(module, input, param, dparam)
+  local doparam = param ~= nil
+  param = param or input
+  module:forward(input)
+  local dout = module.output.new():resizeAs(module.output)
+  local sdout = flat(dout)
+  local jac = torch.Tensor(param:nElement(), dout:nElement()):zero()
+  for i = 1, sdout:nElement() do
+    dout:zero()
+    sdout[i] = 1
+    module:zeroGradParameters()
+    local din = module:updateGradInput(input, dout)
+    module:accGradParameters(input, dout)
+    if doparam then
+      jac:select(2, i):copy(flat(dparam))
+    else
+      jac:select(2, i):copy(flat(din))
+    end
+  end
+  return jac
+end
+
+-- same through accUpdateGradParameters: column i is how far a unit step moves the parameters
+function J.backwardUpdate(module, input, param)
+  module:forward(input)
+  local dout = module.output.new():resizeAs(module.output)
+  local sdout = flat(dout)
+  local jac = torch.Tensor(param:nElement(), dout:nElement()):zero()
+  local orig = param:clone()
+  for i = 1, sdout:nElement() do
+    param:copy(orig)
+    dout:zero()
+    sdout[i] = 1
+    module:updateGradInput(input, dout)
+    module:accUpdateGradParameters(input, dout, 1)
+    jac:select(2, i):copy(flat(orig - param))
+  end
+  param:copy(orig)
+  return jac
+end
+
+-- the Jacobian by central differences: row i is d(output) / d(param[i])
+function J.forward(module, input, param, perturbation)
+  param = param or input
+  local small = perturbation or 1e-6
+  local sin = param.new(param):resize(param:nElement())
+  local nout = module:forward(input):nElement()
+  local jac = torch.Tensor(param:nElement(), nout)
+  for i = 1, sin:nElement() do
+    local orig = sin[i]
+    sin[i] = orig - small
+    local outa = module:forward(input):clone()
+    sin[i] = orig + small
+    local outb = module:forward(input):clone()
+    sin[i] = orig
+    jac:select(1, i):copy(flat(outb:add(-1, outa):div(2 * small)):typeAs(jac))
+  end
+  return jac
+end
+
+local function maxerr(a, b)
+  return (a:typeAs(b) - b):abs():max()
+end
+
+function J.testJacobian(module, input, minval, maxval, perturbation)
+  randomize(input, minval, maxval)
+  local fprop = J.forward(module, input, input, perturbation)
+  local bprop = J.backward(module, input)
+  return maxerr(fprop, bprop)
+end
+
+function J.testJacobianParameters(module, input, param, dparam, minval, maxval, perturbation)
+  randomize(input, minval, maxval)
+  randomize(param, minval, maxval)
+  local bprop = J.backward(module, input, param, dparam)
+  local fprop = J.forward(module, input, param, perturbation)
+  return maxerr(fprop, bprop)
+end
+
+function J.testJacobianUpdateParameters(module, input, param, minval, maxval, perturbation)
+  randomize(input, minval, maxval)
+  randomize(param, minval, maxval)
+  local bprop = J.backwardUpdate(module, input, param)
+  local fprop = J.forward(module, input, param, perturbation)
+  return maxerr(fprop, bprop)
+end
+
+-- a module written to a MemoryFile and read back must compute the same outputs and gradients
+function J.testIO(module, input, minval, maxval)
+  randomize(input, minval, maxval)
+  local go = module:forward(input):clone():normal()
+  local fo = module:forward(input):clone()
+  local bo = module:updateGradInput(input, go):clone()
+  local f = torch.MemoryFile('rw'):binary()
+  f:writeObject(module)
+  f:seek(1)
+  local m = f:readObject()
+  f:close()
+  local fo2 = m:forward(input):clone()
+  local bo2 = m:updateGradInput(input, go):clone()
+  return (fo - fo2):abs():max(), (bo - bo2):abs():max()
+end
+
+return J

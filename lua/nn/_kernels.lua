@@ -1,0 +1,25 @@
+-- nn._K: the Python kernels of luatorch/lib/nn as Lua functions. Arguments are unwrapped
+-- (tensor proxies -> Python tensors); a kernel returning nothing gives back its first argument.
+local bridge = require 'torch._bridge'
+local U, ret, select, unpack = bridge.U, bridge.ret, select, unpack
+
+local function wrap(fn)
+  return function(...)
+    local n = select('#', ...)
+    local a, b, c, d, e, f = ...
+    if n == 1 then return ret(a, fn(U(a)))
+    elseif n == 2 then return ret(a, fn(U(a), U(b)))
+    elseif n == 3 then return ret(a, fn(U(a), U(b), U(c)))
+    elseif n == 4 then return ret(a, fn(U(a), U(b), U(c), U(d)))
+    elseif n == 5 then return ret(a, fn(U(a), U(b), U(c), U(d), U(e)))
+    elseif n == 6 then return ret(a, fn(U(a), U(b), U(c), U(d), U(e), U(f)))
+    end
+    local args = {...}
+    for i = 1, n do args[i] = U(args[i]) end
+    return ret(a, fn(unpack(args, 1, n)))
+  end
+end
+
+local K = {}
+for name, fn in pairs(bridge.py.nn_kernels()) do K[name] = wrap(fn) end
+return K

@@ -1,0 +1,27 @@
+"""Small helpers shared by the nn kernels."""
+from ..errors import TorchError
+from ..tensor import resize
+
+
+def out(t, size):
+    """Resize t (TH's resizeNd) and return its numpy view."""
+    if t.size != tuple(size) or not t.is_contiguous():
+        resize(t, size)
+    return t.arr()
+
+
+def like(t, src):
+    """Resize t to src's size; its numpy view."""
+    return out(t, src.size)
+
+
+def check(cond, msg):
+    if not cond:
+        raise TorchError(msg)
+
+
+def ndim_check(t, dims, what='input'):
+    """Torch's '<dims>D tensor expected' check."""
+    if t.dim() not in dims:
+        raise TorchError('%s must be a %s tensor' % (
+            what, ' or '.join('%dD' % d for d in dims)))

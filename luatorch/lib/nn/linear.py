@@ -1,0 +1,67 @@
+"""nn.Linear: y = W x + b, for a vector or a batch (matrix) of inputs."""
+import numpy as np
+
+from . import kernel
+from ._util import out
+from ..errors import TorchError
+
+
+def _check(input, weight):
+    d = input.dim()
+    if d not in (1, 2):
+        raise TorchError('input must be vector or matrix')
+    if input.size[-1] != weight.size[1]:
+        raise TorchError('size mismatch, m1: [%s], m2: [%d x %d]' % (
+            ' x '.join(map(str, input.size if d == 2 else (1,) + input.size)),
+            weight.size[1], weight.size[0]))
+
+
+@kernel
+def Linear_updateOutput(input, output, weight, bias):
+    _check(input, weight)
+    x, w = input.arr(), weight.arr()
+    if input.dim() == 1:
+        o = out(output, (weight.size[0],))
+        np.dot(w, x, out=o) if o.flags.c_contiguous else o.__setitem__(Ellipsis, w @ x)
+    else:
+        o = out(output, (input.size[0], weight.size[0]))
+        if o.flags.c_contiguous:
+            np.matmul(x, w.T, out=o)
+        else:
+            o[...] = x @ w.T
+    if bias is not None:
+        o += bias.arr()
+
+
+@kernel
+def Linear_updateGradInput(input, gradOutput, gradInput, weight):
+    w, g = weight.arr(), gradOutput.arr()
+    if input.dim() == 1:
+        gi = out(gradInput, input.size)
+        gi[...] = g @ w
+    else:
+        gi = out(gradInput, input.size)
+        if gi.flags.c_contiguous:
+            np.matmul(g, w, out=gi)
+        else:
+            gi[...] = g @ w
+
+
+@kernel
+def Linear_accGradParameters(input, gradOutput, gradWeight, gradBias, scale):
+    x, g = input.arr(), gradOutput.arr()
+    gw = gradWeight.arr()
+    if input.dim() == 1:
+        if scale == 1:
+            gw += np.multiply.outer(g, x)
+        else:
+            gw += scale * np.multiply.outer(g, x)
+        if gradBias is not None:
+            gb = gradBias.arr()
+            gb += g if scale == 1 else scale * g
+    else:
+        gw += (g.T @ x) if scale == 1 else scale * (g.T @ x)
+        if gradBias is not None:
+            gb = gradBias.arr()
+            s = g.sum(0)
+            gb += s if scale == 1 else scale * s

@@ -1,0 +1,73 @@
+"""Module-level helpers: flattening parameters into one storage (getParameters)."""
+import numpy as np
+
+from . import kernel
+from ..errors import TorchError
+from ..storage import Storage
+from ..tensor import Tensor, set_
+
+
+def _positions(t, base):
+    """Indices (in a flat space where t's storage starts at `base`) of every element of t."""
+    n = t.nelement()
+    if n == 0:
+        return np.empty(0, np.int64)
+    idx = np.full(1, base + t.offset, np.int64)
+    for sz, st in zip(t.size, t.stride):
+        idx = (idx[:, None] + np.arange(sz, dtype=np.int64) * st).ravel()
+    return idx
+
+
+@kernel
+def Module_flatten(params):
+    """Make every tensor of params a view of one new contiguous storage; returns the flat tensor.
+
+    Tensors sharing a storage keep sharing (their relative layout is kept); elements of the
+    storages that no tensor uses are squeezed out, as nn's Module.flatten does."""
+    params = [p for p in params if p is not None]
+    if not params:
+        return None
+    ttype = params[0].ttype
+    base = {}
+    order = []
+    n = 0
+    for p in params:
+        if not isinstance(p, Tensor):
+            raise TorchError('flatten: tensors expected')
+        if p.ttype is not ttype:
+            raise TorchError('flatten: parameters of different types (%s and %s)'
+                             % (ttype.tensor_name, p.ttype.tensor_name))
+        s = p.storage
+        if s is None:
+            continue
+        if id(s) not in base:
+            base[id(s)] = n
+            order.append(s)
+            n += s.size()
+    used = np.zeros(n, bool)
+    pos = {}
+    for p in params:
+        if p.storage is None:
+            continue
+        ix = _positions(p, base[id(p.storage)])
+        used[ix] = True
+        pos[id(p)] = ix
+    holes = np.cumsum(~used)
+    total = int(used.sum())
+    flat = Storage(ttype, total)
+    dst = flat.data
+    for s in order:
+        b = base[id(s)]
+        seg = used[b:b + s.size()]
+        where = np.arange(b, b + s.size())[seg]
+        dst[where - holes[where]] = s.data[seg]
+    for p in params:
+        if p.storage is None:
+            continue
+        ix = pos[id(p)]
+        if len(ix) == 0:
+            set_(p, flat, 0, p.size, p.stride)
+            continue
+        first = base[id(p.storage)] + p.offset
+        set_(p, flat, int(first - holes[first]), p.size, p.stride)
+    return Tensor(ttype, flat, 0, (total,) if total else (), (1,) if total else ())
