@@ -19,4 +19,16 @@ def from_numpy(a):
     return from_array(a, copy=False)
 
 
-__all__ = ['Runtime', 'Tensor', 'to_numpy', 'from_numpy']
+def load(path, mode='binary', referenced=True):
+    """Read a Torch7 .t7 file without Lua: numpy arrays, dicts, lists, TorchObjects (lib/t7.py)."""
+    from .lib.t7 import load as _load
+    return _load(path, mode, referenced)
+
+
+def save(path, obj, mode='binary', referenced=True):
+    """Write numpy arrays, dicts, lists, numbers and strings as a Torch7 .t7 file (lib/t7.py)."""
+    from .lib.t7 import save as _save
+    return _save(path, obj, mode, referenced)
+
+
+__all__ = ['Runtime', 'Tensor', 'to_numpy', 'from_numpy', 'load', 'save']

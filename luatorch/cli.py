@@ -13,7 +13,7 @@ Options:
   -gg,--gglobals     monitor global variables (throw an error on creation/access)
   -x,--gpu           preload cutorch and cunn
   -i,--interactive   enter the REPL after executing a script
-  --notebook FILE    run the code cells of a Jupyter notebook
+  --notebook FILE    run the code cells of a Jupyter notebook (th --notebook -h)
 """
 
 BOOT = r"""
@@ -79,9 +79,9 @@ def main(argv=None):
             libs.append(argv[i + 1]); i += 2; continue
         if a in ('-i', '--interactive'):
             interactive = True; i += 1; continue
-        if a == '--notebook' and i + 1 < len(argv):
+        if a == '--notebook' or a.startswith('--notebook='):
             from .notebook import main as nb_main
-            return nb_main(argv[i + 1:])
+            return nb_main(([a.split('=', 1)[1]] if '=' in a else []) + argv[i + 1:])
         if a in ('-x', '--gpu'):
             libs += ['cutorch', 'cunn']; i += 1; continue
         if a in ('-a', '--async', '-g', '--globals', '-gg', '--gglobals'):

@@ -40,7 +40,7 @@ class Interrupter:
         self.addr = int(self.M.state_address(), 16)
         self.M.hook_probe(True)
         self.hookf = self.lib.lua_gethook(self.addr)
-        self.M.hook_probe(False)
+        self.M.hook_probe(False)  # leaves the interrupt function registered (armed)
         self.lock = threading.Lock()
         self.active = False
         self.pending = False
@@ -49,7 +49,8 @@ class Interrupter:
 
     @staticmethod
     def _quit():
-        sys.stderr.write('\nth: the running code cannot be interrupted (LuaJIT-compiled loop); quitting\n')
+        sys.stderr.write('\nth: the running code does not stop (a LuaJIT-compiled loop never sees '
+                         'Ctrl-C); quitting\n')
         sys.stderr.flush()
         os._exit(130)
 
@@ -58,11 +59,12 @@ class Interrupter:
         with self.lock:
             if not self.active:
                 return False
-            if self.pending and self.lib.lua_gethook(self.addr):
-                stuck = True
+            now = time.monotonic()
+            if self.pending and self.lib.lua_gethook(self.addr) and now - self.pending > 1.0:
+                stuck = True  # a second Ctrl-C, and the first is still waiting for its hook
             else:
                 stuck = False
-                self.pending = True
+                self.pending = self.pending or now
                 self.lib.lua_sethook(self.addr, self.hookf, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1)
         if stuck:
             self.on_stuck()
@@ -91,21 +93,22 @@ class Interrupter:
         """Run Lua code with Ctrl-C (SIGINT) able to stop it; restores the signal set-up after."""
         main = threading.current_thread() is threading.main_thread()
         old_handler = old_fd = None
-        if main:
-            self._start()
-            old_handler = signal.signal(signal.SIGINT, lambda *a: None)
-            old_fd = signal.set_wakeup_fd(self.wfd, warn_on_full_buffer=False)
         with self.lock:
             self.active, self.pending = True, False
         try:
+            if main:
+                self._start()
+                old_handler = signal.signal(signal.SIGINT, lambda *a: None)
+                old_fd = signal.set_wakeup_fd(self.wfd, warn_on_full_buffer=False)
             yield self
         finally:
             with self.lock:
                 self.active = self.pending = False
                 self.lib.lua_sethook(self.addr, None, 0, 0)
-            if main:
+            if main and old_handler is not None:
                 signal.set_wakeup_fd(old_fd)
                 signal.signal(signal.SIGINT, old_handler)
+            self.M.arm()  # the hook function unregisters itself when it fires
 
 
 def history_file():

@@ -36,21 +36,29 @@ function J.backward(module, input, param, dparam)
 end
 
 -- same through accUpdateGradParameters: column i is how far a unit step moves the parameters
+-- (every parameter of the module is restored before each step: one may depend on another)
 function J.backwardUpdate(module, input, param)
   module:forward(input)
   local dout = module.output.new():resizeAs(module.output)
   local sdout = flat(dout)
   local jac = torch.Tensor(param:nElement(), dout:nElement()):zero()
   local orig = param:clone()
-  for i = 1, sdout:nElement() do
+  local params = module:parameters() or {}
+  local origs = {}
+  for j = 1, #params do origs[j] = params[j]:clone() end
+  local function restore()
+    for j = 1, #params do params[j]:copy(origs[j]) end
     param:copy(orig)
+  end
+  for i = 1, sdout:nElement() do
+    restore()
     dout:zero()
     sdout[i] = 1
     module:updateGradInput(input, dout)
     module:accUpdateGradParameters(input, dout, 1)
     jac:select(2, i):copy(flat(orig - param))
   end
-  param:copy(orig)
+  restore()
   return jac
 end
 
@@ -98,6 +106,56 @@ function J.testJacobianUpdateParameters(module, input, param, minval, maxval, pe
   local bprop = J.backwardUpdate(module, input, param)
   local fprop = J.forward(module, input, param, perturbation)
   return maxerr(fprop, bprop)
+end
+
+-- errors of the parameter-update paths of module for its parameter field `weight` (gradient
+-- field `gradWeight`): accGradParameters + updateParameters, accUpdateGradParameters, and both
+-- again on two clones sharing the parameter (which must move twice as far)
+function J.testAllUpdate(module, input, weight, gradWeight)
+  local lr = torch.uniform(0.1, 1)
+  local errors = {}
+  local ref = module:clone()
+  local w0 = ref[weight]:clone()
+  ref:forward(input)
+  local gradOutput = torch.rand(ref.output:size())
+  ref:zeroGradParameters()
+  ref:updateGradInput(input, gradOutput)
+  ref:accGradParameters(input, gradOutput)
+  ref:updateParameters(lr)
+  errors.accGradParameters = (w0 - ref[gradWeight] * lr - ref[weight]):norm()
+
+  local upd = module:clone()
+  upd:forward(input)
+  upd:updateGradInput(input, gradOutput)
+  upd:accUpdateGradParameters(input, gradOutput, lr)
+  errors.accUpdateGradParameters = (upd[weight] - ref[weight]):norm()
+
+  local function sharedPair()
+    local a, b = module:clone(), module:clone()
+    b:share(a, weight)
+    a:forward(input)
+    b:forward(input)
+    return a, b
+  end
+  local twice = w0 - ref[gradWeight] * (lr * 2)
+  local a, b = sharedPair()
+  a:zeroGradParameters()
+  b:zeroGradParameters()
+  for _, m in ipairs({a, b}) do
+    m:updateGradInput(input, gradOutput)
+    m:accGradParameters(input, gradOutput)
+  end
+  a:updateParameters(lr)
+  b:updateParameters(lr)
+  errors['accGradParameters [shared]'] = (twice - a[weight]):norm() + (twice - b[weight]):norm()
+
+  a, b = sharedPair()
+  for _, m in ipairs({a, b}) do
+    m:updateGradInput(input, gradOutput)
+    m:accUpdateGradParameters(input, gradOutput, lr)
+  end
+  errors['accUpdateGradParameters [shared]'] = (twice - a[weight]):norm() + (twice - b[weight]):norm()
+  return errors
 end
 
 -- a module written to a MemoryFile and read back must compute the same outputs and gradients

@@ -9,13 +9,15 @@ function Module:__init()
   self._type = self.output:type()
 end
 
+-- {params}, {gradParams}: weight and bias when the module has them, nothing otherwise
 function Module:parameters()
-  if self.weight and self.bias then
-    return {self.weight, self.bias}, {self.gradWeight, self.gradBias}
-  elseif self.weight then
-    return {self.weight}, {self.gradWeight}
-  elseif self.bias then
-    return {self.bias}, {self.gradBias}
+  local w, b = self.weight, self.bias
+  if w and b then
+    return {w, b}, {self.gradWeight, self.gradBias}
+  elseif w then
+    return {w}, {self.gradWeight}
+  elseif b then
+    return {b}, {self.gradBias}
   end
 end
 
@@ -47,9 +49,18 @@ end
 function Module:accGradParameters(input, gradOutput, scale)
 end
 
--- accumulate -lr * gradient straight into the parameters: run accGradParameters with the
--- parameters standing in for the gradient buffers
+-- parameters -= lr * gradient of this sample. A module whose parameters are shared with another
+-- (share / clone with names) goes through its gradient buffers; otherwise the parameters stand in
+-- for the gradient buffers and accGradParameters adds -lr * gradient straight into them.
 function Module:accUpdateGradParameters(input, gradOutput, lr)
+  if self.shared then
+    self:sharedAccUpdateGradParameters(input, gradOutput, lr)
+  else
+    self:defaultAccUpdateGradParameters(input, gradOutput, lr)
+  end
+end
+
+function Module:defaultAccUpdateGradParameters(input, gradOutput, lr)
   local gradWeight, gradBias = self.gradWeight, self.gradBias
   self.gradWeight, self.gradBias = self.weight, self.bias
   self:accGradParameters(input, gradOutput, -lr)
@@ -91,16 +102,24 @@ function Module:share(mlp, ...)
   for _, name in ipairs({...}) do
     if self[name] ~= nil then
       self[name]:set(mlp[name])
-      self.accUpdateGradParameters = self.sharedAccUpdateGradParameters
-      mlp.accUpdateGradParameters = mlp.sharedAccUpdateGradParameters
+      self.shared = true
+      mlp.shared = true
     end
   end
   return self
 end
 
+-- a deep copy (as writing to a file and reading back would give); with field names, those
+-- fields of the copy share the original's tensors (of this module and of every module inside)
 function Module:clone(...)
-  local clone = nn.utils.deepcopy(self)
-  if select('#', ...) > 0 then clone:share(self, ...) end
+  local names = {...}
+  local skip
+  if #names > 0 then
+    skip = {}
+    for _, n in ipairs(names) do skip[n] = true end
+  end
+  local clone = nn.utils.deepcopy(self, skip)
+  if #names > 0 then clone:share(self, ...) end
   return clone
 end
 
@@ -121,6 +140,17 @@ function Module:cuda(...) return self:type('torch.CudaTensor', ...) end
 function Module:reset()
 end
 
+-- serialization: every field, as a plain table
+function Module:write(file)
+  local fields = {}
+  for k, v in pairs(self) do fields[k] = v end
+  file:writeObject(fields)
+end
+
+function Module:read(file)
+  for k, v in pairs(file:readObject()) do self[k] = v end
+end
+
 function Module:__call__(input, gradOutput)
   self:forward(input)
   if gradOutput then
@@ -130,31 +160,48 @@ function Module:__call__(input, gradOutput)
   return self.output
 end
 
--- modules of type typename found in self (and in its children), with their containers
+-- callback(module) on self then on every module inside, depth first
+function Module:apply(callback)
+  callback(self)
+  if self.modules then
+    for _, m in ipairs(self.modules) do m:apply(callback) end
+  end
+end
+
+-- modules of class `typename` (exactly) in self and below, with the container holding each
 function Module:findModules(typename, container)
   container = container or self
   local nodes, containers = {}, {}
-  if torch.type(self) == typename then
-    nodes[#nodes + 1] = self
-    containers[#containers + 1] = container
+  if torch.typename(self) == typename then
+    nodes[1] = self
+    containers[1] = container
   end
-  if self.modules then
-    for _, child in ipairs(self.modules) do
-      local n, c = child:findModules(typename, self)
-      for i = 1, #n do
-        nodes[#nodes + 1] = n[i]
-        containers[#containers + 1] = c[i]
+  if type(self.modules) == 'table' then
+    for i = 1, #self.modules do
+      local n, c = self.modules[i]:findModules(typename, self)
+      for j = 1, #n do
+        nodes[#nodes + 1] = n[j]
+        containers[#containers + 1] = c[j]
       end
     end
   end
   return nodes, containers
 end
 
+-- self, then every module inside in depth-first order
 function Module:listModules()
   local list = {self}
+  local function append(x)
+    if torch.type(x) == 'table' then
+      for i = 1, #x do append(x[i]) end
+    else
+      list[#list + 1] = x
+    end
+  end
   if self.modules then
-    for _, child in ipairs(self.modules) do
-      for _, m in ipairs(child:listModules()) do list[#list + 1] = m end
+    for i = 1, #self.modules do
+      local sub = self.modules[i]:listModules()
+      if sub then append(sub) end
     end
   end
   return list
@@ -164,13 +211,7 @@ function Module:clearState()
   return nn.utils.clear(self, 'output', 'gradInput')
 end
 
-function Module:apply(callback)
-  callback(self)
-  if self.modules then
-    for _, m in ipairs(self.modules) do m:apply(callback) end
-  end
-end
-
+-- like apply, but callback(module) returns the module to put in its place
 function Module:replace(callback)
   local out = callback(self)
   if self.modules then
@@ -181,6 +222,7 @@ end
 
 -- one flat tensor holding every tensor of `parameters`; the tensors become views of it
 -- (tensors that shared storage still share; unused storage between them is squeezed out)
+Module._flattenTensorBuffer = {}
 function Module.flatten(parameters)
   if not parameters or #parameters == 0 then return torch.Tensor() end
   return nn._K.Module_flatten(parameters)
@@ -188,10 +230,13 @@ end
 
 function Module:getParameters()
   local parameters, gradParameters = self:parameters()
-  local p = Module.flatten(parameters)
-  local g = Module.flatten(gradParameters)
-  if p:nElement() ~= g:nElement() then
-    error('check that you are sharing parameters and gradParameters')
+  local p, g = Module.flatten(parameters), Module.flatten(gradParameters)
+  assert(p:nElement() == g:nElement(), 'check that you are sharing parameters and gradParameters')
+  if parameters then
+    for i = 1, #parameters do
+      assert(parameters[i]:storageOffset() == gradParameters[i]:storageOffset(),
+             'misaligned parameter at ' .. tostring(i))
+    end
   end
   return p, g
 end

@@ -9,23 +9,26 @@ local isTensor = torch.isTensor
 -- share a storage still share one after conversion (cache keyed by tensor and by storage)
 function utils.recursiveType(param, typename, cache)
   cache = cache or {}
-  if type(param) == 'table' then
-    if torch.isTypeOf(param, 'nn.Module') or torch.isTypeOf(param, 'nn.Criterion') then
-      param:type(typename, cache)
-    else
-      for k, v in pairs(param) do param[k] = utils.recursiveType(v, typename, cache) end
-    end
+  if torch.type(param) == 'table' then
+    for k, v in pairs(param) do param[k] = utils.recursiveType(v, typename, cache) end
+  elseif torch.isTypeOf(param, 'nn.Module') or torch.isTypeOf(param, 'nn.Criterion') then
+    param:type(typename, cache)
   elseif isTensor(param) then
     if torch.typename(param) ~= typename then
       if cache[param] then return cache[param] end
-      local new = torch.getmetatable(typename).new()
+      local mt = torch.getmetatable(typename)
+      if not mt or not mt.new then
+        error('unknown tensor type ' .. tostring(typename)
+              .. (tostring(typename):find('Cuda') and ' (CUDA tensors are not available)' or ''), 0)
+      end
+      local new = mt.new()
       local st = param:storage()
       if st then
         local key = torch.pointer(st)
         local nst = cache[key]
         if not nst then
           nst = new:storage() and new:storage().new(st:size()) or torch[typename:match('torch%.(%w+)Tensor') .. 'Storage'](st:size())
-          nst:copy(st)
+          if st:size() > 0 then nst:copy(st) end
           cache[key] = nst
         end
         new:set(nst, param:storageOffset(), param:size(), param:stride())
@@ -39,8 +42,9 @@ end
 
 -- a deep copy of a Lua value: tables (with their metatables, keys and cycles), tensors (with
 -- fresh storages; views of one storage stay views of one copy), storages. Functions and other
--- userdata are kept as they are.
-function utils.deepcopy(x)
+-- userdata are kept as they are. `shared` (optional, a set of field names): those fields of every
+-- nn.Module met are not copied but become empty tensors of their type (clone's shared fields).
+function utils.deepcopy(x, shared)
   local seen, storages = {}, {}
   local function copyStorage(st)
     local key = torch.pointer(st)
@@ -52,13 +56,28 @@ function utils.deepcopy(x)
     end
     return c
   end
-  local function copy(v)
+  local copy
+  local function copyModule(v, r)
+    for k, val in pairs(v) do
+      if shared[k] then
+        assert(isTensor(val), 'Shared parameters have to be Tensors')
+        r[k] = val.new()
+      else
+        r[copy(k)] = copy(val)
+      end
+    end
+  end
+  copy = function(v)
     local t = type(v)
     if t == 'table' then
       if seen[v] then return seen[v] end
       local r = {}
       seen[v] = r
-      for k, val in pairs(v) do r[copy(k)] = copy(val) end
+      if shared and torch.isTypeOf(v, 'nn.Module') then
+        copyModule(v, r)
+      else
+        for k, val in pairs(v) do r[copy(k)] = copy(val) end
+      end
       local mt = getmetatable(v)
       if mt then setmetatable(r, mt) end
       return r
@@ -83,8 +102,8 @@ function utils.deepcopy(x)
 end
 
 function utils.recursiveResizeAs(t1, t2)
-  if type(t2) == 'table' then
-    t1 = type(t1) == 'table' and t1 or {t1}
+  if torch.type(t2) == 'table' then
+    t1 = torch.type(t1) == 'table' and t1 or {t1}
     for k, v in pairs(t2) do t1[k], t2[k] = utils.recursiveResizeAs(t1[k], v) end
     for k in pairs(t1) do if t2[k] == nil then t1[k] = nil end end
   elseif isTensor(t2) then
@@ -97,7 +116,7 @@ function utils.recursiveResizeAs(t1, t2)
 end
 
 function utils.recursiveFill(t2, val)
-  if type(t2) == 'table' then
+  if torch.type(t2) == 'table' then
     for k, v in pairs(t2) do t2[k] = utils.recursiveFill(v, val) end
   elseif isTensor(t2) then
     t2:fill(val)
@@ -108,9 +127,13 @@ function utils.recursiveFill(t2, val)
 end
 
 function utils.recursiveAdd(t1, val, t2)
-  if not t2 then t2, val = val, 1 end
-  if type(t2) == 'table' then
-    t1 = type(t1) == 'table' and t1 or {t1}
+  if not t2 then
+    assert(val, 'expecting at least two arguments')
+    t2, val = val, 1
+  end
+  val = val or 1
+  if torch.type(t2) == 'table' then
+    t1 = torch.type(t1) == 'table' and t1 or {t1}
     for k, v in pairs(t2) do t1[k], t2[k] = utils.recursiveAdd(t1[k], val, v) end
   elseif isTensor(t1) and isTensor(t2) then
     t1:add(val, t2)
@@ -121,16 +144,17 @@ function utils.recursiveAdd(t1, val, t2)
 end
 
 function utils.recursiveCopy(t1, t2, async)
-  if type(t2) == 'table' then
-    t1 = type(t1) == 'table' and t1 or {t1}
-    for k, v in pairs(t2) do t1[k] = utils.recursiveCopy(t1[k], v) end
+  if torch.type(t2) == 'table' then
+    t1 = torch.type(t1) == 'table' and t1 or {t1}
+    for k, v in pairs(t2) do t1[k], t2[k] = utils.recursiveCopy(t1[k], v, async) end
   elseif isTensor(t2) then
     t1 = isTensor(t1) and t1 or t2.new()
-    t1:resizeAs(t2):copy(t2)
+    t1:resize(t2:size())
+    if async then t1:copyAsync(t2) else t1:copy(t2) end
   else
     error('expecting nested tensors or tables. Got ' .. torch.type(t1) .. ' and ' .. torch.type(t2) .. ' instead')
   end
-  return t1
+  return t1, t2
 end
 
 function utils.addSingletonDimension(...)
@@ -162,7 +186,7 @@ function utils.clear(self, ...)
   local function clear(f)
     if self[f] then
       if isTensor(self[f]) then self[f]:set()
-      elseif type(self[f]) == 'table' then self[f] = {}
+      elseif torch.type(self[f]) == 'table' then self[f] = {}
       else self[f] = nil end
     end
   end
@@ -186,5 +210,7 @@ function utils.tableSize(t)
   for _ in pairs(t) do n = n + 1 end
   return n
 end
+
+table.unpack = table.unpack or unpack
 
 return utils

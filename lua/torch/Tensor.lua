@@ -12,6 +12,13 @@ local index_get, index_set = py.index_get, py.index_set
 local storage_get, storage_set, storage_size = py.storage_get, py.storage_set, py.storage_size
 local sizes = py.sizes
 
+-- What t[i] needs to know of a tensor (dimensions, first size) is cached per proxy, valid while
+-- the geometry epoch (luatorch/lib/tensor.py EPOCH, bumped by every in-place geometry change)
+-- is unchanged; Lua reads the epoch straight from its memory.
+local EPOCH = require('ffi').cast('const double *', py.epoch_address)
+local geometry = py.geometry
+local GEO = setmetatable({}, {__mode = 'k'})
+
 local tensor_mts, storage_mts, mt_by_short = {}, {}, {}
 torch._tensor_mts, torch._storage_mts = tensor_mts, storage_mts
 
@@ -33,6 +40,16 @@ local function make_tensor_mt(kind, name)
           raise(e)
         end
         o = P2O[t]
+      end
+      local g, ep = GEO[t], EPOCH[0]
+      if g == nil or g[1] ~= ep then
+        g = {ep, geometry(o)}
+        GEO[t] = g
+      end
+      if g[2] >= 2 then   -- a row: a lazy view, no crossing (out of range: the general path)
+        local n, i = g[3], k
+        if i < 0 then i = i + n + 1 end
+        if i >= 1 and i <= n and i % 1 == 0 then return lazy(o, i, kind) end
       end
       local r, rk, e = index_number(o, k, true)
       if rk == nil then return r end
@@ -105,6 +122,7 @@ end
 local function class_table(mt, ctor)
   return setmetatable({}, {
     __index = mt, __newindex = mt,
+    __metatable = mt,   -- getmetatable(torch.DoubleTensor) is the type's metatable, as in luaT
     __call = function(_, ...) return ctor(...) end,
     __tostring = function() return mt.__typename end,
   })
@@ -144,6 +162,40 @@ for _, op in ipairs(py.ops) do
     end
   end
   if f then torch[name] = bridge.fn(f) end
+end
+
+-- torch.split / torch.chunk ([result,] tensor, n [, dim]): a result table given by the caller is
+-- emptied and refilled with the pieces (and returned), as in Torch
+for _, name in ipairs({'split', 'chunk'}) do
+  local f = torch[name]
+  if f then
+    torch[name] = function(result, ...)
+      if type(result) ~= 'table' then return f(result, ...) end
+      local parts = f(...)
+      for k in pairs(result) do result[k] = nil end
+      for i = 1, #parts do result[i] = parts[i] end
+      return result
+    end
+  end
+end
+
+-- torch.multinomialAliasSetup(probs [, state]) -> state = {J, q} (a given state table is filled)
+-- and torch.multinomialAlias(output, state) -> output: the alias method (random.md)
+do
+  local setup_ = torch.multinomialAliasSetup_
+  function torch.multinomialAliasSetup(probs, state)
+    if type(state) == 'table' then
+      state[1], state[2] = setup_(probs, state[1], state[2])
+    else
+      state = {}
+      state[1], state[2] = setup_(probs)
+    end
+    return state
+  end
+  function torch.multinomialAlias(output, state)
+    torch.DoubleTensor.multinomialAlias_(output, state[1], state[2])
+    return output
+  end
 end
 
 -- torch.Generator: proxies of kind 200 (luatorch/lib/random_ops.py); torch._gen is the default one

@@ -78,7 +78,8 @@ function torch.class(name, parentName, module)
     end,
     __tostring = function() return 'torch.' == name:sub(1, 6) and name or name end,
   })
-  mt.new = nil
+  -- obj.new(...) constructs another instance of obj's class, as luaT's metatables allow
+  rawset(mt, 'new', function(...) return ctor(...) end)
   -- register the constructor under its dotted name (in `module` when given)
   local path = {}
   for part in name:gmatch('[^%.]+') do path[#path + 1] = part end
@@ -118,18 +119,24 @@ function torch.type(obj)
   return type(obj)
 end
 
+-- torch.isTypeOf(obj, spec): spec is a class name, a Lua pattern, or a constructor. A plain name
+-- must match a class name of obj (or of a parent) entirely; a pattern may match a part of it.
 function torch.isTypeOf(obj, typeSpec)
-  local name = torch.typename(obj)
-  if not name then return false end
-  local target = type(typeSpec) == 'string' and typeSpec or torch.typename(typeSpec)
+  if type(typeSpec) ~= 'string' then
+    local cmt = getmetatable(typeSpec)
+    typeSpec = type(cmt) == 'table' and cmt.__typename or nil
+    assert(type(typeSpec) == 'string', 'type must be provided as [regexp] string, or factory')
+  end
   local mt = getmetatable(obj)
   while type(mt) == 'table' do
     local n = rawget(mt, '__typename')
-    if n == target then return true end
-    if type(typeSpec) == 'string' and n and n:match('^' .. typeSpec .. '$') then return true end
+    if type(n) == 'string' then
+      local m = n:match(typeSpec)
+      if m and (m ~= typeSpec or m == n) then return true end
+    end
+    -- a class's parent is the __index of its metatable's metatable (torch.newmetatable)
     local pm = getmetatable(mt)
-    mt = pm and pm.__index
-    if type(mt) ~= 'table' then break end
+    mt = type(pm) == 'table' and rawget(pm, '__index') or nil
   end
   return false
 end

@@ -7,6 +7,7 @@ torch._metatables = torch._metatables or {}
 require 'torch.class'
 require 'torch.Tensor'
 require 'torch.utils'
+require 'torch.File'
 require 'torch.apply'
 require 'paths'
 require 'torch.package_utils'

@@ -28,13 +28,33 @@ function __luatorch_unwrap(...)
   return unpack(t, 1, n)
 end
 
--- Heap tracking (Torch7 forces a Lua collection when C-heap tensor memory grows). The flag is
--- kept here; the accounting of tensor memory to the Lua collector is tracked in issue 8.
-local heaptracking = false
+-- Heap tracking: tensor and storage buffers are counted (luatorch/lib/heap.py) and a full Lua
+-- collection runs when they grow past a soft limit, as Torch7 does for its C heap. On by
+-- default here (Torch7's th turns it on too). collectgarbage('count') reports Lua's own heap
+-- only, as in Torch7; torch.heapinfo() gives the tracked tensor bytes.
+torch._heaptracking = true
 function torch.setheaptracking(on)
-  heaptracking = on and true or false
+  on = on and true or false
+  torch._heaptracking = on
+  bridge.py.heap_set_tracking(on)
 end
-function torch.getheaptracking() return heaptracking end
+function torch.getheaptracking() return torch._heaptracking end
+
+-- collectgarbage() / collectgarbage('collect') also hands freed tensor memory back to the
+-- system (glibc keeps it otherwise), so RSS drops when a model is dropped
+local lua_collectgarbage, heap_trim = collectgarbage, bridge.py.heap_trim
+function collectgarbage(opt, ...)
+  if opt == nil or opt == 'collect' then
+    -- twice: a dead tensor proxy's Python object is released on the cycle after the proxy's
+    local r = lua_collectgarbage('collect')
+    lua_collectgarbage('collect')
+    heap_trim()
+    return r
+  end
+  return lua_collectgarbage(opt, ...)
+end
+-- {bytes = tracked tensor/storage bytes, peak = ..., limit = soft limit, collections = n}
+function torch.heapinfo() return bridge.py.heap_info() end
 
 -- torch.pointer(obj): an integer identifying obj (a tensor's or storage's underlying object; for
 -- other Lua values the address Lua prints). Two proxies of one storage give the same number.

@@ -14,11 +14,14 @@ _LAST = _LAST or ''
 -- ------------------------------------------------------------------ interrupts
 -- Ctrl-C: the host (Python) turns on a count hook from its signal watcher; LuaJIT then calls
 -- the function registered here, which stops the running code with an error. Registering
--- with an empty mask stores the function without turning any hook on.
+-- with an empty mask stores the function without turning any hook on; the host re-arms
+-- after each run (the hook unregisters itself when it fires).
+local INTERRUPTED = 'interrupted!'
 local function interrupt_hook()
   debug.sethook()
-  error('interrupted!', 2)
+  error(INTERRUPTED, 2)
 end
+local this_file = debug.getinfo(1, 'S').short_src
 
 function M.arm()
   debug.sethook(interrupt_hook, '')
@@ -66,11 +69,16 @@ local function traceback(e)
     if not (mt and mt.__tostring) then return e, nil end
   end
   local msg = tostring(e)
-  local tb = debug.traceback('', 2)
+  local tb = debug.traceback('', 3)
   local lines = {}
   for line in tb:gmatch('[^\n]+') do
     if line:find("in function 'xpcall'", 1, true) then break end
-    if line ~= 'stack traceback:' and line ~= '' then lines[#lines + 1] = line end
+    if line:find(this_file, 1, true) then
+      -- the interrupt hook's own frames: it and the error() it calls
+      if lines[#lines] == "\t[C]: in function 'error'" then lines[#lines] = nil end
+    elseif line ~= 'stack traceback:' and line ~= '' then
+      lines[#lines + 1] = line
+    end
   end
   return msg, lines
 end
@@ -98,7 +106,6 @@ function M.run_line(line)
     if loadstring('local f = function() return ' .. line .. ' end') then
       local f = nojit(loadstring('_RESULT={' .. line .. '}'))
       if f then
-        M.arm()
         local ok, err = xpcall(f, handler)
         if ok then
           print(unpack(_RESULT))
@@ -116,7 +123,6 @@ function M.run_line(line)
       print('syntax error: ' .. perr)
     else
       nojit(f)
-      M.arm()
       local ok, err = xpcall(f, handler)
       if not ok then print(format_error(err)) end
     end
@@ -147,6 +153,11 @@ end
 -- false, message, traceback lines.
 function M.run_cell(code)
   local f, perr
+  if code:find('^%s-%?') then  -- `? torch.randn`: help, as in iTorch
+    local what = code:gsub('^%s-%?', ''):gsub('%s+$', '')
+    code = 'help(' .. what .. ')'
+  end
+  if code:sub(1, 1) == '=' then code = 'return ' .. code:sub(2) end
   if code:find(';%s-$') or code:find('^%s-print') then
     f, perr = loadstring(code .. '\n')
   else
@@ -156,7 +167,6 @@ function M.run_cell(code)
   end
   if not f then return false, perr, {} end
   nojit(f)
-  M.arm()
   local ok, err = xpcall(f, handler)
   io.stdout:flush()
   if ok then return true end

@@ -5,7 +5,10 @@ Python functions never raise into Lua and never return values Lua cannot use. Th
 function, and encodes the result for the Lua side (`lua/torch/_bridge.lua` decodes it):
 
 * `None`, or the first argument itself          -> nothing: Lua returns its first argument
-* a wrapped object (tensor, storage, generator) -> (obj, kind): Lua makes a proxy of that kind
+* `registry.NOTHING`                            -> (None, -4): Lua returns no value at all
+* a wrapped object (tensor, storage, generator) -> (obj, kind): Lua makes a proxy of that kind;
+  kind + 1000*i when obj is the call's argument i (i = 2..4; in a tuple 1..4): Lua returns
+  that argument's own proxy, so identity (rawequal) holds
 * a tuple of values                             -> (v1, k1, v2, k2, ...), k = 0 for plain values
 * a number, bool or str                         -> that value (str as bytes)
 * an exception                                  -> (None, -1, message)
@@ -14,6 +17,7 @@ import numpy as np
 from lupa import luajit21 as lupa
 
 from ..lib.errors import TorchError
+from ..lib.registry import NOTHING
 from ..lib.storage import Storage
 from ..lib.tensor import Tensor
 
@@ -87,6 +91,14 @@ def lua_table(r, lua):
     return lua.table(*[_element(x, lua) for x in r])
 
 
+def _argpos(r, args, first):
+    """1000 * (position of r among the call's first four arguments), or 0."""
+    for i in range(first, min(len(args), 4)):
+        if args[i] is r:
+            return 1000 * (i + 1)
+    return 0
+
+
 def encode(r, args, lua=None):
     t = type(r)
     if t in PLAIN:
@@ -95,12 +107,19 @@ def encode(r, args, lua=None):
         return None
     k = KIND_OF.get(t)
     if k is not None:
-        return r, k(r)
+        return r, k(r) + _argpos(r, args, 1)
     if t is tuple:
         out = []
         for v in r:
-            out.extend(to_lua(v, lua))
+            k = KIND_OF.get(type(v))
+            if k is not None:
+                out.append(v)
+                out.append(k(v) + _argpos(v, args, 0))
+            else:
+                out.extend(to_lua(v, lua))
         return tuple(out)
+    if r is NOTHING:
+        return None, -4
     if t is list or t is dict:
         return lua_table(r, lua), 0
     if t is str:

@@ -10,43 +10,93 @@ from ..lib import construct, indexing, pointwise, printing_api, storage_ops, typ
 from ..lib.pointwise import to_real
 from ..lib.errors import TorchError
 from ..lib.storage import Storage, cast
+from ..lib import tensor as T
 from ..lib.tensor import Tensor
 from .export import error_text, lua_function
 
-_add, _mul, _multiply = np.add, np.multiply, np.multiply
+_add, _multiply = np.add, np.multiply
+
+# one 0-d array per tensor type: a number is converted to the type's C value by storing it there
+# (numpy's ufuncs take a 0-d array much faster than a Python number)
+_BUF = [None] + [np.zeros((), tt.dtype) for tt in types.ALL_TYPES]   # by type idx
+_DOUBLE = types.Double.idx
+_2P53 = 1 << 53
+_F32_MAX = float(np.finfo(np.float32).max)
+
+
+def _scalar(v, tt):
+    """v as a 0-d array of tt's dtype, converted as TH converts a number to `real`."""
+    if _plain(v, tt):
+        b = _BUF[tt.idx]
+        b[()] = v
+        return b
+    return to_real(v, tt)
+
+
+def _plain(v, tt):
+    """Whether numpy converts the Lua number v to tt's dtype exactly as TH's C cast does."""
+    if tt.is_float:
+        return type(v) is float and (tt.itemsize == 8 or not abs(v) > _F32_MAX) or type(v) is int and abs(v) < 1 << 53
+    if type(v) is int:
+        lo, hi = _INT_RANGE[tt.idx]
+        return lo <= v <= hi
+    return False
+
+
+_INT_RANGE = {tt.idx: (int(np.iinfo(tt.dtype).min), int(np.iinfo(tt.dtype).max))
+              for tt in types.ALL_TYPES if not tt.is_float}
 
 
 def fast_add(a, b):
     """a:add(b): same type and shape, or a number, in one numpy call; else pointwise.add."""
     try:
-        x = a.arr()
         if type(b) is Tensor:
-            y = b.arr()
-            if y.dtype != x.dtype or y.shape != x.shape:
+            if a.ttype is not b.ttype or a.size != b.size:
                 pointwise.add(a, a, b)
                 return None
+            x = a._a
+            if a._sd is not a.storage.data:
+                x = a.arr()
+            y = b._a
+            if b._sd is not b.storage.data:
+                y = b.arr()
             _add(x, y, x)
         else:
-            _add(x, to_real(b, a.ttype), x, casting='unsafe')
+            x = a._a
+            if a._sd is not a.storage.data:
+                x = a.arr()
+            _add(x, _scalar(b, a.ttype), x)
     except Exception as e:  # noqa: BLE001
         return error_text(e)
 
 
 def fast_mul(a, v):
     try:
-        x = a.arr()
-        _multiply(x, to_real(v, a.ttype), x, casting='unsafe')
+        x = a._a
+        if a._sd is not a.storage.data:
+            x = a.arr()
+        idx = a.ttype.idx
+        if idx == _DOUBLE and type(v) is float:
+            c = _BUF[idx]
+            c[()] = v
+        else:
+            c = _scalar(v, a.ttype)
+        _multiply(x, c, x)
     except Exception as e:  # noqa: BLE001
         return error_text(e)
 
 
 def fast_cmul(a, b):
     try:
-        x = a.arr()
-        y = b.arr()
-        if y.dtype != x.dtype or y.shape != x.shape:
+        if a.ttype is not b.ttype or a.size != b.size:
             pointwise.cmul(a, a, b)
             return None
+        x = a._a
+        if a._sd is not a.storage.data:
+            x = a.arr()
+        y = b._a
+        if b._sd is not b.storage.data:
+            y = b.arr()
         _multiply(x, y, x)
     except Exception as e:  # noqa: BLE001
         return error_text(e)
@@ -55,9 +105,22 @@ def fast_cmul(a, b):
 def fast_fill(a, v):
     try:
         if a.size:
-            a.arr().fill(v)
+            x = a._a
+            if a._sd is not a.storage.data:
+                x = a.arr()
+            tv = type(v)
+            if not (a.ttype.idx == _DOUBLE and (tv is float or tv is int and -_2P53 < v < _2P53)
+                    or _plain(v, a.ttype)):
+                v = to_real(v, a.ttype)
+            x.fill(v)
     except Exception as e:  # noqa: BLE001
         return error_text(e)
+
+
+def geometry(t):
+    """(dimensions, size of the first) of t: what Lua caches to answer t[i] without a crossing."""
+    size = t.size
+    return len(size), (size[0] if size else 0)
 
 
 def index_number(t, i, lazy=False):
@@ -185,6 +248,7 @@ def exports(lua):
 
     return {
         'add': fast_add, 'mul': fast_mul, 'cmul': fast_cmul, 'fill': fast_fill,
+        'geometry': geometry, 'epoch_address': int(T.EPOCH.ctypes.data),
         'index_number': index_number, 'set_number': set_number, 'dims': dims,
         'element2': element2, 'set_element2': set_element2,
         'index_get': lua_function(indexing.get, lua),

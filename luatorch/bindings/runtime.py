@@ -4,7 +4,7 @@ from pathlib import Path
 
 from lupa import luajit21 as lupa
 
-from . import export, hot, nn_api, os_api, torch_api
+from . import export, file_api, heap_api, hot, nn_api, os_api, torch_api
 
 LUA_DIR = Path(__file__).resolve().parents[2] / 'lua'
 if not LUA_DIR.is_dir():  # installed as a wheel: lua/ ships inside the package
@@ -52,7 +52,9 @@ class Runtime:
         for name, fn in hot.exports(lua).items():
             t[name.encode()] = fn
         os_api.install(lua, t)
+        file_api.install(lua, t)
         nn_api.install(lua, t)
+        heap_api.install(lua, t, self)
         return t
 
     # ------------------------------------------------------------------ Python API

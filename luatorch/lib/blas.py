@@ -10,7 +10,7 @@ Also the small helpers the other linear-algebra modules (linalg, conv, shape_ops
 import numpy as np
 
 from . import tensor as T
-from .errors import TorchError
+from .errors import TorchError, invalid_args
 from .registry import OPS, bad_args, torch_fn, torch_op
 from .storage import cast
 from .tensor import Tensor
@@ -29,14 +29,7 @@ def invalid(name, args, expected):
     op = OPS.get(name)
     if op is not None and op.sigs:
         return bad_args(op, tuple(args))
-    got = ' '.join(_argname(a) for a in args)
-    return TorchError('invalid arguments: %s\nexpected arguments: %s' % (got or 'none', expected))
-
-
-def _argname(a):
-    if isinstance(a, Tensor):
-        return a.ttype.tensor_name.replace('torch.', '')
-    return {int: 'number', float: 'number', str: 'string', bool: 'boolean'}.get(type(a), type(a).__name__)
+    return invalid_args(args, expected)
 
 
 def same_type(name, args):
@@ -71,21 +64,13 @@ def values(t):
     return a if t.ttype.is_float else a.astype(np.int64)
 
 
-def resize_keep(t, size):
-    """TH's resizeNd: nothing changes when the size already matches (strides are kept)."""
-    size = tuple(int(s) for s in size)
-    if t.size != size:
-        T.resize(t, size)
-    return t
-
-
 def store(res, ttype, vals):
     """Write computed values into res (resized as TH does) or into a new tensor; returns it."""
     vals = np.asarray(vals)
     if res is None:
         res = T.empty(ttype, vals.shape if vals.size else ())
     else:
-        resize_keep(res, vals.shape if vals.size else ())
+        T.resize(res, vals.shape if vals.size else ())
     if vals.size:
         res.arr()[...] = cast(vals, res.ttype)
     return res
@@ -145,7 +130,7 @@ def _combine(res, beta, t, alpha, prod, tt):
     if res is None:
         res = T.empty(tt, t.size)
     elif res is not t:
-        resize_keep(res, t.size)
+        T.resize(res, t.size)
     if not prod.size:
         return res
     r = res.arr()
@@ -362,6 +347,6 @@ def cross(res, a, b, dim=0):
     if res is None:
         res = T.empty(tt, a.size)
     else:
-        resize_keep(res, a.size)
+        T.resize(res, a.size)
     res.arr()[...] = cast(r, tt)
     return res

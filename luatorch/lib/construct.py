@@ -3,7 +3,7 @@ import numpy as np
 
 from . import tensor as T
 from . import types
-from .errors import TorchError, check
+from .errors import TorchError, check, invalid_args
 from .registry import torch_fn, torch_op
 from .storage import Storage, cast
 from .tensor import Tensor
@@ -84,7 +84,7 @@ def new_storage(ttype, *args):
         off = int(args[1]) - 1 if len(args) > 1 else 0
         n = int(args[2]) if len(args) > 2 else a0.size() - off
         check(0 <= off and off + n <= a0.size(), 'out of bounds')
-        return Storage(ttype, data=a0.data[off:off + n])
+        return Storage(ttype, data=a0.data[off:off + n], view=True)
     if isinstance(a0, (int, float)):
         check(a0 >= 0, 'invalid size')
         return Storage(ttype, int(a0))
@@ -206,8 +206,14 @@ def narrow(t, d, i, n):
 
 @torch_fn('select')
 def select(t, d, i):
+    """t:select(dim, i): a view without dimension dim; on a vector, the element i (TH)."""
     if len(t.size) == 1:
-        raise TorchError('cannot select on a vector, use indexing instead') if False else None
+        i = int(i)
+        if not 1 <= i <= t.size[0]:
+            raise TorchError("bad argument #2 to 'select' (out of range)")
+        return t.storage.data.item(t.offset + (i - 1) * t.stride[0])
+    if not t.size:
+        raise TorchError("bad argument #1 to 'select' (empty Tensor)")
     return T.select(t, d, i)
 
 
@@ -411,41 +417,107 @@ def eye(*args):
     return r
 
 
+def _seq_args(args, fname, nparams, float_only=False):
+    """([res,] numbers...) of range/linspace/logspace -> (res, result type, numbers)."""
+    res, a = _split_res(args)
+    while a and a[-1] is None:
+        a = a[:-1]
+    ttype = _default_ttype(res)
+    if (not 2 <= len(a) <= nparams or any(type(x) not in (int, float) for x in a)
+            or (float_only and not ttype.is_float)):
+        n = ttype.tensor_name[len('torch.'):]
+        kind = 'long' if not ttype.is_float else ('float' if ttype is types.Float else 'double')
+        exp = ('[*%s*] %s %s [long]' % (n, kind, kind) if nparams == 3 and fname != 'range'
+               else '[*%s*] %s %s [%s]' % (n, kind, kind, kind))
+        raise invalid_args(args, exp)
+    return res, ttype, a
+
+
+def _seq_result(res, ttype, n):
+    """TH: the result keeps its shape when it already has n elements, else becomes 1-D of n."""
+    if res is None:
+        return T.empty(ttype, (n,))
+    if res.nelement() != n:
+        T.resize(res, (n,))
+    return res
+
+
+def _c_number(v, dtype):
+    """A Lua number converted to a C number of this dtype (integers truncated)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == 'f':
+        return dtype.type(v)
+    return cast(np.asarray(np.trunc(float(v))), types.BY_DTYPE[dtype]).astype(np.int64)
+
+
+def _c_div(a, b):
+    """C's integer division (truncating toward zero) on int64 arrays / numbers."""
+    q = np.abs(a) // np.abs(b)
+    return np.where((np.asarray(a) < 0) != (np.asarray(b) < 0), -q, q)
+
+
 @torch_fn('range')
 def range_(*args):
-    res, a = _split_res(args)
-    xmin, xmax = a[0], a[1]
-    step = a[2] if len(a) > 2 and a[2] is not None else 1
-    check(step != 0, 'step must be a non-null number')
-    check((step > 0 and xmax >= xmin) or (step < 0 and xmax <= xmin),
-          'upper bound and larger bound incoherent with step sign')
-    n = int(np.floor((xmax - xmin) / step)) + 1
-    ttype = _default_ttype(res)
-    r = _builder(res, (n,), 0, ttype)
-    r.arr()[...] = cast(xmin + np.arange(n, dtype=np.float64) * step, ttype)
+    """[res] torch.range([res,] xmin, xmax [, step]): xmin + i * step, in the accumulate type."""
+    res, ttype, a = _seq_args(args, 'range', 3)
+    acc = ttype.acc
+    xmin, xmax = _c_number(a[0], acc), _c_number(a[1], acc)
+    step = _c_number(a[2], acc) if len(a) > 2 else acc.type(1)
+    if not (step > 0 or step < 0):
+        raise TorchError("bad argument #3 to 'range' (step must be a non-null number)")
+    if not ((step > 0 and xmax >= xmin) or (step < 0 and xmax <= xmin)):
+        raise TorchError("bad argument #2 to 'range' (upper bound and larger bound incoherent "
+                         "with step sign)")
+    with np.errstate(all='ignore'):
+        n = int((xmax - xmin) / step + 1) if ttype.is_float else int(_c_div(xmax - xmin, step)) + 1
+        r = _seq_result(res, ttype, n)
+        i = np.arange(n).astype(ttype.dtype).astype(acc)   # TH counts in the element type
+        vals = xmin + i * step
+    if n:
+        r.arr()[...] = cast(vals, ttype).reshape(r.arr().shape)
     return r
 
 
-@torch_fn('linspace')
+def _spaced(fname, res, ttype, a, b, n):
+    """TH's a + i*(b-a)/(n-1) for i = 0..n-1, in the element type's arithmetic."""
+    if not (n > 1 or (n == 1 and a == b)):
+        raise TorchError("bad argument #3 to '%s' (invalid number of points)" % fname)
+    r = _seq_result(res, ttype, n)
+    with np.errstate(all='ignore'):
+        if n == 1:
+            vals = np.asarray([a])
+        elif ttype.is_float:
+            real = ttype.dtype.type
+            i = np.arange(n).astype(ttype.dtype)
+            vals = a + i * real(b - a) / real(n - 1)
+        else:
+            i = np.arange(n).astype(ttype.dtype).astype(np.int64)
+            vals = a + _c_div(i * (np.int64(b) - np.int64(a)), np.int64(n - 1))
+    return r, vals
+
+
+@torch_fn('linspace', float_only=True)
 def linspace(*args):
-    res, a = _split_res(args)
-    n = int(a[2]) if len(a) > 2 and a[2] is not None else 100
-    check(n > 1 or (n == 1 and a[0] == a[1]), 'invalid number of points')
-    ttype = _default_ttype(res)
-    r = _builder(res, (n,), 0, ttype)
-    step = (a[1] - a[0]) / (n - 1) if n > 1 else 0
-    r.arr()[...] = cast(a[0] + np.arange(n, dtype=np.float64) * step, ttype)
+    """[res] torch.linspace([res,] a, b [, n]): n points from a to b (n = 100 by default)."""
+    res, ttype, a = _seq_args(args, 'linspace', 3, float_only=True)
+    n = int(a[2]) if len(a) > 2 else 100
+    lo, hi = _c_number(a[0], ttype.dtype), _c_number(a[1], ttype.dtype)
+    r, vals = _spaced('linspace', res, ttype, lo, hi, n)
+    r.arr()[...] = cast(np.asarray(vals), ttype).reshape(r.arr().shape)
     return r
 
 
-@torch_fn('logspace')
+@torch_fn('logspace', float_only=True)
 def logspace(*args):
-    res, a = _split_res(args)
-    n = int(a[2]) if len(a) > 2 and a[2] is not None else 100
-    ttype = _default_ttype(res)
-    r = _builder(res, (n,), 0, ttype)
-    step = (a[1] - a[0]) / (n - 1) if n > 1 else 0
-    r.arr()[...] = cast(10.0 ** (a[0] + np.arange(n, dtype=np.float64) * step), ttype)
+    """[res] torch.logspace([res,] a, b [, n]): n points from 10^a to 10^b."""
+    res, ttype, a = _seq_args(args, 'logspace', 3, float_only=True)
+    n = int(a[2]) if len(a) > 2 else 100
+    lo, hi = _c_number(a[0], ttype.dtype), _c_number(a[1], ttype.dtype)
+    r, vals = _spaced('logspace', res, ttype, lo, hi, n)
+    with np.errstate(all='ignore'):
+        dt = ttype.dtype
+        p = np.power(np.full(np.shape(vals), 10.0, dt), np.asarray(vals, dt))
+    r.arr()[...] = p.reshape(r.arr().shape)
     return r
 
 

@@ -78,6 +78,8 @@ def get(t, k):
         v, scalar = _view_for_table(t, k)
         if scalar:
             return v.storage.data.item(v.offset)
+        if v is t:   # t[{}]: a new tensor viewing all of t, as in Torch
+            v = Tensor(t.ttype, t.storage, t.offset, t.size, t.stride)
         return v
     if isinstance(k, Tensor):
         if k.ttype.name == 'Byte':

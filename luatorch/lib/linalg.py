@@ -12,7 +12,7 @@ import numpy as np
 
 from . import tensor as T
 from . import types
-from .blas import invalid, resize_keep
+from .blas import invalid
 from .errors import TorchError
 from .registry import torch_fn
 from .storage import cast
@@ -124,6 +124,7 @@ def _transpose_inplace(t):
     t.size = (t.size[1], t.size[0])
     t.stride = (t.stride[1], t.stride[0])
     t._sd = None
+    T.geometry_changed()
 
 
 def _is_transposed_contiguous(t):
@@ -138,7 +139,7 @@ def _out(res, src, rows, cols, tt):
     if src is not None and src is res and _is_transposed_contiguous(res) and res.size[1] == rows:
         return res, res
     work = T.empty(tt) if (src is not None and src is res) else res
-    resize_keep(work, (cols, rows))
+    T.resize(work, (cols, rows))
     if work.is_contiguous():
         _transpose_inplace(work)
     if work.size != (rows, cols):
@@ -160,7 +161,7 @@ def _vector_out(res, vals, tt):
     vals = np.asarray(vals)
     if res is None:
         res = T.empty(tt)
-    resize_keep(res, vals.shape)
+    T.resize(res, vals.shape)
     if vals.size:
         res.arr()[...] = cast(vals, tt)
     return res
@@ -397,8 +398,9 @@ def gels(*args):
         work.arr()[...] = cast(full, tt)
     work.size = (n, nrhs)
     work._sd = None
+    T.geometry_changed()
     if work is not res:
-        resize_keep(res, (n, nrhs))
+        T.resize(res, (n, nrhs))
         T.copy(res, work)
     return res, aout
 
@@ -539,18 +541,19 @@ def qr(*args):
     fac, tau = qr_raw(a.arr())
     r = np.triu(fac[:k])
     rr = rr if rr is not None else T.empty(tt)
-    resize_keep(rr, (k, n))
+    T.resize(rr, (k, n))
     if rr.nelement():
         rr.arr()[...] = cast(r, tt)
     # Q: the first k columns of an m x n column-major block orgqr filled from geqrf's output
     if rq is None:
         rq = T.empty(tt)
-    resize_keep(rq, (m, k))
+    T.resize(rq, (m, k))
     block = np.array(fac, copy=True)
     block[:, :k] = householder_q(fac, tau, k)
     _write(_out(rq, None, m, n, tt), block)
     rq.size = (m, k)
     rq._sd = None
+    T.geometry_changed()
     return rq, rr
 
 
@@ -594,7 +597,7 @@ def eig(*args):
             else:
                 vr[:, j] = np.real(v[:, j])
                 j += 1
-        resize_keep(rv, (n, n))
+        T.resize(rv, (n, n))
         if not _is_transposed_contiguous(rv) and rv.is_contiguous():
             _transpose_inplace(rv)
         if n:
@@ -623,7 +626,7 @@ def svd(*args):
     v = vh.T
     if rv is None:
         rv = T.empty(tt)
-    resize_keep(rv, v.shape)
+    T.resize(rv, v.shape)
     if v.size:
         rv.arr()[...] = cast(v, tt)
     return uout, sout, rv

@@ -140,9 +140,33 @@ def _libm_checks():
     }
 
 
-_V = _libm_checks()
-_vlog, _vcos, _vsin, _vtan, _vexp = (_V['log'], _V['cos'], _V['sin'],
-                                     _V['tan'], _V['exp'])
+_V = {}   # filled on first use (the checks take a while; start-up need not pay for them)
+
+
+def _libm(name):
+    if not _V:
+        _V.update(_libm_checks())
+    return _V[name]
+
+
+def _vlog(x):
+    return _libm('log')(x)
+
+
+def _vcos(x):
+    return _libm('cos')(x)
+
+
+def _vsin(x):
+    return _libm('sin')(x)
+
+
+def _vtan(x):
+    return _libm('tan')(x)
+
+
+def _vexp(x):
+    return _libm('exp')(x)
 
 
 # --------------------------------------------------------------------------

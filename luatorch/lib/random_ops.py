@@ -25,8 +25,8 @@ import numpy as np
 from . import random as R
 from . import tensor as T
 from . import types
-from .errors import TorchError
-from .registry import torch_fn
+from .errors import TorchError, invalid_args
+from .registry import NOTHING, torch_fn
 from .storage import Storage
 from .tensor import Tensor
 
@@ -164,26 +164,6 @@ def _match(forms, args, tt):
     return None, None
 
 
-def _argtype(a):
-    if type(a) is Tensor:
-        return a.ttype.tensor_name[6:]
-    if type(a) is Storage:
-        return a.ttype.storage_name[6:]
-    if type(a) is Generator:
-        return 'Generator'
-    if a is None:
-        return 'nil'
-    if type(a) is bool:
-        return 'boolean'
-    if type(a) in (int, float):
-        return 'number'
-    if type(a) is str:
-        return 'string'
-    if type(a) in (list, dict):
-        return 'table'
-    return 'userdata'
-
-
 def _helpname(spec, tt):
     kind, opt, _ = spec
     name = {
@@ -198,9 +178,8 @@ def _helpname(spec, tt):
 
 
 def _invalid(variants, args, tt):
-    got = ''.join(_argtype(a) + ' ' for a in args)
     exp = ' | '.join(' '.join(_helpname(s, tt) for s in specs) for _, specs in variants)
-    return TorchError('invalid arguments: %s\nexpected arguments: %s' % (got, exp))
+    return invalid_args(args, exp)
 
 
 def _call_type(args):
@@ -278,6 +257,7 @@ _INITIAL = _Op('initialSeed', [(None, [GEN])])
 def manual_seed(*args):
     _, (gen, n), _ = _dispatch(_MANUAL, args)
     R.manual_seed(gen, n)
+    return NOTHING     # torch.manualSeed returns no value
 
 
 @torch_fn('seed', method=False)
@@ -438,3 +418,123 @@ def _multinomial(tt, res, gen, probs, n, replacement):
 _declare('multinomial', [
     (_multinomial, [S('idx', None), GEN, S('ptensor'), S('int'), S('bool', False)]),
 ])
+
+
+# ----------------------------------------------------------------------------- alias method
+#
+# torch.multinomialAliasSetup / torch.multinomialAlias are Lua (lua/torch/Tensor.lua) around
+# these two, which follow TH's multinomialAliasSetup / multinomialAliasDraw and cwrap's handling
+# of index tensors: an index tensor given as an argument is decremented on the way in (and,
+# when it is not also a result, stays so: Torch's draw leaves the alias table one lower), a
+# returned one incremented on the way out.
+
+_ALIAS_FLOAT = ('Float', 'Double')
+
+
+def _alias_args(name, args, kinds):
+    """args against kinds ('p' float tensor, 'q' tensor of the probs' type, 'l' LongTensor,
+    'g' optional Generator, trailing '?' optional) -> values, or Torch's invalid-arguments error."""
+    out, i = [], 0
+    ftype = next((a.ttype for a in args if type(a) is Tensor and a.ttype.is_float), None)
+    for k in kinds:
+        opt = k.endswith('?')
+        k = k[0]
+        a = args[i] if i < len(args) else None
+        if k == 'g':
+            ok = type(a) is Generator
+        elif type(a) is not Tensor:
+            ok = False
+        elif k == 'l':
+            ok = a.ttype is types.Long
+        else:
+            ok = a.ttype.is_float and a.ttype is ftype and a.ttype.name in _ALIAS_FLOAT
+        if ok:
+            out.append(a)
+            i += 1
+        elif opt:
+            out.append(R.default_generator if k == 'g' else None)
+        else:
+            break
+    else:
+        if i == len(args):
+            return out
+    tt = ftype or types.default()
+    n = tt.tensor_name[len('torch.'):]
+    exp = {'multinomialAliasSetup_': '%s [*LongTensor*] [*%s*]' % (n, n),
+           'multinomialAlias_': '[*LongTensor*] [Generator] LongTensor %s' % n}[name]
+    raise invalid_args(args, exp)
+
+
+@torch_fn('multinomialAliasSetup_', types=_ALIAS_FLOAT)
+def alias_setup(*args):
+    """[J, q] torch.multinomialAliasSetup_(probs [, J] [, q]): the alias and probability tables."""
+    probs, J, q = _alias_args('multinomialAliasSetup_', args, ('p', 'l?', 'q?'))
+    tt = probs.ttype
+    real = tt.dtype.type
+    n = probs.nelement()
+    J = T.empty(types.Long) if J is None else J
+    q = T.empty(tt) if q is None else q
+    p = [real(v) for v in probs.arr().reshape(-1)] if n else []
+    jj = [0] * n
+    qq = [real(0)] * n
+    smaller, larger = [], []
+    for i in range(n):
+        qq[i] = real(n) * p[i]
+        (smaller if qq[i] < 1.0 else larger).append(i)
+    with np.errstate(all='ignore'):
+        # pair each outcome below 1 with one above (TH's loop, from the ends of both lists)
+        while smaller and larger:
+            large, small = larger[-1], smaller[-1]
+            jj[small] = large
+            qq[large] = real(float(qq[large]) - (1.0 - float(qq[small])))
+            if qq[large] < 1.0:
+                smaller[-1] = large
+                larger.pop()
+            else:
+                smaller.pop()
+        if n:
+            q_min = q_max = qq[n - 1]
+            for v in qq:
+                if v < q_min:
+                    q_min = v
+                elif v > q_max:
+                    q_max = v
+            if not q_min > 0:
+                raise TorchError("bad argument #2 to 'multinomialAliasSetup_' (q_min is less than 0)")
+            if q_max > 1:
+                qq = [v / q_max for v in qq]
+        for i in range(n):
+            if jj[i] <= 0:      # never an alias target: always keep the outcome itself
+                qq[i] = real(1.0)
+    T.resize(J, (n,))
+    T.resize(q, (n,))
+    if n:
+        J.arr()[...] = np.asarray(jj, np.int64).reshape(J.arr().shape) + 1
+        q.arr()[...] = np.asarray(qq, tt.dtype).reshape(q.arr().shape)
+    return J, q
+
+
+@torch_fn('multinomialAlias_', types=_ALIAS_FLOAT)
+def alias_draw(*args):
+    """[output] torch.multinomialAlias_(output, [gen,] J, q): output's elements drawn with the
+    tables of multinomialAliasSetup_ (a uniform index, then a Bernoulli draw per element)."""
+    out, gen, J, q = _alias_args('multinomialAlias_', args, ('l', 'g?', 'l', 'q'))
+    if len(out.size) > 1:
+        raise TorchError("bad argument #1 to 'multinomialAlias_' (output must be a 1D tensor)")
+    J.arr()[...] -= 1 if J.size else 0
+    jv = J.arr().reshape(-1)
+    qv = q.arr().reshape(-1).astype(np.float64)
+    k = jv.shape[0]
+    n = out.nelement()
+    if not n:
+        return out
+    if not k:
+        raise TorchError("bad argument #3 to 'multinomialAlias_' (empty alias table)")
+    u = R.draw_uniform(gen, 2 * n).reshape(n, 2)
+    idx = (u[:, 0] * k).astype(np.int64)
+    pq = qv[idx]
+    if not np.all((pq >= 0) & (pq <= 1)):
+        raise TorchError("bad argument #1 to 'multinomialAlias_' (must be >= 0 and <= 1)")
+    mask = u[:, 1] <= pq
+    out.arr()[...] = np.where(mask, idx + 1, jv[idx])
+    return out

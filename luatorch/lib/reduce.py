@@ -20,7 +20,7 @@ import numpy as np
 
 from . import tensor as T
 from . import types
-from .errors import TorchError
+from .errors import TorchError, invalid_args
 from .registry import torch_fn, torch_op
 from .storage import cast
 from .tensor import Tensor
@@ -68,27 +68,6 @@ def require_type(t, ttypes, name):
 
 
 # ----------------------------------------------------------------------------- arguments
-
-
-def _tname(a):
-    if type(a) is Tensor:
-        return a.ttype.tensor_name[len('torch.'):]
-    if a is None:
-        return 'nil'
-    if type(a) is bool:
-        return 'boolean'
-    if type(a) in (int, float):
-        return 'number'
-    if type(a) is str:
-        return 'string'
-    if isinstance(a, (list, dict)):
-        return 'table'
-    return 'userdata'
-
-
-def invalid_args(args, expected):
-    return TorchError('invalid arguments: %s\nexpected arguments: %s'
-                      % (''.join(_tname(a) + ' ' for a in args), expected))
 
 
 REQUIRED = object()

@@ -14,9 +14,21 @@ A signature is a string of argument kinds: 't' tensor, 'n' number, 's' string, '
 'x' anything, 'T' a tensor or nil-able table of tensors. `@torch_fn(name)` registers a function
 called with its arguments as given (method form passes self first).
 """
+from .errors import invalid_args
 from .tensor import Tensor
 
 OPS = {}
+
+
+class _Nothing:
+    """What a Torch function returning no value at all returns (None means: the first argument)."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return 'NOTHING'
+
+
+NOTHING = _Nothing()
 
 
 class Op:
@@ -71,19 +83,15 @@ def resolve_method(op, self, args):
 
 
 def bad_args(op, args):
-    from .errors import TorchError
-    got = ' '.join(_typename(a) for a in args)
-    exp = '\n'.join('[*Tensor*] ' * (op.res) + ' '.join(_SIGNAME[c] for c in s) for s in op.sigs)
-    return TorchError('invalid arguments: %s\nexpected arguments: %s' % (got or 'none', exp))
-
-
-_SIGNAME = {'t': '*Tensor*', 'n': 'number', 's': 'string', 'b': 'boolean', 'x': 'value'}
-
-
-def _typename(a):
-    if type(a) is Tensor:
-        return a.ttype.tensor_name.replace('torch.', '*') + '*'
-    return {int: 'number', float: 'number', str: 'string', bool: 'boolean'}.get(type(a), type(a).__name__)
+    """Torch's error for a call matching none of op's signatures (the forms cwrap would list:
+    the optional result, then the sources, named for the type of the call's first tensor)."""
+    from . import types
+    tt = next((a.ttype for a in args if type(a) is Tensor), None) or types.default()
+    tname = tt.tensor_name[len('torch.'):]
+    names = {'t': tname, 'n': tt.c_real, 's': 'string', 'b': 'boolean', 'x': 'value'}
+    res = '[*%s*] ' % tname if op.res else ''
+    exp = ' | '.join(res + ' '.join(names[c] for c in s) for s in op.sigs)
+    return invalid_args(args, exp)
 
 
 FLOAT_TYPES = ('Float', 'Double')

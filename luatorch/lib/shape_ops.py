@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from . import tensor as T
-from .blas import invalid, resize_keep, same_type, store
+from .blas import invalid, same_type, store
 from .errors import TorchError
 from .registry import torch_fn, torch_op
 from .storage import Storage, cast
@@ -53,7 +53,7 @@ def cat_tensors(res, inputs, dim=None, args=()):
     elif any(x.storage is res.storage for x in inputs):
         out = np.empty(size, tt.dtype)             # the result is also an input: copy via a buffer
     else:
-        resize_keep(res, size)
+        T.resize(res, size)
         out = res.arr()
     off = 0
     for x in inputs:

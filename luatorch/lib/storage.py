@@ -1,14 +1,30 @@
 """torch.*Storage: a flat, resizable buffer of one tensor type."""
 import numpy as np
 
+from . import heap
+
+_allocated, _freed = heap.allocated, heap.freed
+
 
 class Storage:
-    """A 1-D numpy buffer (`data`) plus its Torch type. Tensors view into it."""
-    __slots__ = ('data', 'ttype', '__weakref__')
+    """A 1-D numpy buffer (`data`) plus its Torch type. Tensors view into it.
 
-    def __init__(self, ttype, n=0, data=None):
+    Its bytes are counted in `heap` (see heap.py) while the storage lives."""
+    __slots__ = ('data', 'ttype', '_nb', '__weakref__')
+
+    def __init__(self, ttype, n=0, data=None, view=False):
+        """view=True: data is a view of another storage's buffer (not counted again)."""
         self.ttype = ttype
-        self.data = np.zeros(int(n), ttype.dtype) if data is None else data
+        d = np.zeros(int(n), ttype.dtype) if data is None else data
+        self.data = d
+        nb = 0 if view else d.nbytes
+        self._nb = nb
+        if nb:
+            _allocated(nb)
+
+    def __del__(self):
+        if self._nb:
+            _freed(self._nb)
 
     def size(self):
         return self.data.shape[0]
@@ -24,6 +40,17 @@ class Storage:
             m = min(n, old.shape[0])
             new[:m] = old[:m]
             self.data = new
+            _freed(self._nb)
+            self._nb = new.nbytes
+            _allocated(self._nb)
+        return self
+
+    def set_data(self, d):
+        """Replace the buffer (counted in heap instead of the old one)."""
+        _freed(self._nb)
+        self.data = d
+        self._nb = d.nbytes
+        _allocated(self._nb)
         return self
 
     def fill(self, v):

@@ -64,7 +64,7 @@ def string(s, value=None):
     if value is None:
         return s.data.tobytes()
     b = value.encode('utf-8', 'surrogateescape') if isinstance(value, str) else bytes(value)
-    s.data = np.frombuffer(b, dtype=s.ttype.dtype).copy()
+    s.set_data(np.frombuffer(b, dtype=s.ttype.dtype).copy())
     return s
 
 

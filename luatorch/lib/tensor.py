@@ -137,20 +137,42 @@ def _nel(size):
 # ----------------------------------------------------------------------------- geometry
 
 
+# A counter bumped whenever an existing tensor's geometry (size, stride, offset, storage) changes
+# in place. The Lua binding reads it directly (luatorch/bindings/hot.py) to know when what it
+# cached about a tensor's geometry is stale. Never assign those fields of a tensor that may
+# already be in use without calling geometry_changed() (resize and set_ do).
+EPOCH = np.zeros(1, np.float64)   # a double: Lua reads it as a plain number
+
+
+def geometry_changed():
+    EPOCH[0] += 1
+
+
 def resize(t, size, stride=None):
-    """Resize in place (TH's resizeNd): keeps the storage, grows it if needed."""
+    """Resize in place as TH's resizeNd: the sizes up to the first one <= 0 are kept (none: the
+    empty tensor); nothing changes when they equal t's (and the given strides, if any, t's), so
+    a non-contiguous tensor keeps its strides; otherwise strides are the given ones (those >= 0)
+    or contiguous, and the storage grows if needed."""
     size = tuple(int(s) for s in size)
-    if any(s < 0 for s in size):
-        raise TorchError('invalid size')
-    if size and _nel(size) == 0:
-        size = ()
-    if stride is None or len(stride) != len(size):
-        st = contiguous_strides(size)
-    else:
-        st = tuple(int(s) for s in stride)
-    if t.size == size and (stride is None or t.stride == st) and (stride is not None or t.is_contiguous()):
+    nd = 0
+    while nd < len(size) and size[nd] > 0:
+        nd += 1
+    size = size[:nd]
+    if stride is not None:
+        stride = tuple(int(s) for s in stride)
+        if len(stride) < nd:
+            stride = None
+    if len(t.size) == nd and t.size == size and (
+            stride is None or all(stride[d] < 0 or stride[d] == t.stride[d] for d in range(nd))):
         return t
-    if size:
+    st = [0] * nd
+    for d in range(nd - 1, -1, -1):
+        if stride is not None and stride[d] >= 0:
+            st[d] = stride[d]
+        else:
+            st[d] = 1 if d == nd - 1 else size[d + 1] * st[d + 1]
+    st = tuple(st)
+    if nd:
         need = t.offset + 1 + sum((n - 1) * s for n, s in zip(size, st))
         if t.storage is None:
             t.storage = Storage(t.ttype, 0)
@@ -159,6 +181,7 @@ def resize(t, size, stride=None):
     t.size = size
     t.stride = st
     t._sd = None
+    EPOCH[0] += 1
     return t
 
 
@@ -185,6 +208,7 @@ def set_(t, src=None, offset=0, size=None, stride=None):
         if t.size and t.offset + 1 + sum((n - 1) * s for n, s in zip(t.size, t.stride)) > src.size():
             raise TorchError('Storage size is too small for the requested tensor geometry')
     t._sd = None
+    EPOCH[0] += 1
     return t
 
 
@@ -209,7 +233,6 @@ def select(t, dim, index):
         i += n + 1
     if not 1 <= i <= n:
         raise TorchError("bad argument #2 to 'select' (out of range)")
-    check(len(t.size) > 1 or True, 'cannot select on a vector')
     size = t.size[:d] + t.size[d + 1:]
     stride = t.stride[:d] + t.stride[d + 1:]
     return Tensor(t.ttype, t.storage, t.offset + (i - 1) * t.stride[d], size, stride)

@@ -30,6 +30,20 @@ class TensorType:
     def itemsize(self):
         return self.dtype.itemsize
 
+    @property
+    def c_real(self):
+        """The C type of an element, as Torch's argument errors name it ('double', 'long')."""
+        return _C_REAL[self.name]
+
+    @property
+    def c_accreal(self):
+        return 'double' if self.name in ('Float', 'Double') else ('float' if self.name == 'Half'
+                                                                 else 'long')
+
+
+_C_REAL = {'Byte': 'unsigned char', 'Char': 'char', 'Short': 'short', 'Int': 'int', 'Long': 'long',
+           'Float': 'float', 'Double': 'double', 'Half': 'half'}
+
 
 def _t(i, name, dtype, acc, is_float):
     return TensorType(name, np.dtype(dtype), np.dtype(acc), is_float, i)

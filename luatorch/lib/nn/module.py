@@ -7,6 +7,19 @@ from ..storage import Storage
 from ..tensor import Tensor, set_
 
 
+def _compact(t):
+    """True when t covers a gap-free block of its storage (in some order of its dimensions;
+    expanded, stride-0 dimensions don't count)."""
+    dims = sorted(((st, sz) for sz, st in zip(t.size, t.stride) if st != 0 and sz != 1),
+                  reverse=True)
+    expect = 1
+    for st, sz in reversed(dims):
+        if st != expect:
+            return False
+        expect *= sz
+    return True
+
+
 def _positions(t, base):
     """Indices (in a flat space where t's storage starts at `base`) of every element of t."""
     n = t.nelement()
@@ -54,6 +67,8 @@ def Module_flatten(params):
         pos[id(p)] = ix
     holes = np.cumsum(~used)
     total = int(used.sum())
+    if total != n and not all(_compact(p) for p in params if p.storage is not None):
+        raise TorchError('Cannot gather tensors that are not compact')
     flat = Storage(ttype, total)
     dst = flat.data
     for s in order:

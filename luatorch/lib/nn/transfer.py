@@ -1,8 +1,42 @@
-"""Transfer (activation) functions: elementwise kernels."""
+"""Transfer (activation) functions and other elementwise modules.
+
+Each kernel follows its THNN namesake: `X_updateOutput(input, output, ...)` resizes output like
+input (or, in-place, makes output a view of the modified input) and
+`X_updateGradInput(input, gradOutput, gradInput, ...)` likewise. Gradients are written as
+`where(cond, g, 0)`-style selections so that masked entries are +0 (never -0), as in TH.
+"""
 import numpy as np
 
 from . import kernel
-from ._util import like
+from ._util import like, out
+from .. import random as R
+from ..errors import TorchError
+from ..tensor import set_
+
+
+def check_nelement(input, gradOutput):
+    """THNN_CHECK_NELEMENT."""
+    if input.size != gradOutput.size and input.nelement() != gradOutput.nelement():
+        raise TorchError(
+            'input and gradOutput have different number of elements: input[%s] has %d elements, '
+            'while gradOutput[%s] has %d elements' % (
+                ' x '.join(map(str, input.size)), input.nelement(),
+                ' x '.join(map(str, gradOutput.size)), gradOutput.nelement()))
+
+
+def _g(gradOutput, input):
+    """gradOutput's array in input's shape."""
+    g = gradOutput.arr()
+    return g if g.shape == input.size else g.reshape(input.size)
+
+
+def _masked(gi, g, mask):
+    """gi = g where mask else +0."""
+    np.multiply(g, mask, out=gi)
+    gi += 0.0      # -0 -> +0
+
+
+# ----------------------------------------------------------------------------- Tanh, Sigmoid
 
 
 @kernel
@@ -14,7 +48,592 @@ def Tanh_updateOutput(input, output):
 def Tanh_updateGradInput(gradOutput, gradInput, output):
     # gradInput = gradOutput * (1 - output^2)
     y = output.arr()
+    check_nelement(output, gradOutput)
     gi = like(gradInput, output)
     np.multiply(y, y, out=gi)
     np.subtract(1, gi, out=gi)
-    np.multiply(gradOutput.arr(), gi, out=gi)
+    np.multiply(_g(gradOutput, output), gi, out=gi)
+
+
+@kernel
+def Sigmoid_updateOutput(input, output):
+    # 1 / (1 + exp(-x)) computed as (1 + tanh(x/2)) / 2: no overflow for large |x|
+    o = like(output, input)
+    np.multiply(input.arr(), 0.5, out=o)
+    np.tanh(o, out=o)
+    o *= 0.5
+    o += 0.5
+
+
+@kernel
+def Sigmoid_updateGradInput(gradOutput, gradInput, output):
+    check_nelement(output, gradOutput)
+    y = output.arr()
+    gi = like(gradInput, output)
+    np.subtract(1.0, y, out=gi)
+    gi *= y
+    gi *= _g(gradOutput, output)
+
+
+# ----------------------------------------------------------------------------- threshold family
+
+
+@kernel
+def Threshold_updateOutput(input, output, threshold, val, inplace):
+    x = input.arr()
+    if inplace:
+        if val == threshold:
+            np.fmax(x, threshold, out=x)
+        else:
+            x[x <= threshold] = val
+        set_(output, input)
+    elif val == threshold:
+        # x > th ? x : th  (fmax also maps NaN to th, as the C comparison does)
+        np.fmax(x, threshold, out=like(output, input))
+    else:
+        o = like(output, input)
+        np.copyto(o, np.where(x > threshold, x, val))
+
+
+@kernel
+def Threshold_updateGradInput(input, gradOutput, gradInput, threshold, val, inplace):
+    check_nelement(input, gradOutput)
+    x = input.arr()
+    if inplace:
+        g = _g(gradOutput, input)
+        _masked(g, g, x > threshold)
+        set_(gradInput, gradOutput)
+    else:
+        _masked(like(gradInput, input), _g(gradOutput, input), x > threshold)
+
+
+@kernel
+def HardTanh_updateOutput(input, output, min_val, max_val, inplace):
+    x = input.arr()
+    if inplace:
+        np.clip(x, min_val, max_val, out=x)
+        set_(output, input)
+    else:
+        np.clip(x, min_val, max_val, out=like(output, input))
+
+
+@kernel
+def HardTanh_updateGradInput(input, gradOutput, gradInput, min_val, max_val, inplace):
+    check_nelement(input, gradOutput)
+    x = input.arr()
+    mask = (x > min_val) & (x < max_val)
+    g = _g(gradOutput, input)
+    if inplace:
+        _masked(g, g, mask)
+        set_(gradInput, gradOutput)
+    else:
+        _masked(like(gradInput, input), g, mask)
+
+
+@kernel
+def LeakyReLU_updateOutput(input, output, negval, inplace):
+    x = input.arr()
+    if inplace:
+        np.multiply(x, negval, out=x, where=x <= 0)
+        set_(output, input)
+    else:
+        o = like(output, input)
+        np.multiply(x, negval, out=o)
+        np.copyto(o, x, where=x > 0)
+
+
+@kernel
+def LeakyReLU_updateGradInput(input, gradOutput, gradInput, negval, inplace):
+    check_nelement(input, gradOutput)
+    x = input.arr()
+    g = _g(gradOutput, input)
+    if inplace:
+        np.multiply(g, negval, out=g, where=x <= 0)
+        set_(gradInput, gradOutput)
+    else:
+        gi = like(gradInput, input)
+        np.multiply(g, negval, out=gi)
+        np.copyto(gi, g, where=x > 0)
+
+
+@kernel
+def ELU_updateOutput(input, output, alpha, inplace):
+    x = input.arr()
+    neg = np.minimum(x, 0.0)
+    np.exp(neg, out=neg)
+    neg -= 1.0
+    neg *= alpha
+    if inplace:
+        np.copyto(x, neg, where=x <= 0)
+        set_(output, input)
+    else:
+        o = like(output, input)
+        np.copyto(o, np.where(x <= 0, neg, x))
+
+
+@kernel
+def ELU_updateGradInput(input, gradOutput, gradInput, output, alpha, inplace):
+    check_nelement(input, gradOutput)
+    y = output.arr()
+    g = _g(gradOutput, output)
+    if inplace:
+        np.multiply(g, y + alpha, out=g, where=y <= 0)
+        set_(gradInput, gradOutput)
+    else:
+        gi = like(gradInput, output)
+        np.add(y, alpha, out=gi)
+        gi *= g
+        np.copyto(gi, g, where=y > 0)
+
+
+@kernel
+def HardShrink_updateOutput(input, output, lam):
+    x = input.arr()
+    o = like(output, input)
+    _masked(o, x, (x > lam) | (x < -lam))
+
+
+@kernel
+def HardShrink_updateGradInput(input, gradOutput, gradInput, lam):
+    check_nelement(input, gradOutput)
+    x = input.arr()
+    _masked(like(gradInput, input), _g(gradOutput, input), (x > lam) | (x < -lam))
+
+
+@kernel
+def SoftShrink_updateOutput(input, output, lam):
+    # x - clip(x, -lam, lam): x-lam above lam, x+lam below -lam, exactly +0 between
+    x = input.arr()
+    o = like(output, input)
+    np.clip(x, -lam, lam, out=o)
+    np.subtract(x, o, out=o)
+
+
+@kernel
+def SoftShrink_updateGradInput(input, gradOutput, gradInput, lam):
+    HardShrink_updateGradInput(input, gradOutput, gradInput, lam)
+
+
+@kernel
+def SoftPlus_updateOutput(input, output, beta, threshold):
+    # x*beta > threshold ? x : log1p(exp(x*beta)) / beta
+    x = input.arr()
+    o = like(output, input)
+    bx = x * beta
+    big = bx > threshold
+    np.minimum(bx, threshold, out=bx)
+    np.exp(bx, out=bx)
+    np.log1p(bx, out=bx)
+    np.divide(bx, beta, out=o)
+    np.copyto(o, x, where=big)
+
+
+@kernel
+def SoftPlus_updateGradInput(input, gradOutput, gradInput, output, beta, threshold):
+    # y*beta > threshold ? g : g * (z - 1) / z with z = exp(y*beta)
+    check_nelement(input, gradOutput)
+    y = output.arr()
+    g = _g(gradOutput, output)
+    gi = like(gradInput, output)
+    by = y * beta
+    big = by > threshold
+    np.minimum(by, threshold, out=by)
+    np.exp(by, out=by)
+    np.subtract(by, 1.0, out=gi)
+    gi /= by
+    gi *= g
+    np.copyto(gi, g, where=big)
+
+
+@kernel
+def SoftSign_updateOutput(input, output):
+    x = input.arr()
+    o = like(output, input)
+    np.abs(x, out=o)
+    o += 1.0
+    np.divide(x, o, out=o)
+
+
+@kernel
+def SoftSign_updateGradInput(input, gradOutput, gradInput):
+    # g / (1 + |x|)^2
+    check_nelement(input, gradOutput)
+    x = input.arr()
+    gi = like(gradInput, input)
+    np.abs(x, out=gi)
+    gi += 1.0
+    gi *= gi
+    np.divide(_g(gradOutput, input), gi, out=gi)
+
+
+@kernel
+def LogSigmoid_updateOutput(input, output, buffer):
+    # -(m + log(exp(-m) + exp(-x - m))) with m = max(0, -x); buffer keeps the sum z
+    x = input.arr()
+    o = like(output, input)
+    z = like(buffer, input)
+    m = np.fmax(-x, 0.0)
+    np.negative(m, out=o)
+    np.exp(o, out=z)
+    np.subtract(o, x, out=o)
+    np.exp(o, out=o)
+    z += o
+    np.log(z, out=o)
+    o += m
+    np.negative(o, out=o)
+
+
+@kernel
+def LogSigmoid_updateGradInput(input, gradOutput, gradInput, buffer):
+    # x < 0: 1/z, else (z - 1)/z; times gradOutput
+    check_nelement(input, gradOutput)
+    x = input.arr()
+    z = buffer.arr()
+    gi = like(gradInput, buffer)
+    np.subtract(z, 1.0, out=gi)
+    np.copyto(gi, 1.0, where=x < 0)
+    gi /= z
+    gi *= _g(gradOutput, buffer)
+
+
+# ----------------------------------------------------------------------------- PReLU, RReLU
+
+
+def _prelu_weight(input, weight, nOutputPlane):
+    """weight broadcast against input: planes are dim 1 of a batch (dim 0 of a vector)."""
+    nd = input.dim()
+    pdim = 1 if nd > 1 else 0
+    if nd == 0 or input.size[pdim] != nOutputPlane:
+        raise TorchError('Wrong number of input planes. Expected %d but got %d.' % (
+            nOutputPlane, input.size[pdim] if nd else 0))
+    w = weight.arr()
+    if nd > 1:
+        w = w.reshape((1, nOutputPlane) + (1,) * (nd - 2))
+    return w
+
+
+@kernel
+def PReLU_updateOutput(input, output, weight, nOutputPlane):
+    x = input.arr()
+    o = like(output, input)
+    w = weight.arr()[0] if nOutputPlane == 0 else _prelu_weight(input, weight, nOutputPlane)
+    np.multiply(x, w, out=o)
+    np.copyto(o, x, where=x > 0)
+
+
+@kernel
+def PReLU_updateGradInput(input, gradOutput, gradInput, weight, nOutputPlane):
+    check_nelement(input, gradOutput)
+    x = input.arr()
+    g = _g(gradOutput, input)
+    gi = like(gradInput, input)
+    w = weight.arr()[0] if nOutputPlane == 0 else _prelu_weight(input, weight, nOutputPlane)
+    np.multiply(g, w, out=gi)
+    np.copyto(gi, g, where=x > 0)
+
+
+@kernel
+def PReLU_accGradParameters(input, gradOutput, gradWeight, nOutputPlane, scale):
+    check_nelement(input, gradOutput)
+    x = input.arr()
+    prod = x * _g(gradOutput, input)
+    prod[x > 0] = 0
+    gw = gradWeight.arr()
+    if nOutputPlane == 0:
+        gw[0] += scale * prod.sum()
+    else:
+        _prelu_weight(input, gradWeight, nOutputPlane)
+        axes = tuple(d for d in range(input.dim()) if d != (1 if input.dim() > 1 else 0))
+        gw += scale * prod.sum(axis=axes)
+
+
+@kernel
+def RReLU_updateOutput(input, output, noise, lower, upper, train, inplace):
+    x = input.arr()
+    if train:
+        nz = like(noise, input)
+        neg = x <= 0
+        nz[...] = 1.0
+        k = int(np.count_nonzero(neg))
+        if k:
+            # one uniform(lower, upper) per non-positive element, in element order
+            r = np.empty(k, x.dtype)
+            R.fill_uniform(R.default_generator, r, noise.ttype, lower, upper)
+            nz[neg] = r
+    else:
+        slope = (lower + upper) / 2
+    if inplace:
+        if train:
+            x *= nz
+        else:
+            np.multiply(x, slope, out=x, where=x <= 0)
+        set_(output, input)
+    else:
+        o = like(output, input)
+        if train:
+            np.multiply(x, nz, out=o)
+        else:
+            np.multiply(x, slope, out=o)
+            np.copyto(o, x, where=x > 0)
+
+
+@kernel
+def RReLU_updateGradInput(input, gradOutput, gradInput, noise, lower, upper, train, inplace):
+    check_nelement(input, gradOutput)
+    x = input.arr()
+    g = _g(gradOutput, input)
+    if train and upper - lower > 1e-6:
+        nz = noise.arr()
+        if inplace:
+            g *= nz
+            set_(gradInput, gradOutput)
+        else:
+            np.multiply(g, nz, out=like(gradInput, input))
+    else:
+        slope = (lower + upper) / 2
+        if inplace:
+            np.multiply(g, slope, out=g, where=x <= 0)
+            set_(gradInput, gradOutput)
+        else:
+            gi = like(gradInput, input)
+            np.multiply(g, slope, out=gi)
+            np.copyto(gi, g, where=x > 0)
+
+
+# ----------------------------------------------------------------------------- softmax family
+
+
+_max = np.maximum.reduce
+_sum = np.add.reduce
+
+
+def _softmax_axis(t):
+    nd = t.dim()
+    if nd not in (1, 2, 3, 4):
+        raise TorchError('1D, 2D, 3D or 4D tensor expected')
+    return 0 if nd in (1, 3) else 1
+
+
+@kernel
+def SoftMax_updateOutput(input, output):
+    ax = _softmax_axis(input)
+    x = input.arr()
+    o = like(output, input)
+    np.subtract(x, _max(x, axis=ax, keepdims=True), out=o)
+    np.exp(o, out=o)
+    o /= _sum(o, axis=ax, dtype=input.ttype.acc, keepdims=True)
+
+
+@kernel
+def SoftMax_updateGradInput(input, gradOutput, gradInput, output):
+    ax = _softmax_axis(output)
+    if gradOutput.size != output.size:
+        raise TorchError('input and gradOutput shapes do not match')
+    y, g = output.arr(), gradOutput.arr()
+    gi = like(gradInput, output)
+    np.multiply(g, y, out=gi)
+    s = _sum(gi, axis=ax, dtype=output.ttype.acc, keepdims=True)
+    np.subtract(g, s, out=gi)
+    gi *= y
+
+
+@kernel
+def LogSoftMax_updateOutput(input, output):
+    ax = _softmax_axis(input)
+    x = input.arr()
+    o = like(output, input)
+    m = _max(x, axis=ax, keepdims=True)
+    np.subtract(x, m, out=o)
+    np.exp(o, out=o)
+    lse = np.log(_sum(o, axis=ax, dtype=input.ttype.acc, keepdims=True))
+    lse += m
+    np.subtract(x, lse, out=o)
+
+
+@kernel
+def LogSoftMax_updateGradInput(input, gradOutput, gradInput, output):
+    ax = _softmax_axis(output)
+    if gradOutput.size != output.size:
+        raise TorchError('input and gradOutput shapes do not match')
+    y, g = output.arr(), gradOutput.arr()
+    gi = like(gradInput, output)
+    np.exp(y, out=gi)
+    gi *= _sum(g, axis=ax, dtype=output.ttype.acc, keepdims=True)
+    np.subtract(g, gi, out=gi)
+
+
+@kernel
+def SoftMin_updateOutput(input, output):
+    x = input.arr()
+    ax = _softmax_axis(input)
+    o = like(output, input)
+    np.subtract(np.minimum.reduce(x, axis=ax, keepdims=True), x, out=o)
+    np.exp(o, out=o)
+    o /= _sum(o, axis=ax, dtype=input.ttype.acc, keepdims=True)
+
+
+@kernel
+def SoftMin_updateGradInput(input, gradOutput, gradInput, output):
+    SoftMax_updateGradInput(input, gradOutput, gradInput, output)
+    np.negative(gradInput.arr(), out=gradInput.arr())
+
+
+# ----------------------------------------------------------------------------- pointwise maths
+
+
+@kernel
+def Exp_updateOutput(input, output):
+    with np.errstate(over='ignore'):
+        np.exp(input.arr(), out=like(output, input))
+
+
+@kernel
+def Exp_updateGradInput(input, gradOutput, gradInput, output):
+    check_nelement(output, gradOutput)
+    np.multiply(output.arr(), _g(gradOutput, output), out=like(gradInput, output))
+
+
+@kernel
+def Log_updateOutput(input, output):
+    with np.errstate(divide='ignore', invalid='ignore'):
+        np.log(input.arr(), out=like(output, input))
+
+
+@kernel
+def Log_updateGradInput(input, gradOutput, gradInput):
+    # (1 / x) * g, in that order as nn.Log does
+    check_nelement(input, gradOutput)
+    gi = like(gradInput, input)
+    with np.errstate(divide='ignore'):
+        np.divide(1.0, input.arr(), out=gi)
+    gi *= _g(gradOutput, input)
+
+
+@kernel
+def Square_updateOutput(input, output):
+    x = input.arr()
+    np.multiply(x, x, out=like(output, input))
+
+
+@kernel
+def Square_updateGradInput(input, gradOutput, gradInput):
+    check_nelement(input, gradOutput)
+    gi = like(gradInput, input)
+    np.multiply(_g(gradOutput, input), 2.0, out=gi)
+    gi *= input.arr()
+
+
+@kernel
+def Sqrt_updateOutput(input, output, eps):
+    with np.errstate(invalid='ignore'):
+        np.sqrt(input.arr(), out=like(output, input))
+
+
+@kernel
+def Sqrt_updateGradInput(input, gradOutput, gradInput, output):
+    # output == 0 ? 0 : 0.5 * (g / output)
+    check_nelement(output, gradOutput)
+    y = output.arr()
+    gi = like(gradInput, input)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        np.divide(_g(gradOutput, output), y, out=gi)
+    gi *= 0.5
+    np.copyto(gi, 0.0, where=y == 0)
+
+
+@kernel
+def Power_updateOutput(input, output, p):
+    with np.errstate(all='ignore'):
+        np.power(input.arr(), p, out=like(output, input))
+
+
+@kernel
+def Power_updateGradInput(input, gradOutput, gradInput, p):
+    # x^(p-1) * g * p
+    check_nelement(input, gradOutput)
+    gi = like(gradInput, input)
+    with np.errstate(all='ignore'):
+        np.power(input.arr(), p - 1, out=gi)
+    gi *= _g(gradOutput, input)
+    gi *= p
+
+
+@kernel
+def Abs_updateOutput(input, output):
+    np.abs(input.arr(), out=like(output, input))
+
+
+@kernel
+def Abs_updateGradInput(input, gradOutput, gradInput):
+    # g * (x >= 0 ? 1 : -1)
+    check_nelement(input, gradOutput)
+    x = input.arr()
+    gi = like(gradInput, input)
+    g = _g(gradOutput, input)
+    np.negative(g, out=gi)
+    np.copyto(gi, g, where=x >= 0)
+
+
+# ----------------------------------------------------------------------------- dropout
+
+
+@kernel
+def Dropout_updateOutput(input, output, noise, p, train, v2, inplace):
+    """nn.Dropout: noise ~ bernoulli(1-p) (scaled by 1/(1-p) in v2) while training."""
+    if inplace:
+        set_(output, input)
+        o = input.arr()
+    else:
+        o = like(output, input)
+        np.copyto(o, input.arr())
+    if p > 0:
+        if train:
+            nz = like(noise, input)
+            R.fill_bernoulli(R.default_generator, nz, noise.ttype, 1 - p)
+            if v2:
+                nz /= (1 - p)
+            o *= nz
+        elif not v2:
+            o *= (1 - p)
+
+
+@kernel
+def Dropout_updateGradInput(input, gradOutput, gradInput, noise, p, train, v2, inplace):
+    if inplace:
+        set_(gradInput, gradOutput)
+        gi = gradOutput.arr()
+    else:
+        gi = like(gradInput, gradOutput)
+        np.copyto(gi, gradOutput.arr())
+    if train:
+        if p > 0:
+            gi *= noise.arr().reshape(gi.shape)
+    elif not v2 and p > 0:
+        gi *= (1 - p)
+
+
+@kernel
+def SpatialDropout_updateOutput(input, output, noise, p, train):
+    """nn.SpatialDropout: one bernoulli(1-p) draw per feature map."""
+    x = input.arr()
+    o = like(output, input)
+    np.copyto(o, x)
+    if train:
+        nd = input.dim()
+        if nd == 4:
+            size = (input.size[0], input.size[1], 1, 1)
+        elif nd == 3:
+            size = (input.size[0], 1, 1)
+        else:
+            raise TorchError('Input must be 4D (nbatch, nfeat, h, w) or 3D (nfeat, h, w)')
+        nz = out(noise, size)
+        R.fill_bernoulli(R.default_generator, nz, noise.ttype, 1 - p)
+        o *= nz
+    else:
+        o *= (1 - p)
+
+
+@kernel
+def SpatialDropout_updateGradInput(input, gradOutput, gradInput, noise):
+    gi = like(gradInput, gradOutput)
+    np.multiply(gradOutput.arr(), noise.arr(), out=gi)

@@ -1,0 +1,146 @@
+"""nn training speed of our `th` beside PyTorch CPU, in the same run.
+
+Run: python benchmarks/bench_nn.py [--threads N] [--seconds S] [--rounds R] [NAME ...]
+     (PyTorch: pip install torch==2.13.0; NAME: mlp lenet1 lenet1_explicit lenet32 convnet)
+
+Each benchmark trains the same network on random data with the same batch size and dtype in both
+systems (benchmarks/nn_bench.lua on `th`; the equivalent torch.nn code below), for S seconds
+each, R rounds alternating the two, and reports the best round of each in samples/s and the
+ratio luatorch / PyTorch. Both use N threads (default: the machine's cores): OpenBLAS (numpy's
+BLAS) through OPENBLAS_NUM_THREADS / OMP_NUM_THREADS for `th`, torch.set_num_threads for PyTorch.
+
+Torch7's own standing, measured on the 2-core machine these targets come from
+(real Torch7 at its best threading / PyTorch): MLP 45,350 / 41,936; LeNet batch 1 1,258 / 956;
+LeNet batch 32 2,036 / 2,585; convnet float32 73 / 101 samples/s.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+NAMES = ['mlp', 'lenet1', 'lenet1_explicit', 'lenet32', 'convnet']
+TARGET = {'mlp': 1.1, 'lenet1': 1.3, 'lenet1_explicit': 1.3, 'lenet32': 0.8, 'convnet': 0.75}
+WHAT = {
+    'mlp': '784-256-10 MLP, batch 128, double',
+    'lenet1': 'LeNet, 1 sample/step (StochasticGradient loop), double',
+    'lenet1_explicit': 'LeNet, 1 sample/step (zeroGrad/backward/update), double',
+    'lenet32': 'LeNet, batch 32, momentum SGD, double',
+    'convnet': '3-layer convnet 3x64x64, batch 16, float32',
+}
+
+
+def luatorch_rate(name, seconds, threads, cpu_time=False):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+    r = subprocess.run([sys.executable, '-m', 'luatorch.cli', str(HERE / 'nn_bench.lua'), name,
+                        str(seconds)] + (['CPUTIME'] if cpu_time else []),
+                       capture_output=True, text=True, env=env, cwd=str(HERE))
+    if r.returncode != 0:
+        raise RuntimeError('th nn_bench.lua %s failed:\n%s' % (name, r.stderr))
+    n, t = r.stdout.split()[-2:]
+    return int(n) / float(t)
+
+
+def pytorch_model(name, torch):
+    nn = torch.nn
+    if name == 'mlp':
+        return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10), nn.LogSoftmax(-1))
+    if name.startswith('lenet'):
+        return nn.Sequential(
+            nn.Conv2d(3, 6, 5), nn.ReLU(), nn.MaxPool2d(2, 2),
+            nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, 2),
+            nn.Flatten(-3), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+            nn.Linear(84, 10), nn.LogSoftmax(-1))
+    return nn.Sequential(
+        nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Conv2d(64, 128, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Flatten(-3), nn.Linear(128 * 8 * 8, 10), nn.LogSoftmax(-1))
+
+
+def pytorch_rate(name, seconds, threads, cpu_time=False):
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    dtype = torch.float32 if name == 'convnet' else torch.float64
+    net = pytorch_model(name, torch).to(dtype)
+    crit = torch.nn.NLLLoss()
+    params = list(net.parameters())
+    if name == 'mlp':
+        x, y, lr, per = torch.randn(128, 784, dtype=dtype), torch.randint(0, 10, (128,)), 0.01, 128
+    elif name == 'lenet32':
+        x, y, lr, per = torch.randn(32, 3, 32, 32, dtype=dtype), torch.randint(0, 10, (32,)), 0.01, 32
+    elif name == 'convnet':
+        x, y, lr, per = torch.randn(16, 3, 64, 64, dtype=dtype), torch.randint(0, 10, (16,)), 0.01, 16
+    else:
+        xs, ys, lr, per = torch.randn(100, 3, 32, 32, dtype=dtype), torch.randint(0, 10, (100,)), 0.001, 1
+    opt = torch.optim.SGD(params, lr=0.01, momentum=0.9) if name == 'lenet32' else None
+    i = [0]
+
+    def step():
+        if per == 1:
+            k = i[0] = (i[0] + 1) % 100
+            out = net(xs[k])
+            loss = crit(out.unsqueeze(0), ys[k:k + 1])
+        else:
+            out = net(x)
+            loss = crit(out, y)
+        if opt is not None:
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        else:
+            net.zero_grad()
+            loss.backward()
+            with torch.no_grad():
+                for p in params:
+                    p.add_(p.grad, alpha=-lr)
+
+    clock = time.process_time if cpu_time else time.perf_counter
+    t0 = clock()
+    n = 0
+    while n < 2 or clock() - t0 < seconds * 0.1:
+        step()
+        n += 1
+    t0 = clock()
+    n = 0
+    while clock() - t0 < seconds:
+        step()
+        n += 1
+    return n * per / (clock() - t0)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('names', nargs='*', default=['mlp', 'lenet1', 'lenet32', 'convnet'])
+    ap.add_argument('--threads', type=int, default=os.cpu_count())
+    ap.add_argument('--seconds', type=float, default=5)
+    ap.add_argument('--rounds', type=int, default=3)
+    ap.add_argument('--cpu-time', action='store_true',
+                    help='time by process CPU time (stable on a busy machine; use with --threads 1)')
+    args = ap.parse_args()
+    try:
+        import torch  # noqa: F401
+        have_torch = True
+    except ImportError:
+        have_torch = False
+    print('threads: %d   seconds per run: %g   rounds: %d   clock: %s' % (
+        args.threads, args.seconds, args.rounds, 'process CPU time' if args.cpu_time else 'wall'))
+    for name in args.names:
+        ours, ref = [], []
+        for _ in range(args.rounds):
+            ours.append(luatorch_rate(name, args.seconds, args.threads, args.cpu_time))
+            if have_torch:
+                ref.append(pytorch_rate(name, args.seconds, args.threads, args.cpu_time))
+        line = '%-16s %-56s luatorch %9.1f samples/s' % (name, WHAT[name], max(ours))
+        if ref:
+            ratio = max(ours) / max(ref)
+            line += '   PyTorch %9.1f samples/s   ratio %.2f (target >= %.2f)' % (
+                max(ref), ratio, TARGET[name])
+        print(line, flush=True)
+
+
+if __name__ == '__main__':
+    main()

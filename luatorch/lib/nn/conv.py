@@ -1,0 +1,451 @@
+"""Convolutions: Temporal, Spatial (MM, dilated, full/transposed) and Volumetric.
+
+Every spatial convolution is unfold + GEMM: the input's sliding windows are a strided view
+(`_windows`), copied once into a column buffer (Torch's `finput`, shape (N, C*K, P) for K kernel
+taps and P output positions), then one batched matmul with the (O, C*K) weight matrix. The
+gradient with respect to the input is the transposed GEMM followed by `_col2im`, which adds the
+columns back with one vectorised add per kernel tap (or a single strided assignment when the
+windows do not overlap). The same three helpers serve 1, 2 and 3 spatial dimensions.
+"""
+from math import prod
+
+import numpy as np
+
+from . import kernel
+from ._util import out
+from ..errors import TorchError
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _strided(a, shape, strides):
+    """A view of `a` with the given shape/strides (bytes) over a's memory."""
+    if type(a) is np.ndarray and a.flags.c_contiguous:
+        return np.ndarray(shape, a.dtype, a, 0, strides)
+    return np.lib.stride_tricks.as_strided(a, shape, strides)
+
+
+def _same_type(input, weight):
+    if input.ttype is not weight.ttype:
+        raise TorchError('expected input and weight of the same type, but got %s and %s' % (
+            input.ttype.tensor_name, weight.ttype.tensor_name))
+
+
+def _shape_str(size):
+    return '[%s]' % ' x '.join(map(str, size))
+
+
+def _out_sizes(S, k, s, p, dil):
+    return tuple((S[i] + 2 * p[i] - (dil[i] * (k[i] - 1) + 1)) // s[i] + 1 for i in range(len(S)))
+
+
+def _pad(x, p, value=0):
+    """x (N, C, *S) with p zeros (or `value`) added on both sides of each spatial dim."""
+    if not any(p):
+        return x
+    d = len(p)
+    xp = np.full(x.shape[:2] + tuple(x.shape[2 + i] + 2 * p[i] for i in range(d)), value, x.dtype)
+    xp[(Ellipsis,) + tuple(slice(p[i], p[i] + x.shape[2 + i]) for i in range(d))] = x
+    return xp
+
+
+def _windows(xp, k, o, s, dil):
+    """The sliding windows of xp (N, C, *S): a view of shape (N, C, *k, *o)."""
+    st = xp.strides
+    sp = st[2:]
+    return _strided(xp, xp.shape[:2] + tuple(k) + tuple(o),
+                    st[:2] + tuple(a * b for a, b in zip(sp, dil)) + tuple(a * b for a, b in zip(sp, s)))
+
+
+def _im2col(x, k, s, p, dil, buf=None):
+    """Columns of x (N, C, *S): (N, C*K, P), copied into `buf` (a tensor) when given."""
+    N, C = x.shape[:2]
+    o = _out_sizes(x.shape[2:], k, s, p, dil)
+    K, P = prod(k), prod(o)
+    if K == 1 and not any(p) and all(v == 1 for v in s) and x.flags.c_contiguous:
+        return x.reshape(N, C, P)
+    v = _windows(_pad(x, p), k, o, s, dil)
+    if buf is None:
+        return v.reshape(N, C * K, P)
+    b = out(buf, (N, C * K, P))
+    np.copyto(b.reshape(v.shape), v)
+    return b
+
+
+def _col2im(cols, shape, k, s, p, dil, target=None):
+    """Sum the columns (N, C*K, P) back into an array of `shape` (N, C, *S): the adjoint of
+    _im2col. Writes into `target` (an array of that shape) when given."""
+    N, C = shape[:2]
+    S = shape[2:]
+    d = len(S)
+    o = _out_sizes(S, k, s, p, dil)
+    c = cols.reshape((N, C) + tuple(k) + o)
+    direct = target is not None and not any(p)
+    xp = target if direct else np.zeros((N, C) + tuple(S[i] + 2 * p[i] for i in range(d)), cols.dtype)
+    if all(s[i] >= dil[i] * (k[i] - 1) + 1 for i in range(d)):
+        # windows do not overlap: one strided assignment
+        if direct:
+            xp[...] = 0
+        _windows(xp, k, o, s, dil)[...] = c
+    else:
+        if direct:
+            xp[...] = 0
+        lead = (slice(None), slice(None))
+        for off in np.ndindex(*k):
+            sl = tuple(slice(off[i] * dil[i], off[i] * dil[i] + s[i] * (o[i] - 1) + 1, s[i])
+                       for i in range(d))
+            xp[lead + sl] += c[lead + off]
+    if direct:
+        return xp
+    r = xp[(Ellipsis,) + tuple(slice(p[i], p[i] + S[i]) for i in range(d))]
+    if target is not None:
+        target[...] = r
+        return target
+    return r
+
+
+def _batch(t, nd):
+    """Numpy view of t with a leading batch dimension (t has nd or nd+1 dims)."""
+    a = t.arr()
+    return (a[None], False) if a.ndim == nd else (a, True)
+
+
+def _check_input(input, dims, what):
+    if input.dim() not in dims:
+        raise TorchError('%s input tensor expected but got: %s' % (
+            ' or '.join('%dD' % d for d in dims) + what, _shape_str(input.size)))
+
+
+# ----------------------------------------------------------------------------- N-d convolution
+
+def _conv_check(input, weight, bias, k, s, p, dil, nd):
+    if any(v <= 0 for v in k):
+        raise TorchError('kernel size should be greater than zero, but got %s' % (
+            ' '.join('k%s: %d' % (n, v) for n, v in zip('THW'[-nd:], k))))
+    if any(v <= 0 for v in s):
+        raise TorchError('stride should be greater than zero, but got %s' % (
+            ' '.join('d%s: %d' % (n, v) for n, v in zip('THW'[-nd:], s))))
+    if any(v <= 0 for v in dil):
+        raise TorchError('dilation should be greater than zero')
+    _check_input(input, (nd + 1, nd + 2), '')
+    _same_type(input, weight)
+    O = weight.size[0]
+    K = prod(k)
+    nin = weight.nelement() // (O * K) if O else 0
+    cdim = 0 if input.dim() == nd + 1 else 1
+    S = input.size[cdim + 1:]
+    o = _out_sizes(S, k, s, p, dil)
+    if any(v < 1 for v in o):
+        raise TorchError('Given input size: (%s). Calculated output size: (%s). Output size is too '
+                         'small' % (' x '.join(map(str, (nin,) + S)), ' x '.join(map(str, (O,) + o))))
+    if input.size[cdim] != nin:
+        raise TorchError('Need input of dimension %d and input.size[%d] == %d but got input to be '
+                         'of shape: %s' % (input.dim(), cdim, nin, _shape_str(input.size)))
+    if bias is not None and bias.nelement() != O:
+        raise TorchError('Need bias of dimension 1 and bias.size[0] == %d but got bias to be of '
+                         'shape: %s' % (O, _shape_str(bias.size)))
+    return O, o
+
+
+def _go_check(gradOutput, x_batched, O, o):
+    want = (O,) + tuple(o)
+    got = gradOutput.size[1:] if x_batched else gradOutput.size
+    if tuple(got) != want:
+        raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s' % (
+            _shape_str(((gradOutput.size[0],) if x_batched else ()) + want),
+            _shape_str(gradOutput.size)))
+
+
+def conv_forward(input, output, weight, bias, finput, k, s, p, dil):
+    """Convolution of input ([N,] C, *S) with weight (O, C*K or C, *k): output ([N,] O, *o)."""
+    nd = len(k)
+    O, o = _conv_check(input, weight, bias, k, s, p, dil, nd)
+    x, batched = _batch(input, nd + 1)
+    N = x.shape[0]
+    cols = _im2col(x, k, s, p, dil, finput)
+    y = out(output, ((N,) if batched else ()) + (O,) + o)
+    y3 = y.reshape(N, O, -1)
+    w2 = weight.arr().reshape(O, -1)
+    if N == 1:
+        np.matmul(w2, cols[0], out=y3[0])
+    else:
+        np.matmul(w2, cols, out=y3)
+    if bias is not None:
+        y3 += bias.arr()[:, None]
+
+
+def conv_grad_input(input, gradOutput, gradInput, weight, fgradInput, k, s, p, dil):
+    nd = len(k)
+    O, o = _conv_check(input, weight, None, k, s, p, dil, nd)
+    x, batched = _batch(input, nd + 1)
+    _go_check(gradOutput, batched, O, o)
+    N = x.shape[0]
+    g = gradOutput.arr().reshape(N, O, -1)
+    w2 = weight.arr().reshape(O, -1)
+    gi = out(gradInput, input.size)
+    gi = gi if batched else gi[None]
+    if N == 1:
+        gcols = (w2.T @ g[0])[None]
+    else:
+        gcols = np.matmul(w2.T, g)
+    _col2im(gcols, x.shape, k, s, p, dil, gi)
+
+
+def conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, k, s, p, dil, scale):
+    nd = len(k)
+    O, o = _conv_check(input, gradWeight, None, k, s, p, dil, nd)
+    x, batched = _batch(input, nd + 1)
+    _go_check(gradOutput, batched, O, o)
+    N = x.shape[0]
+    g = gradOutput.arr().reshape(N, O, -1)
+    cols = None
+    if finput is not None and finput.size == (N, x.shape[1] * prod(k), g.shape[2]):
+        cols = finput.arr()
+    if cols is None:
+        cols = _im2col(x, k, s, p, dil)
+    if N == 1:
+        dw = g[0] @ cols[0].T
+    else:
+        dw = np.matmul(g, cols.transpose(0, 2, 1)).sum(0)
+    if scale != 1:
+        dw *= scale
+    gw = gradWeight.arr()
+    if gradWeight.is_contiguous():
+        gw.reshape(O, -1).__iadd__(dw)
+    else:
+        gw += dw.reshape(gw.shape)
+    if gradBias is not None:
+        db = g.sum((0, 2))
+        if scale != 1:
+            db *= scale
+        gradBias.arr().__iadd__(db)
+
+
+# ----------------------------------------------------------------------------- Spatial
+
+@kernel
+def SpatialConvolutionMM_updateOutput(input, output, weight, bias, finput, fgradInput,
+                                      kW, kH, dW, dH, padW, padH):
+    conv_forward(input, output, weight, bias, finput, (kH, kW), (dH, dW), (padH, padW), (1, 1))
+
+
+@kernel
+def SpatialConvolutionMM_updateGradInput(input, gradOutput, gradInput, weight, finput, fgradInput,
+                                         kW, kH, dW, dH, padW, padH):
+    conv_grad_input(input, gradOutput, gradInput, weight, fgradInput, (kH, kW), (dH, dW),
+                    (padH, padW), (1, 1))
+
+
+@kernel
+def SpatialConvolutionMM_accGradParameters(input, gradOutput, gradWeight, gradBias, finput,
+                                           fgradInput, kW, kH, dW, dH, padW, padH, scale):
+    conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, (kH, kW), (dH, dW),
+                  (padH, padW), (1, 1), scale)
+
+
+@kernel
+def SpatialDilatedConvolution_updateOutput(input, output, weight, bias, finput, fgradInput,
+                                           kW, kH, dW, dH, padW, padH, dilationW, dilationH):
+    conv_forward(input, output, weight, bias, finput, (kH, kW), (dH, dW), (padH, padW),
+                 (dilationH, dilationW))
+
+
+@kernel
+def SpatialDilatedConvolution_updateGradInput(input, gradOutput, gradInput, weight, finput,
+                                              kW, kH, dW, dH, padW, padH, dilationW, dilationH):
+    conv_grad_input(input, gradOutput, gradInput, weight, None, (kH, kW), (dH, dW), (padH, padW),
+                    (dilationH, dilationW))
+
+
+@kernel
+def SpatialDilatedConvolution_accGradParameters(input, gradOutput, gradWeight, gradBias, finput,
+                                                fgradInput, kW, kH, dW, dH, padW, padH,
+                                                dilationW, dilationH, scale):
+    conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, (kH, kW), (dH, dW),
+                  (padH, padW), (dilationH, dilationW), scale)
+
+
+# ----------------------------------------------------------------------------- Volumetric
+
+@kernel
+def VolumetricConvolution_updateOutput(input, output, weight, bias, finput,
+                                       kT, kW, kH, dT, dW, dH, padT, padW, padH):
+    conv_forward(input, output, weight, bias, finput, (kT, kH, kW), (dT, dH, dW),
+                 (padT, padH, padW), (1, 1, 1))
+
+
+@kernel
+def VolumetricConvolution_updateGradInput(input, gradOutput, gradInput, weight, finput, fgradInput,
+                                          kT, kW, kH, dT, dW, dH, padT, padW, padH):
+    conv_grad_input(input, gradOutput, gradInput, weight, fgradInput, (kT, kH, kW), (dT, dH, dW),
+                    (padT, padH, padW), (1, 1, 1))
+
+
+@kernel
+def VolumetricConvolution_accGradParameters(input, gradOutput, gradWeight, gradBias, finput,
+                                            kT, kW, kH, dT, dW, dH, padT, padW, padH, scale):
+    conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, (kT, kH, kW), (dT, dH, dW),
+                  (padT, padH, padW), (1, 1, 1), scale)
+
+
+# ----------------------------------------------------------------------------- Full (transposed)
+
+def _full_check(input, weight, bias, k, s, p, adj):
+    if any(v <= 0 for v in k):
+        raise TorchError('kernel size should be greater than zero, but got kH: %d kW: %d' % k)
+    if any(v <= 0 for v in s):
+        raise TorchError('stride should be greater than zero, but got dH: %d dW: %d' % s)
+    _check_input(input, (3, 4), '')
+    _same_type(input, weight)
+    cdim = 0 if input.dim() == 3 else 1
+    nin, nout = weight.size[0], weight.size[1]
+    if input.size[cdim] != nin:
+        raise TorchError('Need input of dimension %d and input.size[%d] == %d but got input to be '
+                         'of shape: %s' % (input.dim(), cdim, nin, _shape_str(input.size)))
+    S = input.size[cdim + 1:]
+    o = tuple((S[i] - 1) * s[i] - 2 * p[i] + k[i] + adj[i] for i in range(2))
+    if any(v < 1 for v in o):
+        raise TorchError('Given input size: (%d x %d x %d). Calculated output size: (%d x %d x %d). '
+                         'Output size is too small' % ((nin,) + S + (nout,) + o))
+    if bias is not None and bias.nelement() != nout:
+        raise TorchError('Need bias of dimension 1 and bias.size[0] == %d but got bias to be of '
+                         'shape: %s' % (nout, _shape_str(bias.size)))
+    return nin, nout, o
+
+
+@kernel
+def SpatialFullConvolution_updateOutput(input, output, weight, bias, finput, fgradInput,
+                                        kW, kH, dW, dH, padW, padH, adjW, adjH):
+    k, s, p = (kH, kW), (dH, dW), (padH, padW)
+    nin, nout, o = _full_check(input, weight, bias, k, s, p, (adjH, adjW))
+    x, batched = _batch(input, 3)
+    N = x.shape[0]
+    w2 = weight.arr().reshape(nin, -1)
+    x3 = x.reshape(N, nin, -1)
+    cols = (w2.T @ x3[0])[None] if N == 1 else np.matmul(w2.T, x3)
+    y = out(output, ((N,) if batched else ()) + (nout,) + o)
+    _col2im(cols, (N, nout) + o, k, s, p, (1, 1), y if batched else y[None])
+    if bias is not None:
+        y.reshape(N, nout, -1).__iadd__(bias.arr()[:, None])
+
+
+@kernel
+def SpatialFullConvolution_updateGradInput(input, gradOutput, gradInput, weight, finput,
+                                           kW, kH, dW, dH, padW, padH, adjW, adjH):
+    k, s, p = (kH, kW), (dH, dW), (padH, padW)
+    nin, nout, o = _full_check(input, weight, None, k, s, p, (adjH, adjW))
+    x, batched = _batch(input, 3)
+    _go_check(gradOutput, batched, nout, o)
+    g, _ = _batch(gradOutput, 3)
+    N = x.shape[0]
+    cols = _im2col(g, k, s, p, (1, 1))
+    w2 = weight.arr().reshape(nin, -1)
+    gi = out(gradInput, input.size).reshape(N, nin, -1)
+    if N == 1:
+        np.matmul(w2, cols[0], out=gi[0])
+    else:
+        np.matmul(w2, cols, out=gi)
+
+
+@kernel
+def SpatialFullConvolution_accGradParameters(input, gradOutput, gradWeight, gradBias, finput,
+                                             fgradInput, kW, kH, dW, dH, padW, padH, adjW, adjH,
+                                             scale):
+    k, s, p = (kH, kW), (dH, dW), (padH, padW)
+    nin, nout, o = _full_check(input, gradWeight, None, k, s, p, (adjH, adjW))
+    x, batched = _batch(input, 3)
+    _go_check(gradOutput, batched, nout, o)
+    g, _ = _batch(gradOutput, 3)
+    N = x.shape[0]
+    cols = _im2col(g, k, s, p, (1, 1))
+    x3 = x.reshape(N, nin, -1)
+    if N == 1:
+        dw = x3[0] @ cols[0].T
+    else:
+        dw = np.matmul(x3, cols.transpose(0, 2, 1)).sum(0)
+    if scale != 1:
+        dw *= scale
+    gw = gradWeight.arr()
+    gw += dw.reshape(gw.shape)
+    if gradBias is not None:
+        db = g.reshape(N, nout, -1).sum((0, 2))
+        if scale != 1:
+            db *= scale
+        gradBias.arr().__iadd__(db)
+
+
+# ----------------------------------------------------------------------------- Temporal
+
+def _temporal_check(input, kW, dW, frameSize=None):
+    if kW <= 0:
+        raise TorchError('kernel size should be greater than zero, but got kW: %d' % kW)
+    if dW <= 0:
+        raise TorchError('stride should be greater than zero, but got dW: %d' % dW)
+    if input.dim() not in (2, 3):
+        raise TorchError('2D or 3D (batch mode) tensor expected for input, but got: %s'
+                         % _shape_str(input.size))
+    dimS = input.dim() - 2
+    if frameSize is not None and input.size[dimS + 1] != frameSize:
+        raise TorchError('invalid input frame size. Got: %d, Expected: %d'
+                         % (input.size[dimS + 1], frameSize))
+    if input.size[dimS] < kW:
+        raise TorchError('input sequence smaller than kernel size. Got: %d, Expected: %d'
+                         % (input.size[dimS], kW))
+    return (input.size[dimS] - kW) // dW + 1
+
+
+def _frames(x, kW, dW, nout):
+    """x (N, T, F) -> view (N, nout, kW, F) of the windows of kW frames, every dW frames."""
+    st = x.strides
+    return _strided(x, (x.shape[0], nout, kW, x.shape[2]), (st[0], st[1] * dW, st[1], st[2]))
+
+
+@kernel
+def TemporalConvolution_updateOutput(input, output, weight, bias, kW, dW, inputFrameSize,
+                                     outputFrameSize):
+    nout = _temporal_check(input, kW, dW, inputFrameSize)
+    _same_type(input, weight)
+    x, batched = _batch(input, 2)
+    N = x.shape[0]
+    cols = _frames(x, kW, dW, nout).reshape(N, nout, kW * inputFrameSize)
+    y = out(output, ((N,) if batched else ()) + (nout, outputFrameSize))
+    y3 = y if batched else y[None]
+    np.matmul(cols, weight.arr().T, out=y3)
+    y3 += bias.arr()
+
+
+@kernel
+def TemporalConvolution_updateGradInput(input, gradOutput, gradInput, weight, kW, dW):
+    nout = _temporal_check(input, kW, dW)
+    x, batched = _batch(input, 2)
+    g, _ = _batch(gradOutput, 2)
+    if g.shape[1] != nout:
+        raise TorchError('Need gradOutput of %d frames but got %d' % (nout, g.shape[1]))
+    N, T, F = x.shape
+    gcols = np.matmul(g, weight.arr())          # (N, nout, kW*F)
+    gi = out(gradInput, input.size)
+    gi3 = gi if batched else gi[None]
+    gi3[...] = 0
+    gc = gcols.reshape(N, nout, kW, F)
+    if dW >= kW:
+        _frames(gi3, kW, dW, nout)[...] = gc
+    else:
+        for j in range(kW):
+            gi3[:, j:j + dW * (nout - 1) + 1:dW] += gc[:, :, j]
+
+
+@kernel
+def TemporalConvolution_accGradParameters(input, gradOutput, gradWeight, gradBias, kW, dW, scale):
+    nout = _temporal_check(input, kW, dW)
+    x, batched = _batch(input, 2)
+    g, _ = _batch(gradOutput, 2)
+    N, T, F = x.shape
+    cols = _frames(x, kW, dW, nout).reshape(N * nout, kW * F)
+    g2 = g.reshape(N * nout, -1)
+    dw = g2.T @ cols
+    db = g2.sum(0)
+    if scale != 1:
+        dw *= scale
+        db *= scale
+    gradWeight.arr().__iadd__(dw.reshape(gradWeight.size))
+    gradBias.arr().__iadd__(db)

@@ -1,0 +1,581 @@
+"""Pooling: max and average (Spatial, Volumetric, Temporal), adaptive, unpooling, sub-sampling.
+
+Windows are strided views of the (padded) input; a max pool copies them once into a
+(..., P, K) block and takes argmax/max over the K taps. Indices keep Torch's layouts
+(SpatialMaxPooling: 1-based flat position in the input plane; TemporalMaxPooling: 0-based offset
+in the window; VolumetricMaxPooling: the window offsets packed as bytes t | h<<8 | w<<16;
+SpatialAdaptiveMaxPooling: (2, ..., oH, oW) 1-based y then x offsets in the window).
+Gradients scatter back with one fancy assignment when windows cannot overlap, else bincount.
+"""
+from math import prod
+
+import numpy as np
+
+from . import kernel
+from ._util import out
+from .conv import _strided, _shape_str
+from ..errors import TorchError
+
+
+# ----------------------------------------------------------------------------- geometry
+
+def _pool_sizes(S, k, s, p, dil, ceil_mode):
+    o = []
+    for i in range(len(S)):
+        num = S[i] - (dil[i] * (k[i] - 1) + 1) + 2 * p[i]
+        n = (-(-num // s[i]) if ceil_mode else num // s[i]) + 1
+        if p[i] and (n - 1) * s[i] >= S[i] + p[i]:
+            n -= 1
+        o.append(n)
+    return tuple(o)
+
+
+def _pool_check(input, k, s, p, dil, ceil_mode, nd, pad_word='smaller than'):
+    names = 'THW'[-nd:]
+    if any(v <= 0 for v in k):
+        raise TorchError('kernel size should be greater than zero, but got %s' % ' '.join(
+            'k%s: %d' % (n, v) for n, v in zip(names, k)))
+    if any(v <= 0 for v in s):
+        raise TorchError('stride should be greater than zero, but got %s' % ' '.join(
+            'd%s: %d' % (n, v) for n, v in zip(names, s)))
+    if any(v <= 0 for v in dil):
+        raise TorchError('dilation should be greater than zero')
+    if input.dim() not in (nd + 1, nd + 2):
+        raise TorchError('%dD or %dD input tensor expected but got: %s'
+                         % (nd + 1, nd + 2, _shape_str(input.size)))
+    if any(k[i] // 2 < p[i] for i in range(nd)):
+        raise TorchError('pad should be %s half of kernel size, but got %s' % (pad_word, ', '.join(
+            ['pad%s = %d' % (n, v) for n, v in zip(names[::-1], p[::-1])]
+            + ['k%s = %d' % (n, v) for n, v in zip(names[::-1], k[::-1])])))
+    S = input.size[-nd:]
+    o = _pool_sizes(S, k, s, p, dil, ceil_mode)
+    if any(v < 1 for v in o):
+        C = input.size[-nd - 1]
+        raise TorchError('Given input size: (%s). Calculated output size: (%s). Output size is '
+                         'too small' % ('x'.join(map(str, (C,) + S)), 'x'.join(map(str, (C,) + o))))
+    return S, o
+
+
+def _grad_check(gradOutput, input, o, nd):
+    want = tuple(input.size[:-nd]) + tuple(o)
+    if tuple(gradOutput.size) != want:
+        raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s'
+                         % (_shape_str(want), _shape_str(gradOutput.size)))
+
+
+def _planes(a, nd):
+    """View a ([N,] C, *S) as (NC, *S)."""
+    return a.reshape((-1,) + a.shape[a.ndim - nd:])
+
+
+def _extent(S, k, s, p, dil, o):
+    """Length of the padded line the windows cover (from -p)."""
+    return tuple(max(S[i] + 2 * p[i], (o[i] - 1) * s[i] + dil[i] * (k[i] - 1) + 1)
+                 for i in range(len(S)))
+
+
+def _padded(x, S, p, L, fill):
+    """x (B, *S) placed at offset p in an array (B, *L) filled with `fill`; x itself when no
+    padding is needed."""
+    nd = len(S)
+    if not any(p) and all(L[i] <= S[i] for i in range(nd)):
+        return x
+    xp = np.full(x.shape[:1] + tuple(L), fill, x.dtype)
+    src = tuple(slice(0, min(S[i], L[i] - p[i])) for i in range(nd))
+    dst = tuple(slice(p[i], p[i] + min(S[i], L[i] - p[i])) for i in range(nd))
+    xp[(slice(None),) + dst] = x[(slice(None),) + src]
+    return xp
+
+
+def _win(xp, k, o, s, dil):
+    """Windows of xp (B, *L): a view (B, *o, *k)."""
+    st = xp.strides[1:]
+    return _strided(xp, xp.shape[:1] + tuple(o) + tuple(k), xp.strides[:1]
+                    + tuple(a * b for a, b in zip(st, s)) + tuple(a * b for a, b in zip(st, dil)))
+
+
+def _scatter(n, idx, vals, dtype, unique):
+    """A flat array of n zeros with vals added at idx."""
+    if unique:
+        r = np.zeros(n, dtype)
+        r[idx] = vals
+        return r
+    return np.bincount(idx, vals, n).astype(dtype, copy=False)
+
+
+def _no_overlap(k, s, dil):
+    return all(s[i] >= dil[i] * (k[i] - 1) + 1 for i in range(len(k)))
+
+
+_GEOM = {}
+
+
+def _maxpool_geom(S, k, s, p, dil, o):
+    """(base, off): flat input position of each window's first tap, offset of each tap."""
+    key = (S, k, s, p, dil, o)
+    g = _GEOM.get(key)
+    if g is None:
+        nd = len(S)
+        strides = [prod(S[i + 1:]) for i in range(nd)]
+        base = np.zeros(o, np.int64)
+        off = np.zeros(k, np.int64)
+        for i in range(nd):
+            sh = [1] * nd
+            sh[i] = -1
+            base = base + ((np.arange(o[i]) * s[i] - p[i]) * strides[i]).reshape(sh)
+            off = off + (np.arange(k[i]) * dil[i] * strides[i]).reshape(sh)
+        if len(_GEOM) > 256:
+            _GEOM.clear()
+        g = _GEOM[key] = (base.reshape(-1), off.reshape(-1))
+    return g
+
+
+# ----------------------------------------------------------------------------- max pooling (N-d)
+
+def _max_forward(input, output, k, s, p, dil, ceil_mode, nd):
+    S, o = _pool_check(input, k, s, p, dil, ceil_mode, nd)
+    x = input.arr()
+    xb = _planes(x, nd)
+    L = _extent(S, k, s, p, dil, o)
+    xp = _padded(xb, S, p, L, -np.inf)
+    w = _win(xp, k, o, s, dil).reshape(xb.shape[0], prod(o), prod(k))
+    a = w.argmax(-1)
+    y = out(output, input.size[:-nd] + o)
+    w.max(-1, out=y.reshape(a.shape))
+    return S, o, a
+
+
+@kernel
+def SpatialMaxPooling_updateOutput(input, output, indices, kW, kH, dW, dH, padW, padH, ceil_mode,
+                                   dilationW=1, dilationH=1):
+    k, s, p, dil = (kH, kW), (dH, dW), (padH, padW), (dilationH, dilationW)
+    S, o, a = _max_forward(input, output, k, s, p, dil, ceil_mode, 2)
+    base, off = _maxpool_geom(S, k, s, p, dil, o)
+    ind = out(indices, output.size).reshape(a.shape)
+    np.take(off, a, out=ind)
+    ind += base
+    ind += 1
+
+
+@kernel
+def SpatialMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kW, kH, dW, dH,
+                                      padW, padH, ceil_mode, dilationW=1, dilationH=1):
+    k, s, p, dil = (kH, kW), (dH, dW), (padH, padW), (dilationH, dilationW)
+    S, o = _pool_check(input, k, s, p, dil, ceil_mode, 2)
+    _grad_check(gradOutput, input, o, 2)
+    HW = S[0] * S[1]
+    B = input.nelement() // HW
+    P = o[0] * o[1]
+    idx = indices.arr().reshape(B, P) - 1
+    idx += (np.arange(B) * HW)[:, None]
+    g = gradOutput.arr()
+    gi = _scatter(B * HW, idx.reshape(-1), g.reshape(-1), g.dtype, _no_overlap(k, s, dil))
+    out(gradInput, input.size)[...] = gi.reshape(input.size)
+
+
+@kernel
+def VolumetricMaxPooling_updateOutput(input, output, indices, kT, kW, kH, dT, dW, dH,
+                                      padT, padW, padH, ceil_mode):
+    k, s, p, dil = (kT, kH, kW), (dT, dH, dW), (padT, padH, padW), (1, 1, 1)
+    S, o, a = _max_forward(input, output, k, s, p, dil, ceil_mode, 3)
+    # Torch packs the window offsets (t, h, w) as bytes of one long
+    kt, rem = np.divmod(a, kH * kW)
+    kh, kw = np.divmod(rem, kW)
+    ind = out(indices, output.size).reshape(a.shape)
+    np.add(kt + (kh << 8), kw << 16, out=ind)
+
+
+@kernel
+def VolumetricMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kT, kW, kH,
+                                         dT, dW, dH, padT, padW, padH, ceil_mode):
+    k, s, p, dil = (kT, kH, kW), (dT, dH, dW), (padT, padH, padW), (1, 1, 1)
+    S, o = _pool_check(input, k, s, p, dil, ceil_mode, 3)
+    _grad_check(gradOutput, input, o, 3)
+    ind = indices.arr().reshape(-1, prod(o))
+    a = ((ind & 255) * kH + ((ind >> 8) & 255)) * kW + ((ind >> 16) & 255)
+    base, off = _maxpool_geom(S, k, s, p, dil, o)
+    V = prod(S)
+    B = input.nelement() // V
+    idx = off[a] + base + (np.arange(B) * V)[:, None]
+    g = gradOutput.arr()
+    gi = _scatter(B * V, idx.reshape(-1), g.reshape(-1), g.dtype, _no_overlap(k, s, dil))
+    out(gradInput, input.size)[...] = gi.reshape(input.size)
+
+
+# ----------------------------------------------------------------------------- average pooling
+
+def _avg_divisor(S, k, s, p, o, count_include_pad, dtype):
+    div = np.ones((), dtype)
+    nd = len(S)
+    for i in range(nd):
+        start = np.arange(o[i]) * s[i] - p[i]
+        end = np.minimum(start + k[i], S[i] + p[i])
+        if count_include_pad:
+            n = end - start
+        else:
+            n = np.minimum(end, S[i]) - np.maximum(start, 0)
+        sh = [1] * nd
+        sh[i] = -1
+        div = div * n.astype(dtype).reshape(sh)
+    return div
+
+
+def _sum_windows(xb, S, k, s, p, o, target):
+    """Sums of the windows of xb (B, *S) (zero padding) into target (B, *o)."""
+    nd = len(S)
+    dil = (1,) * nd
+    xp = _padded(xb, S, p, _extent(S, k, s, p, dil, o), 0)
+    np.sum(_win(xp, k, o, s, dil), axis=tuple(range(1 + nd, 1 + 2 * nd)), out=target)
+    return target
+
+
+def _spread(gb, S, k, s, p, o, target):
+    """Adjoint of _sum_windows: each value of gb (B, *o) added to every pixel of its window,
+    into target (B, *S)."""
+    nd = len(S)
+    dil = (1,) * nd
+    B = gb.shape[0]
+    if all(k[i] == s[i] and o[i] * s[i] == S[i] for i in range(nd)) and not any(p):
+        # the windows tile the input exactly
+        _win(target, k, o, s, dil)[...] = gb.reshape(gb.shape + (1,) * nd)
+        return target
+    xp = np.zeros((B,) + _extent(S, k, s, p, dil, o), gb.dtype)
+    if _no_overlap(k, s, dil):
+        _win(xp, k, o, s, dil)[...] = gb.reshape(gb.shape + (1,) * nd)
+    else:
+        for off in np.ndindex(*k):
+            sl = tuple(slice(off[i], off[i] + s[i] * (o[i] - 1) + 1, s[i]) for i in range(nd))
+            xp[(slice(None),) + sl] += gb
+    target[...] = xp[(slice(None),) + tuple(slice(p[i], p[i] + S[i]) for i in range(nd))]
+    return target
+
+
+def _avg_forward(input, output, k, s, p, ceil_mode, count_include_pad, nd, pad_word):
+    S, o = _pool_check(input, k, s, p, (1,) * nd, ceil_mode, nd, pad_word)
+    xb = _planes(input.arr(), nd)
+    y = out(output, input.size[:-nd] + o)
+    yb = _sum_windows(xb, S, k, s, p, o, y.reshape(xb.shape[:1] + o))
+    yb /= _avg_divisor(S, k, s, p, o, count_include_pad, y.dtype)
+
+
+def _avg_backward(input, gradOutput, gradInput, k, s, p, ceil_mode, count_include_pad, nd,
+                  pad_word):
+    S, o = _pool_check(input, k, s, p, (1,) * nd, ceil_mode, nd, pad_word)
+    _grad_check(gradOutput, input, o, nd)
+    g = gradOutput.arr()
+    gb = _planes(g, nd) / _avg_divisor(S, k, s, p, o, count_include_pad, g.dtype)
+    _spread(gb, S, k, s, p, o, _planes(out(gradInput, input.size), nd))
+
+
+@kernel
+def SpatialAveragePooling_updateOutput(input, output, kW, kH, dW, dH, padW, padH, ceil_mode,
+                                       count_include_pad):
+    _avg_forward(input, output, (kH, kW), (dH, dW), (padH, padW), ceil_mode, count_include_pad, 2,
+                 'smaller than')
+
+
+@kernel
+def SpatialAveragePooling_updateGradInput(input, gradOutput, gradInput, kW, kH, dW, dH, padW, padH,
+                                          ceil_mode, count_include_pad):
+    _avg_backward(input, gradOutput, gradInput, (kH, kW), (dH, dW), (padH, padW), ceil_mode,
+                  count_include_pad, 2, 'smaller than')
+
+
+@kernel
+def VolumetricAveragePooling_updateOutput(input, output, kT, kW, kH, dT, dW, dH):
+    _avg_forward(input, output, (kT, kH, kW), (dT, dH, dW), (0, 0, 0), False, True, 3,
+                 'not greater than')
+
+
+@kernel
+def VolumetricAveragePooling_updateGradInput(input, gradOutput, gradInput, kT, kW, kH, dT, dW, dH):
+    _avg_backward(input, gradOutput, gradInput, (kT, kH, kW), (dT, dH, dW), (0, 0, 0), False, True,
+                  3, 'not greater than')
+
+
+# ----------------------------------------------------------------------------- sub-sampling
+
+def _subsampling_check2(input, weight, kW, kH, dW, dH):
+    if kW <= 0 or kH <= 0:
+        raise TorchError('kernel size should be greater than zero, but got kH: %d kW: %d' % (kH, kW))
+    if dW <= 0 or dH <= 0:
+        raise TorchError('stride should be greater than zero, but got dH: %d dW: %d' % (dH, dW))
+    if input.dim() not in (3, 4):
+        raise TorchError('3D or 4D input tensor expected but got: %s' % _shape_str(input.size))
+    if input.size[-3] != weight.nelement():
+        raise TorchError('invalid number of input planes')
+    H, W = input.size[-2:]
+    if W < kW or H < kH:
+        raise TorchError('input image smaller than kernel size')
+    return (H, W), ((H - kH) // dH + 1, (W - kW) // dW + 1)
+
+
+def _plane_vec(v, input, nd=2):
+    """Per-plane vector v (C,) repeated for the (B = N*C) planes of input."""
+    a = v.arr()
+    return np.tile(a, input.nelement() // (a.size * prod(input.size[-nd:]))).reshape(
+        (-1,) + (1,) * nd)
+
+
+@kernel
+def SpatialSubSampling_updateOutput(input, output, weight, bias, kW, kH, dW, dH):
+    S, o = _subsampling_check2(input, weight, kW, kH, dW, dH)
+    xb = _planes(input.arr(), 2)
+    y = out(output, input.size[:-2] + o)
+    yb = _sum_windows(xb, S, (kH, kW), (dH, dW), (0, 0), o, y.reshape(xb.shape[:1] + o))
+    yb *= _plane_vec(weight, input)
+    yb += _plane_vec(bias, input)
+
+
+@kernel
+def SpatialSubSampling_updateGradInput(input, gradOutput, gradInput, weight, kW, kH, dW, dH):
+    S, o = _subsampling_check2(input, weight, kW, kH, dW, dH)
+    _grad_check(gradOutput, input, o, 2)
+    gb = _planes(gradOutput.arr(), 2) * _plane_vec(weight, input)
+    _spread(gb, S, (kH, kW), (dH, dW), (0, 0), o, _planes(out(gradInput, input.size), 2))
+
+
+@kernel
+def SpatialSubSampling_accGradParameters(input, gradOutput, gradWeight, gradBias, kW, kH, dW, dH,
+                                         scale):
+    S, o = _subsampling_check2(input, gradWeight, kW, kH, dW, dH)
+    _grad_check(gradOutput, input, o, 2)
+    xb = _planes(input.arr(), 2)
+    sums = _sum_windows(xb, S, (kH, kW), (dH, dW), (0, 0), o, np.empty(xb.shape[:1] + o, xb.dtype))
+    C = gradWeight.nelement()
+    g = gradOutput.arr().reshape(-1, C, o[0] * o[1])
+    gradWeight.arr().__iadd__(scale * (g * sums.reshape(g.shape)).sum((0, 2)))
+    gradBias.arr().__iadd__(scale * g.sum((0, 2)))
+
+
+# ----------------------------------------------------------------------------- adaptive pooling
+
+def _adaptive_check(input, oW, oH):
+    if input.dim() not in (3, 4):
+        raise TorchError('3D or 4D (batch mode) tensor expected for input, but got: %s'
+                         % _shape_str(input.size))
+    if oW <= 0 or oH <= 0:
+        raise TorchError('output size should be greater than zero, but got oW: %d oH: %d' % (oW, oH))
+
+
+def _adaptive_bounds(n_in, n_out, f32):
+    i = np.arange(n_out)
+    if f32:   # Torch's max pooling computes floor(i / o * n) in single precision
+        f = np.float32
+        start = np.floor(i.astype(f) / f(n_out) * f(n_in)).astype(np.int64)
+        end = np.ceil((i + 1).astype(f) / f(n_out) * f(n_in)).astype(np.int64)
+    else:
+        start = (i * n_in) // n_out
+        end = -((-(i + 1) * n_in) // n_out)
+    return start, end
+
+
+def _adaptive_gather(n_in, n_out):
+    """(idx (o, K), valid (o, K), start (o,)) for the variable windows of one dimension."""
+    start, end = _adaptive_bounds(n_in, n_out, True)
+    K = int((end - start).max())
+    j = np.arange(K)
+    idx = start[:, None] + j
+    valid = idx < end[:, None]
+    return np.minimum(idx, n_in - 1), valid, start, K
+
+
+@kernel
+def SpatialAdaptiveMaxPooling_updateOutput(input, output, indices, oW, oH):
+    _adaptive_check(input, oW, oH)
+    x = input.arr()
+    H, W = input.size[-2:]
+    xb = x.reshape(-1, H, W)
+    ry, vy, _, KH = _adaptive_gather(H, oH)
+    rx, vx, _, KW = _adaptive_gather(W, oW)
+    g = xb[:, ry[:, None, :, None], rx[None, :, None, :]]          # (B, oH, oW, KH, KW)
+    valid = vy[:, None, :, None] & vx[None, :, None, :]
+    if not valid.all():
+        g = np.where(valid, g, -np.inf)
+    g = g.reshape(xb.shape[0], oH, oW, KH * KW)
+    a = g.argmax(-1)
+    y = out(output, input.size[:-2] + (oH, oW))
+    g.max(-1, out=y.reshape(a.shape))
+    ind = out(indices, (2,) + input.size[:-2] + (oH, oW)).reshape((2,) + a.shape)
+    np.floor_divide(a, KW, out=ind[0])
+    np.remainder(a, KW, out=ind[1])
+    ind += 1
+
+
+@kernel
+def SpatialAdaptiveMaxPooling_updateGradInput(input, gradOutput, gradInput, indices):
+    H, W = input.size[-2:]
+    oH, oW = gradOutput.size[-2:]
+    _, _, sy, _ = _adaptive_gather(H, oH)
+    _, _, sx, _ = _adaptive_gather(W, oW)
+    ind = indices.arr().reshape(2, -1, oH, oW)
+    B = ind.shape[1]
+    pos = (ind[0] - 1 + sy[:, None]) * W + (ind[1] - 1 + sx[None, :])
+    pos += (np.arange(B) * (H * W))[:, None, None]
+    g = gradOutput.arr()
+    gi = _scatter(B * H * W, pos.reshape(-1), g.reshape(-1), g.dtype, False)
+    out(gradInput, input.size)[...] = gi.reshape(input.size)
+
+
+def _adaptive_avg_matrix(n_in, n_out, dtype):
+    start, end = _adaptive_bounds(n_in, n_out, False)
+    j = np.arange(n_in)
+    m = (j >= start[:, None]) & (j < end[:, None])
+    return (m / (end - start)[:, None]).astype(dtype)
+
+
+@kernel
+def SpatialAdaptiveAveragePooling_updateOutput(input, output, oW, oH):
+    _adaptive_check(input, oW, oH)
+    x = np.ascontiguousarray(input.arr())
+    H, W = input.size[-2:]
+    ah = _adaptive_avg_matrix(H, oH, x.dtype)
+    aw = _adaptive_avg_matrix(W, oW, x.dtype)
+    y = out(output, input.size[:-2] + (oH, oW))
+    np.matmul(np.matmul(ah, x), aw.T, out=y)
+
+
+@kernel
+def SpatialAdaptiveAveragePooling_updateGradInput(input, gradOutput, gradInput):
+    H, W = input.size[-2:]
+    oH, oW = gradOutput.size[-2:]
+    g = np.ascontiguousarray(gradOutput.arr())
+    ah = _adaptive_avg_matrix(H, oH, g.dtype)
+    aw = _adaptive_avg_matrix(W, oW, g.dtype)
+    gi = out(gradInput, input.size)
+    np.matmul(np.matmul(ah.T, g), aw, out=gi)
+
+
+# ----------------------------------------------------------------------------- max unpooling
+
+def _unpool_check(input, indices, oW, oH):
+    if input.dim() not in (3, 4):
+        raise TorchError('3D or 4D (batch mode) tensor expected for input, but got: %s'
+                         % _shape_str(input.size))
+    if tuple(indices.size) != tuple(input.size):
+        raise TorchError('input and indices should have the same shape: %s vs %s' % (
+            _shape_str(input.size), _shape_str(indices.size)))
+
+
+@kernel
+def SpatialMaxUnpooling_updateOutput(input, output, indices, oW, oH):
+    _unpool_check(input, indices, oW, oH)
+    iH, iW = input.size[-2:]
+    B = input.nelement() // (iH * iW)
+    idx = indices.arr().reshape(B, -1) - 1
+    bad = (idx < 0) | (idx >= oH * oW)
+    if bad.any():
+        raise TorchError('found an invalid max index %d (output volumes are of size %dx%d)'
+                         % (int(idx[bad][0]), oH, oW))
+    y = out(output, input.size[:-2] + (oH, oW))
+    y[...] = 0
+    idx = idx + (np.arange(B) * (oH * oW))[:, None]
+    y.reshape(-1)[idx.reshape(-1)] = input.arr().reshape(-1)
+
+
+@kernel
+def SpatialMaxUnpooling_updateGradInput(input, gradOutput, gradInput, indices, oW, oH):
+    _unpool_check(input, indices, oW, oH)
+    if tuple(gradOutput.size[-2:]) != (oH, oW):
+        raise TorchError('Inconsistent gradOutput size. oheight= %d, owidth= %d, gradOutput: %dx%d'
+                         % (oH, oW, gradOutput.size[-2], gradOutput.size[-1]))
+    iH, iW = input.size[-2:]
+    B = input.nelement() // (iH * iW)
+    idx = indices.arr().reshape(B, -1) - 1 + (np.arange(B) * (oH * oW))[:, None]
+    gi = out(gradInput, input.size)
+    np.take(gradOutput.arr().reshape(-1), idx.reshape(-1), out=gi.reshape(-1))
+
+
+# ----------------------------------------------------------------------------- temporal
+
+def _temporal_check(input, kW, dW):
+    if kW <= 0:
+        raise TorchError('kernel size should be greater than zero, but got kW: %d' % kW)
+    if dW <= 0:
+        raise TorchError('stride should be greater than zero, but got dW: %d' % dW)
+    if input.dim() not in (2, 3):
+        raise TorchError('2D or 3D (batch mode) tensor expected for input, but got: %s'
+                         % _shape_str(input.size))
+    T = input.size[-2]
+    if T < kW:
+        raise TorchError('input sequence smaller than kernel size. Got: %d, Expected: %d' % (T, kW))
+    return (T - kW) // dW + 1
+
+
+def _tframes(x, kW, dW, nout):
+    st = x.strides
+    return _strided(x, (x.shape[0], nout, kW, x.shape[2]), (st[0], st[1] * dW, st[1], st[2]))
+
+
+@kernel
+def TemporalMaxPooling_updateOutput(input, output, indices, kW, dW):
+    nout = _temporal_check(input, kW, dW)
+    x = input.arr()
+    x3 = x.reshape((-1,) + x.shape[-2:])
+    w = _tframes(x3, kW, dW, nout)
+    y = out(output, input.size[:-2] + (nout, input.size[-1]))
+    ind = out(indices, output.size)
+    np.argmax(w, axis=2, out=ind.reshape(x3.shape[0], nout, -1))
+    np.max(w, axis=2, out=y.reshape(x3.shape[0], nout, -1))
+
+
+@kernel
+def TemporalMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kW, dW):
+    nout = _temporal_check(input, kW, dW)
+    if tuple(gradOutput.size[-2:]) != (nout, input.size[-1]):
+        raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s' % (
+            _shape_str(input.size[:-2] + (nout, input.size[-1])), _shape_str(gradOutput.size)))
+    T, F = input.size[-2:]
+    B = input.nelement() // (T * F)
+    ind = indices.arr().reshape(B, nout, F)
+    pos = (ind + (np.arange(nout) * dW)[:, None]) * F + np.arange(F)
+    pos += (np.arange(B) * (T * F))[:, None, None]
+    g = gradOutput.arr()
+    gi = _scatter(B * T * F, pos.reshape(-1), g.reshape(-1), g.dtype, dW >= kW)
+    out(gradInput, input.size)[...] = gi.reshape(input.size)
+
+
+def _subsampling_check(input, kW, dW, frameSize=None):
+    if kW <= 0:
+        raise TorchError('kernel size should be greater than zero, but got kW: %d' % kW)
+    if dW <= 0:
+        raise TorchError('stride should be greater than zero, but got dW: %d' % dW)
+    if input.dim() != 2:
+        raise TorchError('2D or 3D (batch mode) tensor expected for input, but got: %s'
+                         % _shape_str(input.size))
+    if frameSize is not None and input.size[1] != frameSize:
+        raise TorchError('invalid input frame size.  Got: %d, Expected: %d'
+                         % (input.size[1], frameSize))
+    if input.size[0] < kW:
+        raise TorchError('input sequence smaller than kernel size.  Got %d, Expected: %d'
+                         % (input.size[0], kW))
+    return (input.size[0] - kW) // dW + 1
+
+
+@kernel
+def TemporalSubSampling_updateOutput(input, output, weight, bias, kW, dW, inputFrameSize):
+    nout = _subsampling_check(input, kW, dW, inputFrameSize)
+    w = _tframes(input.arr()[None], kW, dW, nout)[0]
+    y = out(output, (nout, inputFrameSize))
+    np.sum(w, axis=1, out=y)
+    y *= weight.arr()
+    y += bias.arr()
+
+
+@kernel
+def TemporalSubSampling_updateGradInput(input, gradOutput, gradInput, weight, kW, dW):
+    nout = _subsampling_check(input, kW, dW)
+    gw = gradOutput.arr() * weight.arr()
+    gi = out(gradInput, input.size)
+    gi[...] = 0
+    for j in range(kW):
+        gi[j:j + dW * (nout - 1) + 1:dW] += gw
+
+
+@kernel
+def TemporalSubSampling_accGradParameters(input, gradOutput, gradWeight, gradBias, kW, dW, scale):
+    nout = _subsampling_check(input, kW, dW)
+    s = _tframes(input.arr()[None], kW, dW, nout)[0].sum(1)
+    g = gradOutput.arr()
+    gradWeight.arr().__iadd__(scale * (g * s).sum(0))
+    gradBias.arr().__iadd__(scale * g.sum(0))

@@ -1,0 +1,301 @@
+"""Modules that move elements around or reduce along a dimension: Narrow, Select, Transpose,
+Replicate, Padding, Max, Min, Sum (and Mean).
+
+Dimensions and indices arrive 1-based and already resolved by the Lua module (negative values
+turned positive), as the module's own fields describe them.
+"""
+import numpy as np
+
+from . import kernel
+from ._util import like, out
+from ..errors import TorchError
+from ..tensor import contiguous, contiguous_strides, set_, view
+
+
+def _axis(t, dim, fname):
+    if not 1 <= dim <= t.dim():
+        raise TorchError("bad argument #2 to '%s' (dimension %d out of range of %dD tensor)"
+                         % (fname, dim, t.dim()))
+    return dim - 1
+
+
+def _span(t, dim, first, length, fname='narrow'):
+    ax = _axis(t, dim, fname)
+    if not (1 <= first and length >= 0 and first - 1 + length <= t.size[ax]):
+        raise TorchError("bad argument #3 to '%s' (out of range)" % fname)
+    return (slice(None),) * ax + (slice(first - 1, first - 1 + length),)
+
+
+# ----------------------------------------------------------------------------- Narrow, Select
+
+
+@kernel
+def Narrow_updateOutput(input, output, dim, first, length):
+    part = input.arr()[_span(input, dim, first, length)]
+    np.copyto(out(output, part.shape), part)
+
+
+@kernel
+def Narrow_updateGradInput(input, gradOutput, gradInput, dim, first, length):
+    gi = like(gradInput, input)
+    gi[...] = 0
+    view = gi[_span(input, dim, first, length)]
+    view[...] = gradOutput.arr().reshape(view.shape)
+
+
+def _pick(t, dim, index):
+    ax = _axis(t, dim, 'select')
+    if not 1 <= index <= t.size[ax]:
+        raise TorchError("bad argument #3 to 'select' (out of range)")
+    return (slice(None),) * ax + (index - 1,)
+
+
+@kernel
+def Select_updateOutput(input, output, dim, index):
+    part = input.arr()[_pick(input, dim, index)]
+    np.copyto(out(output, part.shape or (1,)), part)
+
+
+@kernel
+def Select_updateGradInput(input, gradOutput, gradInput, dim, index):
+    gi = like(gradInput, input)
+    gi[...] = 0
+    view = gi[_pick(input, dim, index)]
+    view[...] = gradOutput.arr().reshape(view.shape)
+
+
+# ----------------------------------------------------------------------------- Transpose
+
+
+def _order(nd, permutations, offset):
+    order = list(range(nd))
+    for a, b in permutations:
+        a, b = a - 1 + offset, b - 1 + offset
+        if not (0 <= a < nd and 0 <= b < nd):
+            raise TorchError("bad argument #2 to 'transpose' (out of range)")
+        order[a], order[b] = order[b], order[a]
+    return order
+
+
+@kernel
+def Transpose_updateOutput(input, output, permutations, offset):
+    t = input.arr().transpose(_order(input.dim(), permutations, offset))
+    np.copyto(out(output, t.shape), t)
+
+
+@kernel
+def Transpose_updateGradInput(input, gradOutput, gradInput, permutations, offset):
+    order = _order(input.dim(), permutations, offset)
+    t = gradOutput.arr().transpose(np.argsort(order))
+    np.copyto(out(gradInput, t.shape), t)
+
+
+# ----------------------------------------------------------------------------- Replicate
+
+
+@kernel
+def Replicate_updateOutput(input, output, nfeatures, rdim):
+    """output: a view of input with a new dimension rdim of size nfeatures and stride 0."""
+    nd = input.dim()
+    if rdim > nd + 1:
+        raise TorchError('Not enough input dimensions to replicate along dimension %d.' % rdim)
+    size = input.size[:rdim - 1] + (int(nfeatures),) + input.size[rdim - 1:]
+    stride = input.stride[:rdim - 1] + (0,) + input.stride[rdim - 1:]
+    set_(output, input.storage, input.offset, size, stride)
+
+
+@kernel
+def Replicate_updateGradInput(input, gradOutput, gradInput, rdim):
+    gi = like(gradInput, input)
+    gi[...] = gradOutput.arr().sum(axis=rdim - 1, dtype=gradOutput.ttype.acc).reshape(gi.shape)
+
+
+# ----------------------------------------------------------------------------- Padding
+
+
+def _padding_slices(input, dim, pad, index):
+    """(input part, output part) slice pairs of nn.Padding; pad > 0 counts index from the right."""
+    ax = _axis(input, dim, 'narrow')
+    n = input.size[ax]
+    if pad > 0:
+        index = n - index + 2
+    else:
+        pad = -pad
+    pre = (slice(None),) * ax
+    if index == 1:
+        return [(pre + (slice(0, n),), pre + (slice(pad, pad + n),))]
+    if index == n + 1:
+        return [(pre + (slice(0, n),), pre + (slice(0, n),))]
+    if not 1 < index <= n:
+        raise TorchError("bad argument #3 to 'narrow' (out of range)")
+    k = index - 1
+    return [(pre + (slice(0, k),), pre + (slice(0, k),)),
+            (pre + (slice(k, n),), pre + (slice(k + pad, n + pad),))]
+
+
+@kernel
+def Padding_updateOutput(input, output, dim, pad, index, value):
+    ax = _axis(input, dim, 'narrow')
+    size = list(input.size)
+    size[ax] += abs(int(pad))
+    o = out(output, size)
+    o[...] = value
+    x = input.arr()
+    for src, dst in _padding_slices(input, dim, pad, index):
+        o[dst] = x[src]
+
+
+@kernel
+def Padding_updateGradInput(input, gradOutput, gradInput, dim, pad, index):
+    gi = like(gradInput, input)
+    g = gradOutput.arr()
+    for src, dst in _padding_slices(input, dim, pad, index):
+        gi[src] = g[dst]
+
+
+# ----------------------------------------------------------------------------- Max, Min
+
+
+def _extremum(input, output, indices, dim, argfn, valfn, fname):
+    ax = _axis(input, dim, fname)
+    x = input.arr()
+    i = argfn(x, axis=ax, keepdims=True)
+    np.add(i, 1, out=out(indices, i.shape))
+    # the value at the first extremum (NaN if any: argmax/argmin stop at the first NaN too)
+    v = valfn(x, axis=ax, keepdims=input.dim() == 1)
+    np.copyto(out(output, v.shape), v)
+
+
+def _scatter_back(input, gradOutput, gradInput, indices, dim):
+    """gradInput: zeros with gradOutput placed where the extrema were."""
+    ax = dim - 1
+    gi = like(gradInput, input)
+    i = indices.arr()
+    pos = np.arange(1, input.size[ax] + 1).reshape((-1,) + (1,) * (input.dim() - ax - 1))
+    g = gradOutput.arr().reshape(i.shape)
+    np.copyto(gi, np.where(pos == i, g, 0.0))
+
+
+@kernel
+def Max_updateOutput(input, output, indices, dim):
+    _extremum(input, output, indices, dim, np.argmax, np.maximum.reduce, 'max')
+
+
+@kernel
+def Max_updateGradInput(input, gradOutput, gradInput, indices, dim):
+    _scatter_back(input, gradOutput, gradInput, indices, dim)
+
+
+@kernel
+def Min_updateOutput(input, output, indices, dim):
+    _extremum(input, output, indices, dim, np.argmin, np.minimum.reduce, 'min')
+
+
+@kernel
+def Min_updateGradInput(input, gradOutput, gradInput, indices, dim):
+    _scatter_back(input, gradOutput, gradInput, indices, dim)
+
+
+# ----------------------------------------------------------------------------- Sum, Mean
+
+
+@kernel
+def Sum_updateOutput(input, output, dim, sizeAverage, squeeze):
+    ax = _axis(input, dim, 'sum')
+    s = input.arr().sum(axis=ax, keepdims=True, dtype=input.ttype.acc)
+    if squeeze and input.dim() > 1:
+        s = s.squeeze(ax)
+    o = out(output, s.shape)
+    np.copyto(o, s, casting='unsafe')
+    if sizeAverage:
+        o /= input.size[ax]
+
+
+@kernel
+def Sum_updateGradInput(input, gradOutput, gradInput, dim, sizeAverage):
+    ax = dim - 1
+    keep = input.size[:ax] + (1,) + input.size[ax + 1:]
+    gi = like(gradInput, input)
+    gi[...] = gradOutput.arr().reshape(keep)
+    if sizeAverage:
+        gi /= input.size[ax]
+
+
+# ----------------------------------------------------------------------------- View, Reshape
+
+
+def _as_view(dst, src, size):
+    """dst becomes a view of (contiguous) src with the given size (-1: inferred)."""
+    size = tuple(size)
+    if (dst.storage is src.storage and dst.offset == src.offset and dst.size == size
+            and dst.is_contiguous() and src.is_contiguous()):
+        return      # already that view (the steady state of a training loop)
+    if -1 in size or not src.is_contiguous():
+        size = view(src, size).size
+    else:
+        n = 1
+        for s in size:
+            n *= s
+        if n != src.nelement():
+            raise TorchError("bad argument #2 to 'view' (size mismatch)")
+    set_(dst, src.storage, src.offset, size, contiguous_strides(size))
+
+
+def _sizes(size):
+    return size.data.tolist() if hasattr(size, 'data') else [int(s) for s in size]
+
+
+@kernel
+def View_updateOutput(input, output, size, numElements, numInputDims):
+    """nn.View: the leading dimensions beyond numInputDims (or the ones left over once size is
+    filled) form a batch dimension."""
+    size = _sizes(size)
+    isz = input.size
+    ind = len(isz)
+    maxdim = ind if numInputDims is None else int(numInputDims)
+    ine = 1
+    for s in isz[max(ind - maxdim, 0):]:
+        ine *= s
+    if numElements == 0 or ine % numElements != 0:
+        raise TorchError('input view (%s) and desired view (%s) do not match' % (
+            'x'.join(map(str, isz)), 'x'.join(map(str, size))))
+    bsz = 1 if -1 in size else ine // numElements
+    for s in isz[:max(ind - maxdim, 0)]:
+        bsz *= s
+    if bsz == 1 and (numInputDims is None or ind <= numInputDims):
+        _as_view(output, input, size)
+    else:
+        _as_view(output, input, [bsz] + size)
+
+
+@kernel
+def View_updateGradInput(input, gradOutput, gradInput):
+    _as_view(gradInput, gradOutput, input.size)
+
+
+@kernel
+def Reshape_updateOutput(input, output, size, nelement, batchMode):
+    """nn.Reshape: input (copied first if not contiguous) viewed as size, or as a batch of size
+    when it has a leading batch dimension (batchMode true, or nil and the sizes say so)."""
+    size = _sizes(size)
+    src = contiguous(input)
+    if batchMode is False or (batchMode is None and input.nelement() == nelement
+                              and input.size and input.size[0] != 1):
+        _as_view(output, src, size)
+    else:
+        _as_view(output, src, [input.size[0] if input.size else 0] + size)
+
+
+@kernel
+def Reshape_updateGradInput(input, gradOutput, gradInput):
+    _as_view(gradInput, contiguous(gradOutput), input.size)
+
+
+@kernel
+def Unsqueeze_updateOutput(input, output, pos):
+    """output: a view of input with a singleton dimension inserted at pos (1-based)."""
+    nd = input.dim()
+    d = int(pos) - 1
+    size = input.size[:d] + (1,) + input.size[d:]
+    stride = input.stride[:d] + (1,) + input.stride[d:]
+    set_(output, input.storage, input.offset, size, stride)

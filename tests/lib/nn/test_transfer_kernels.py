@@ -1,0 +1,215 @@
+"""The transfer kernels of luatorch/lib/nn/transfer.py, called from Python."""
+import numpy as np
+import pytest
+
+from luatorch.lib import random as R
+from luatorch.lib import types
+from luatorch.lib.errors import TorchError
+from luatorch.lib.nn import load_all
+from luatorch.lib.tensor import empty, from_array
+
+K = load_all()
+TYPES = [types.Double, types.Float]
+
+
+def T(a, tt=types.Double):
+    return from_array(np.asarray(a, dtype=tt.dtype), tt)
+
+
+def E(tt=types.Double):
+    return empty(tt)
+
+
+X = np.array([[-3.0, -1.0, -0.0, 0.0, 0.5], [1.0, 2.0, 7.0, -0.25, 0.3]])
+G = np.array([[1.0, -2.0, -1.0, 3.0, 0.5], [-1.0, 2.0, 1.0, -4.0, 2.0]])
+
+
+def run(name, tt, *params, grad_args='input'):
+    """(output, gradInput) arrays of kernel pair `name` on X / G in type tt."""
+    x, g = T(X, tt), T(G, tt)
+    o, gi = E(tt), E(tt)
+    K[name + '_updateOutput'](x, o, *params)
+    if grad_args == 'output':
+        K[name + '_updateGradInput'](x, g, gi, o, *params)
+    else:
+        K[name + '_updateGradInput'](x, g, gi, *params)
+    assert o.arr().dtype == tt.dtype and gi.arr().dtype == tt.dtype
+    return o.arr().astype(np.float64), gi.arr().astype(np.float64)
+
+
+@pytest.mark.parametrize('tt', TYPES)
+def test_threshold_family(tt):
+    X = globals()['X'].astype(tt.dtype).astype(np.float64)      # noqa: N806 (the values in tt)
+    G = globals()['G'].astype(tt.dtype).astype(np.float64)      # noqa: N806
+    y, gi = run('Threshold', tt, 0.0, 0.0, False)
+    np.testing.assert_array_equal(y, np.where(X > 0, X, 0))
+    np.testing.assert_array_equal(gi, np.where(X > 0, G, 0))
+    assert not np.signbit(y).any() and not np.signbit(gi[X <= 0]).any()
+    y, gi = run('Threshold', tt, 0.4, -5.0, False)
+    np.testing.assert_array_equal(y, np.where(X > 0.4, X, -5))
+    y, gi = run('HardTanh', tt, -1.0, 2.0, False)
+    np.testing.assert_array_equal(y, np.clip(X, -1, 2))
+    np.testing.assert_array_equal(gi, np.where((X > -1) & (X < 2), G, 0))
+    y, gi = run('LeakyReLU', tt, 0.1, False)
+    np.testing.assert_allclose(y, np.where(X > 0, X, 0.1 * X), rtol=1e-6)
+    np.testing.assert_allclose(gi, np.where(X > 0, G, 0.1 * G), rtol=1e-6)
+    y, gi = run('HardShrink', tt, 0.5)
+    np.testing.assert_array_equal(y, np.where(abs(X) > 0.5, X, 0))
+    y, gi = run('SoftShrink', tt, 0.5)
+    np.testing.assert_allclose(y, X - np.clip(X, -0.5, 0.5))
+    assert not np.signbit(y[abs(X) <= 0.5]).any()
+
+
+@pytest.mark.parametrize('tt', TYPES)
+def test_smooth_activations(tt):
+    tol = dict(rtol=1e-5, atol=1e-6) if tt is types.Float else dict(rtol=1e-12, atol=1e-15)
+    sig = 1 / (1 + np.exp(-X))
+    x, g = T(X, tt), T(G, tt)
+    o, gi = E(tt), E(tt)
+    K['Sigmoid_updateOutput'](x, o)
+    K['Sigmoid_updateGradInput'](g, gi, o)
+    np.testing.assert_allclose(o.arr(), sig, **tol)
+    np.testing.assert_allclose(gi.arr(), G * sig * (1 - sig), **tol)
+    y, gi = run('ELU', tt, 0.5, False, grad_args='output')
+    np.testing.assert_allclose(y, np.where(X > 0, X, 0.5 * (np.exp(X) - 1)), **tol)
+    np.testing.assert_allclose(gi, np.where(X > 0, G, G * 0.5 * np.exp(X)), **tol)
+    y, gi = run('SoftPlus', tt, 1.0, 20.0, grad_args='output')
+    np.testing.assert_allclose(y, np.log1p(np.exp(X)), **tol)
+    np.testing.assert_allclose(gi, G * sig, **tol)
+    y, gi = run('SoftSign', tt)
+    np.testing.assert_allclose(y, X / (1 + abs(X)), **tol)
+    np.testing.assert_allclose(gi, G / (1 + abs(X)) ** 2, **tol)
+
+
+def test_logsigmoid_buffer_and_extremes():
+    x = T([-800.0, -2.0, 0.0, 3.0, 800.0])
+    o, buf, gi = E(), E(), E()
+    K['LogSigmoid_updateOutput'](x, o, buf)
+    ref = -np.logaddexp(0, -x.arr())
+    np.testing.assert_allclose(o.arr(), ref)
+    K['LogSigmoid_updateGradInput'](x, T(np.ones(5)), gi, buf)
+    np.testing.assert_allclose(gi.arr(), 1 / (1 + np.exp(x.arr().clip(-700, 700))), atol=1e-300)
+    assert np.isfinite(o.arr()).all() and np.isfinite(gi.arr()).all()
+
+
+def test_softplus_large_inputs_are_linear():
+    x = T([15.0, 25.0, 1000.0])
+    o, gi = E(), E()
+    K['SoftPlus_updateOutput'](x, o, 1.0, 20.0)
+    K['SoftPlus_updateGradInput'](x, T([1.0, 1.0, 1.0]), gi, o, 1.0, 20.0)
+    assert o.arr()[1:].tolist() == [25.0, 1000.0] and gi.arr()[1:].tolist() == [1.0, 1.0]
+
+
+def test_inplace_makes_output_a_view_of_input():
+    x, g = T(X), T(G)
+    o, gi = E(), E()
+    K['Threshold_updateOutput'](x, o, 0.0, 0.0, True)
+    assert o.storage is x.storage and (x.arr() == np.where(X > 0, X, 0)).all()
+    K['Threshold_updateGradInput'](x, g, gi, 0.0, 0.0, True)
+    assert gi.storage is g.storage and (g.arr() == np.where(X > 0, G, 0)).all()
+
+
+@pytest.mark.parametrize('shape,axis', [((5,), 0), ((3, 5), 1), ((4, 2, 3), 0), ((2, 4, 2, 3), 1)])
+@pytest.mark.parametrize('tt', TYPES)
+def test_softmax_axes(shape, axis, tt):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(shape) * 3
+    g = rng.standard_normal(shape)
+    x = T(a, tt)
+    o, gi, lo, lgi = E(tt), E(tt), E(tt), E(tt)
+    K['SoftMax_updateOutput'](x, o)
+    e = np.exp(a - a.max(axis, keepdims=True))
+    sm = e / e.sum(axis, keepdims=True)
+    tol = 1e-5 if tt is types.Float else 1e-12
+    np.testing.assert_allclose(o.arr(), sm, rtol=tol, atol=tol)
+    K['SoftMax_updateGradInput'](x, T(g, tt), gi, o)
+    np.testing.assert_allclose(gi.arr(), sm * (g - (g * sm).sum(axis, keepdims=True)), rtol=1e-4, atol=tol)
+    K['LogSoftMax_updateOutput'](x, lo)
+    np.testing.assert_allclose(lo.arr(), np.log(sm), rtol=tol, atol=tol)
+    K['LogSoftMax_updateGradInput'](x, T(g, tt), lgi, lo)
+    np.testing.assert_allclose(lgi.arr(), g - sm * g.sum(axis, keepdims=True), rtol=1e-4, atol=tol)
+
+
+def test_softmax_rejects_5d():
+    with pytest.raises(TorchError, match='1D, 2D, 3D or 4D tensor expected'):
+        K['SoftMax_updateOutput'](T(np.zeros((1, 1, 1, 1, 2))), E())
+
+
+def test_prelu_planes():
+    a = np.arange(-6.0, 6.0).reshape(2, 3, 2)
+    w = T([0.1, 0.2, 0.3])
+    o, gi, gw = E(), E(), T(np.zeros(3))
+    x = T(a)
+    K['PReLU_updateOutput'](x, o, w, 3)
+    slope = np.array([0.1, 0.2, 0.3]).reshape(1, 3, 1)
+    np.testing.assert_allclose(o.arr(), np.where(a > 0, a, slope * a))
+    g = np.ones_like(a)
+    K['PReLU_updateGradInput'](x, T(g), gi, w, 3)
+    np.testing.assert_allclose(gi.arr(), np.where(a > 0, 1, slope + 0 * a))
+    K['PReLU_accGradParameters'](x, T(g), gw, 3, 2.0)
+    np.testing.assert_allclose(gw.arr(), 2 * np.where(a > 0, 0, a).sum(axis=(0, 2)))
+
+
+def test_rrelu_draws_one_uniform_per_nonpositive_element():
+    x = T([1.0, -1.0, 2.0, -3.0, 0.0])
+    o, noise = E(), E()
+    R.manual_seed(R.default_generator, 42)
+    K['RReLU_updateOutput'](x, o, noise, 0.1, 0.4, True, False)
+    R.manual_seed(R.default_generator, 42)
+    expect = np.empty(3)
+    R.fill_uniform(R.default_generator, expect, types.Double, 0.1, 0.4)
+    np.testing.assert_array_equal(noise.arr(), [1, expect[0], 1, expect[1], expect[2]])
+    np.testing.assert_array_equal(o.arr(), x.arr() * noise.arr())
+
+
+def test_dropout_consumes_rng_like_bernoulli():
+    x = T(np.ones((3, 4)))
+    o, noise = E(), E()
+    R.manual_seed(R.default_generator, 9)
+    K['Dropout_updateOutput'](x, o, noise, 0.5, True, True, False)
+    R.manual_seed(R.default_generator, 9)
+    mask = np.empty((3, 4))
+    R.fill_bernoulli(R.default_generator, mask, types.Double, 0.5)
+    np.testing.assert_array_equal(o.arr(), mask * 2)
+    np.testing.assert_array_equal(noise.arr(), mask * 2)
+    gi = E()
+    K['Dropout_updateGradInput'](x, T(np.full((3, 4), 3.0)), gi, noise, 0.5, True, True, False)
+    np.testing.assert_array_equal(gi.arr(), mask * 6)
+    K['Dropout_updateOutput'](x, o, noise, 0.5, False, False, False)      # v1, evaluation
+    np.testing.assert_array_equal(o.arr(), np.full((3, 4), 0.5))
+
+
+@pytest.mark.parametrize('name,fn,dfn', [
+    ('Exp', np.exp, lambda x, y: y), ('Abs', abs, lambda x, y: np.where(x >= 0, 1, -1)),
+    ('Square', np.square, lambda x, y: 2 * x),
+])
+def test_pointwise(name, fn, dfn):
+    x, g = T(X), T(G)
+    o, gi = E(), E()
+    K[name + '_updateOutput'](x, o)
+    np.testing.assert_allclose(o.arr(), fn(X))
+    if name == 'Exp':
+        K[name + '_updateGradInput'](x, g, gi, o)
+    else:
+        K[name + '_updateGradInput'](x, g, gi)
+    np.testing.assert_allclose(gi.arr(), G * dfn(X, fn(X)))
+
+
+def test_sqrt_power_log():
+    a = np.array([0.0, 0.25, 4.0])
+    x, g = T(a), T([1.0, 2.0, 3.0])
+    o, gi = E(), E()
+    K['Sqrt_updateOutput'](x, o, 0)
+    K['Sqrt_updateGradInput'](x, g, gi, o)
+    np.testing.assert_allclose(gi.arr(), [0.0, 2.0, 0.75])
+    K['Power_updateOutput'](x, o, 2.5)
+    np.testing.assert_allclose(o.arr(), a ** 2.5)
+    K['Power_updateGradInput'](x, g, gi, 2.5)
+    np.testing.assert_allclose(gi.arr(), 2.5 * a ** 1.5 * [1, 2, 3])
+    K['Log_updateOutput'](T([1.0, np.e]), o)
+    np.testing.assert_allclose(o.arr(), [0, 1])
+
+
+def test_gradient_size_check():
+    with pytest.raises(TorchError, match='different number of elements'):
+        K['Threshold_updateGradInput'](T(X), T(np.ones(3)), E(), 0.0, 0.0, False)
