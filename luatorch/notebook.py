@@ -476,7 +476,10 @@ def run_notebook(path, output=None, image_dir=None, out=None):
     os.chdir(nbdir)  # as Jupyter does: the kernel runs in the notebook's folder
     failed = 0
     try:
-        session = Session(host)
+        try:
+            session = Session(host)
+        except Exception as e:  # e.g. a Lua error while loading torch: no Python traceback
+            raise ValueError('could not start the Lua runtime: %s' % e) from None
         cells = nb.get('cells')
         if cells is None:  # nbformat 3: cells inside worksheets, code in 'input'
             cells = [c for ws in nb.get('worksheets', []) for c in ws.get('cells', [])]

@@ -8,7 +8,7 @@ from helpers import SHARED
 
 GOLDEN = SHARED / 'golden'
 # areas owned by the foundation; nn, optim, nngraph and serialize join as they land
-AREAS = ('tensor_print', 'random', 'tensor_ops')
+AREAS = ('tensor_print', 'random', 'tensor_ops', 'nn', 'optim', 'nngraph', 'serialize')
 
 
 def cases():

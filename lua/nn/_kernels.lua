@@ -22,6 +22,25 @@ local function wrap(fn)
     elseif n == 10 then
       return ret(a, fn(U(a), U(b), U(c), U(d), U(e), U(f), U(g), U(h), U(i), U(j)))
     end
+    -- (nn-conv) up to 16: the convolution and pooling kernels take 11 to 15
+    local k, l, m, o, p, q = select(11, ...)
+    if n == 11 then
+      return ret(a, fn(U(a), U(b), U(c), U(d), U(e), U(f), U(g), U(h), U(i), U(j), U(k)))
+    elseif n == 12 then
+      return ret(a, fn(U(a), U(b), U(c), U(d), U(e), U(f), U(g), U(h), U(i), U(j), U(k), U(l)))
+    elseif n == 13 then
+      return ret(a, fn(U(a), U(b), U(c), U(d), U(e), U(f), U(g), U(h), U(i), U(j), U(k), U(l),
+        U(m)))
+    elseif n == 14 then
+      return ret(a, fn(U(a), U(b), U(c), U(d), U(e), U(f), U(g), U(h), U(i), U(j), U(k), U(l),
+        U(m), U(o)))
+    elseif n == 15 then
+      return ret(a, fn(U(a), U(b), U(c), U(d), U(e), U(f), U(g), U(h), U(i), U(j), U(k), U(l),
+        U(m), U(o), U(p)))
+    elseif n == 16 then
+      return ret(a, fn(U(a), U(b), U(c), U(d), U(e), U(f), U(g), U(h), U(i), U(j), U(k), U(l),
+        U(m), U(o), U(p), U(q)))
+    end
     local args = {...}
     for i = 1, n do args[i] = U(args[i]) end
     return ret(a, fn(unpack(args, 1, n)))

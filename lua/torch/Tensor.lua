@@ -12,12 +12,56 @@ local index_get, index_set = py.index_get, py.index_set
 local storage_get, storage_set, storage_size = py.storage_get, py.storage_set, py.storage_size
 local sizes = py.sizes
 
--- What t[i] needs to know of a tensor (dimensions, first size) is cached per proxy, valid while
--- the geometry epoch (luatorch/lib/tensor.py EPOCH, bumped by every in-place geometry change)
--- is unchanged; Lua reads the epoch straight from its memory.
-local EPOCH = require('ffi').cast('const double *', py.epoch_address)
+-- Geometry cache. What indexing needs to know of a tensor is cached per Python object, valid
+-- while the epoch (luatorch/lib/storage.py EPOCH, bumped by every in-place geometry change and
+-- buffer replacement) is unchanged; Lua reads the epoch straight from its memory. For Float and
+-- Double tensors the cache also holds a C pointer to the storage buffer, so t[i], t[i][j],
+-- t[{i,j}] (read and write) and small contiguous in-place ops run in Lua without a crossing.
+-- The cache holds the buffer object itself: its memory stays alive as long as the pointer may be
+-- used, and every access is checked against the cached buffer length.
+-- Record: 1 epoch, 2 dims, 3-4 first sizes, 5-6 first strides, 7 offset, 8 elements,
+-- 9 contiguous, 10 C pointer type or false, 11 address, 12 buffer length, 13 buffer,
+-- 14 writable, 15 pointer (cdata), 16 element type is float (single precision)
+local ffi = require 'ffi'
+local EPOCH = ffi.cast('const double *', py.epoch_address)
 local geometry = py.geometry
 local GEO = setmetatable({}, {__mode = 'k'})
+local F32 = ffi.new('float[1]')
+
+local function geo(o)
+  local g, ep = GEO[o], EPOCH[0]
+  if g == nil or g[1] ~= ep then
+    g = {ep, geometry(o)}
+    local ct = g[10]
+    if ct then
+      g[15] = ffi.cast(ct, g[11])
+      g[16] = ct == 'float *'
+    end
+    GEO[o] = g
+  end
+  return g
+end
+
+-- flat buffer index of element i (1-D) or (i, j) (2-D) of a cached tensor, or nil when the
+-- indices are not plain in-range integers (the general path then answers, with Torch's errors)
+local function at1(g, i)
+  local n = g[3]
+  if i < 0 then i = i + n + 1 end
+  if i >= 1 and i <= n and i % 1 == 0 then
+    local x = g[7] + (i - 1) * g[5]
+    if x >= 0 and x < g[12] then return x end
+  end
+end
+
+local function at2(g, i, j)
+  local n, m = g[3], g[4]
+  if i < 0 then i = i + n + 1 end
+  if j < 0 then j = j + m + 1 end
+  if i >= 1 and i <= n and j >= 1 and j <= m and i % 1 == 0 and j % 1 == 0 then
+    local x = g[7] + (i - 1) * g[5] + (j - 1) * g[6]
+    if x >= 0 and x < g[12] then return x end
+  end
+end
 
 local tensor_mts, storage_mts, mt_by_short = {}, {}, {}
 torch._tensor_mts, torch._storage_mts = tensor_mts, storage_mts
@@ -34,19 +78,26 @@ local function make_tensor_mt(kind, name)
       if o == nil then
         local po = LZO[t]
         if po ~= nil then  -- t is a lazy row view: t[k] is parent[i][k]
-          local r, rk, e = element2(po, LZI[t], k)
+          local i, g = LZI[t], geo(po)
+          if g[15] and g[2] == 2 then
+            local x = at2(g, i, k)
+            if x then return g[15][x] end
+          end
+          local r, rk, e = element2(po, i, k)
           if rk == nil then return r end
           if rk > 0 then return wrap(r, rk) end
           raise(e)
         end
         o = P2O[t]
       end
-      local g, ep = GEO[t], EPOCH[0]
-      if g == nil or g[1] ~= ep then
-        g = {ep, geometry(o)}
-        GEO[t] = g
-      end
-      if g[2] >= 2 then   -- a row: a lazy view, no crossing (out of range: the general path)
+      local g = geo(o)
+      local nd = g[2]
+      if nd == 1 then
+        if g[15] then
+          local x = at1(g, k)
+          if x then return g[15][x] end
+        end
+      elseif nd >= 2 then   -- a row: a lazy view, no crossing (out of range: the general path)
         local n, i = g[3], k
         if i < 0 then i = i + n + 1 end
         if i >= 1 and i <= n and i % 1 == 0 then return lazy(o, i, kind) end
@@ -61,7 +112,13 @@ local function make_tensor_mt(kind, name)
     elseif tk == 'table' then
       local a, b = k[1], k[2]
       if type(a) == 'number' and type(b) == 'number' and k[3] == nil then
-        local r, rk, e = element2(P2O[t], a, b, true)
+        local o = P2O[t]
+        local g = geo(o)
+        if g[15] and g[2] == 2 then
+          local x = at2(g, a, b)
+          if x then return g[15][x] end
+        end
+        local r, rk, e = element2(o, a, b, true)
         if rk == nil then return r end
         if rk > 0 then return wrap(r, rk) end
         if rk == -1 then raise(e) end
@@ -76,13 +133,32 @@ local function make_tensor_mt(kind, name)
       local o = rawget(P2O, t)
       local po = o == nil and LZO[t]
       if po and type(v) == 'number' then
-        e = set_element2(po, LZI[t], k, v)
+        local i, g = LZI[t], geo(po)
+        if g[15] and g[14] and g[2] == 2 then
+          local x = at2(g, i, k)
+          if x then g[15][x] = v return end
+        end
+        e = set_element2(po, i, k, v)
       else
-        e = set_number(P2O[t], k, P2O[v] or v)
+        o = P2O[t]
+        if type(v) == 'number' then
+          local g = geo(o)
+          if g[15] and g[14] and g[2] == 1 then
+            local x = at1(g, k)
+            if x then g[15][x] = v return end
+          end
+        end
+        e = set_number(o, k, P2O[v] or v)
       end
     elseif tk == 'table' and type(v) == 'number' and type(k[1]) == 'number'
         and type(k[2]) == 'number' and k[3] == nil then
-      e = set_element2(P2O[t], k[1], k[2], v, true)
+      local o = P2O[t]
+      local g = geo(o)
+      if g[15] and g[14] and g[2] == 2 then
+        local x = at2(g, k[1], k[2])
+        if x then g[15][x] = v return end
+      end
+      e = set_element2(o, k[1], k[2], v, true)
     elseif tk == 'table' or tk == 'userdata' then
       local r, rk, msg = index_set(P2O[t], U(k), P2O[v] or v)
       if rk == -1 then e = msg end
@@ -209,14 +285,53 @@ do
   if type(torch._gen) == 'function' then torch._gen = torch._gen() end
 end
 
--- hot paths: in-place ops on tensors with one crossing
+-- hot paths: in-place ops. Small contiguous Float/Double tensors are done in Lua through the
+-- geometry cache (element after element, as TH's loops: a number is first converted to the
+-- element type; a Float result is the double result rounded, which is the float operation's
+-- result); others take one crossing to numpy (luatorch/bindings/hot.py).
+local SMALL = 512
 local fast_add, fast_mul, fast_cmul, fast_fill = py.add, py.mul, py.cmul, py.fill
+
+-- the cache of self when it is a small contiguous writable Float/Double tensor
+local function small(o)
+  local g = geo(o)
+  if g[15] and g[14] and g[9] and g[8] <= SMALL then return g end
+end
+
+-- the cache of tensor proxy a (of metatable mt) when it is contiguous with n elements
+local function same(a, mt, n)
+  if getmetatable(a) ~= mt then return end
+  local g = geo(P2O[a])
+  if g[15] and g[9] and g[8] == n then return g end
+end
+
+local function real(g, v)
+  if g[16] then F32[0] = v return F32[0] end
+  return v
+end
+
 for _, mt in ipairs(tensor_mts) do
   local add, mul, cmul, fill = mt.add, mt.mul, mt.cmul, mt.fill
   if add then
     mt.add = function(self, a, b, ...)
       if b == nil then
-        local e = fast_add(P2O[self], P2O[a] or a)
+        local o = P2O[self]
+        local g = small(o)
+        if g then
+          local p, i0, n = g[15], g[7], g[8]
+          if type(a) == 'number' then
+            local v = real(g, a)
+            for i = i0, i0 + n - 1 do p[i] = p[i] + v end
+            return self
+          end
+          local h = same(a, mt, n)
+          if h then
+            local q, d = h[15], h[7] - i0
+            for i = i0, i0 + n - 1 do p[i] = p[i] + q[i + d] end
+            return self
+          end
+        end
+        local e = fast_add(o, P2O[a] or a)
         if e then raise(e) end
         return self
       end
@@ -226,7 +341,14 @@ for _, mt in ipairs(tensor_mts) do
   if mul then
     mt.mul = function(self, a, b, ...)
       if b == nil and type(a) == 'number' then
-        local e = fast_mul(P2O[self], a)
+        local o = P2O[self]
+        local g = small(o)
+        if g then
+          local p, i0, v = g[15], g[7], real(g, a)
+          for i = i0, i0 + g[8] - 1 do p[i] = p[i] * v end
+          return self
+        end
+        local e = fast_mul(o, a)
         if e then raise(e) end
         return self
       end
@@ -236,7 +358,18 @@ for _, mt in ipairs(tensor_mts) do
   if cmul then
     mt.cmul = function(self, a, b, ...)
       if b == nil and P2O[a] ~= nil then
-        local e = fast_cmul(P2O[self], P2O[a])
+        local o = P2O[self]
+        local g = small(o)
+        if g then
+          local p, i0, n = g[15], g[7], g[8]
+          local h = same(a, mt, n)
+          if h then
+            local q, d = h[15], h[7] - i0
+            for i = i0, i0 + n - 1 do p[i] = p[i] * q[i + d] end
+            return self
+          end
+        end
+        local e = fast_cmul(o, P2O[a])
         if e then raise(e) end
         return self
       end
@@ -245,7 +378,14 @@ for _, mt in ipairs(tensor_mts) do
   end
   mt.fill = function(self, v, ...)
     if type(v) == 'number' then
-      local e = fast_fill(P2O[self], v)
+      local o = P2O[self]
+      local g = small(o)
+      if g then
+        local p, i0 = g[15], g[7]
+        for i = i0, i0 + g[8] - 1 do p[i] = v end
+        return self
+      end
+      local e = fast_fill(o, v)
       if e then raise(e) end
       return self
     end

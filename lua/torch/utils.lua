@@ -76,3 +76,36 @@ function torch.pointer(obj)
   end
   return 0
 end
+
+-- torch.tic(): the wall-clock time in seconds (microsecond resolution); torch.toc(t): seconds
+-- since t (as Torch's gettimeofday-based pair)
+do
+  local osapi
+  local function clock()
+    osapi = osapi or require 'luatorch.os'
+    return osapi.clock()
+  end
+  function torch.tic() return clock() end
+  function torch.toc(t)
+    if type(t) ~= 'number' then error('bad argument #1 to \'toc\' (number expected, got ' .. type(t) .. ')', 2) end
+    return clock() - t
+  end
+end
+
+-- torch.getnumthreads / torch.setnumthreads: the thread count of numpy's BLAS pool
+-- (luatorch/lib/threads.py: set through threadpoolctl when installed, otherwise recorded)
+do
+  local threads
+  local function lib()
+    if not threads then
+      local python = assert(rawget(_G, 'python'), 'torch.setnumthreads: no Python bridge')
+      threads = python.eval("__import__('luatorch.lib.threads', fromlist=['get_num_threads'])")
+    end
+    return threads
+  end
+  function torch.getnumthreads() return lib().get_num_threads() end
+  function torch.setnumthreads(n)
+    if type(n) ~= 'number' then error('bad argument #1 to \'setnumthreads\' (number expected, got ' .. type(n) .. ')', 2) end
+    lib().set_num_threads(n)
+  end
+end

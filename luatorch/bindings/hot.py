@@ -117,10 +117,25 @@ def fast_fill(a, v):
         return error_text(e)
 
 
+# element types Lua may read and write itself through the FFI (same conversions as TH's C casts)
+_FFI_TYPES = {types.Double.idx: b'double *', types.Float.idx: b'float *'}
+
+
 def geometry(t):
-    """(dimensions, size of the first) of t: what Lua caches to answer t[i] without a crossing."""
-    size = t.size
-    return len(size), (size[0] if size else 0)
+    """What Lua caches about t to index it without a crossing (lua/torch/Tensor.lua `geo`):
+    dimensions, first two sizes and strides, offset, element count, contiguity, then for a
+    Float/Double tensor the C pointer type, the address and length of its storage buffer, the
+    buffer itself (Lua holds it, so the memory stays alive even if the cache goes stale) and
+    whether it is writable; for other types False."""
+    size, st = t.size, t.stride
+    nd = len(size)
+    head = (nd, size[0] if nd else 0, size[1] if nd > 1 else 0, st[0] if nd else 0,
+            st[1] if nd > 1 else 0, t.offset, t.nelement(), t.is_contiguous())
+    ct = _FFI_TYPES.get(t.ttype.idx)
+    d = t.storage.data
+    if ct is None or d.ndim != 1 or d.strides[0] != d.itemsize or not d.flags.aligned:
+        return head + (False,)
+    return head + (ct, d.ctypes.data, d.shape[0], d, bool(d.flags.writeable))
 
 
 def index_number(t, i, lazy=False):

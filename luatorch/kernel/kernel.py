@@ -46,7 +46,11 @@ class LuaTorchKernel(Kernel):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.host = KernelHost(self)
-        self.lua_session = Session(self.host, on_stuck=self._stuck)
+        try:
+            self.lua_session = Session(self.host, on_stuck=self._stuck)
+        except Exception as e:  # a broken Lua set-up: say so, no Python traceback
+            os.write(2, ('luatorch kernel: could not start the Lua runtime: %s\n' % e).encode('utf-8', 'replace'))
+            os._exit(1)
 
     def _stuck(self):
         # a LuaJIT-compiled loop ignores the interrupt hook: only a restart can stop it

@@ -53,12 +53,21 @@ def _kind(v):
     return '?'
 
 
+_KIND = {Tensor: 't', int: 'n', float: 'n', bool: 'b', str: 's'}
+_MATCH = {}
+
+
 def _matches(sigs, args):
-    ks = ''.join(_kind(a) for a in args)
-    for s in sigs:
-        if len(s) == len(ks) and all(p == k or p == 'x' for p, k in zip(s, ks)):
-            return True
-    return False
+    """Do args fit one of the signatures? (memoised on the argument kinds)"""
+    kind = _KIND.get
+    ks = ''.join([kind(type(a), '?') for a in args])
+    key = (sigs, ks)
+    r = _MATCH.get(key)
+    if r is None:
+        r = any(len(s) == len(ks) and all(p == k or p == 'x' for p, k in zip(s, ks)) for s in sigs)
+        if len(_MATCH) < 100000:
+            _MATCH[key] = r
+    return r
 
 
 def resolve_function(op, args):

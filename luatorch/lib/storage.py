@@ -5,6 +5,12 @@ from . import heap
 
 _allocated, _freed = heap.allocated, heap.freed
 
+# Bumped whenever a storage's buffer is replaced or an existing tensor's geometry changes in
+# place: the Lua binding caches such facts and reads this (a double) to know they are stale.
+# See tensor.geometry_changed; code assigning `storage.data` or a tensor's size/stride/offset/
+# storage directly must call it.
+EPOCH = np.zeros(1, np.float64)
+
 
 class Storage:
     """A 1-D numpy buffer (`data`) plus its Torch type. Tensors view into it.
@@ -40,6 +46,7 @@ class Storage:
             m = min(n, old.shape[0])
             new[:m] = old[:m]
             self.data = new
+            EPOCH[0] += 1
             _freed(self._nb)
             self._nb = new.nbytes
             _allocated(self._nb)
@@ -49,6 +56,7 @@ class Storage:
         """Replace the buffer (counted in heap instead of the old one)."""
         _freed(self._nb)
         self.data = d
+        EPOCH[0] += 1
         self._nb = d.nbytes
         _allocated(self._nb)
         return self

@@ -272,11 +272,13 @@ def read_storage(f, s):
         if arr.shape[0] != n:
             data[:arr.shape[0]] = arr
         s.data = data
+        geometry_changed()
         return s
     if n > rem // item:
         f.fail('read error: read %d blocks instead of %d' % (rem // item, n))
         n = rem // item
     s.data = np.empty(n, s.ttype.dtype)
+    geometry_changed()
     f.read_into(s)
     return s
 

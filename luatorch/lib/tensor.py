@@ -8,7 +8,7 @@ import numpy as np
 
 from . import types
 from .errors import TorchError, argcheck, check
-from .storage import Storage, cast
+from .storage import EPOCH, Storage, cast
 
 
 class Tensor:
@@ -137,11 +137,11 @@ def _nel(size):
 # ----------------------------------------------------------------------------- geometry
 
 
-# A counter bumped whenever an existing tensor's geometry (size, stride, offset, storage) changes
-# in place. The Lua binding reads it directly (luatorch/bindings/hot.py) to know when what it
-# cached about a tensor's geometry is stale. Never assign those fields of a tensor that may
-# already be in use without calling geometry_changed() (resize and set_ do).
-EPOCH = np.zeros(1, np.float64)   # a double: Lua reads it as a plain number
+# EPOCH (storage.py) is bumped whenever an existing tensor's geometry (size, stride, offset,
+# storage) changes in place or a storage's buffer is replaced: the Lua binding caches geometry
+# and buffer addresses (lua/torch/Tensor.lua) and reads it to know when they are stale. Never
+# assign those fields of a tensor that may already be in use without calling
+# geometry_changed() (resize and set_ do).
 
 
 def geometry_changed():

@@ -350,6 +350,13 @@ def test_shared_graph_and_autograd_files(rt):
     got = txt(got).split('|')
     if has_nngraph:
         assert got[:2] == ['nn.gModule', 'nngraph.Node']
+        y = run(rt, """
+          local g = torch.load(... .. 'torchfile/gmodule_with_linear_identity.t7')
+          local x = {torch.Tensor({0.5}), torch.Tensor({1, 2})}
+          local g2 = torch.deserialize(torch.serialize(g))
+          return torch.type(g:forward(x)), g:forward(x):size(1), torch.equal(g:forward(x), g2:forward(x))""",
+                str(SHARED) + '/')
+        assert y == (b'torch.DoubleTensor', 2, True)
     else:
         assert got[:2] == ['unknown Torch class <nn.gModule>', 'unknown Torch class <nngraph.Node>']
     assert got[2] == 'nn.Sequential nn.Linear nn.MSECriterion'

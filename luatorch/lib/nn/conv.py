@@ -19,7 +19,7 @@ from ..errors import TorchError
 # ----------------------------------------------------------------------------- helpers
 
 def _strided(a, shape, strides):
-    """A view of `a` with the given shape/strides (bytes) over a's memory."""
+    """A view of `a`'s memory with the given shape and strides (bytes)."""
     if type(a) is np.ndarray and a.flags.c_contiguous:
         return np.ndarray(shape, a.dtype, a, 0, strides)
     return np.lib.stride_tricks.as_strided(a, shape, strides)
@@ -118,55 +118,164 @@ def _check_input(input, dims, what):
 
 # ----------------------------------------------------------------------------- N-d convolution
 
-def _conv_check(input, weight, bias, k, s, p, dil, nd):
+def _conv_check(isize, wsize, k, s, p, dil, nd):
+    """Torch's argument checks; returns (O, C, o)."""
+    names = 'THW'[-nd:]
     if any(v <= 0 for v in k):
         raise TorchError('kernel size should be greater than zero, but got %s' % (
-            ' '.join('k%s: %d' % (n, v) for n, v in zip('THW'[-nd:], k))))
+            ' '.join('k%s: %d' % (n, v) for n, v in zip(names, k))))
     if any(v <= 0 for v in s):
         raise TorchError('stride should be greater than zero, but got %s' % (
-            ' '.join('d%s: %d' % (n, v) for n, v in zip('THW'[-nd:], s))))
+            ' '.join('d%s: %d' % (n, v) for n, v in zip(names, s))))
     if any(v <= 0 for v in dil):
         raise TorchError('dilation should be greater than zero')
-    _check_input(input, (nd + 1, nd + 2), '')
-    _same_type(input, weight)
-    O = weight.size[0]
+    if len(isize) not in (nd + 1, nd + 2):
+        raise TorchError('%dD or %dD input tensor expected but got: %s'
+                         % (nd + 1, nd + 2, _shape_str(isize)))
+    O = wsize[0] if wsize else 0
     K = prod(k)
-    nin = weight.nelement() // (O * K) if O else 0
-    cdim = 0 if input.dim() == nd + 1 else 1
-    S = input.size[cdim + 1:]
+    nin = prod(wsize) // (O * K) if O else 0
+    cdim = len(isize) - nd - 1
+    S = isize[cdim + 1:]
     o = _out_sizes(S, k, s, p, dil)
     if any(v < 1 for v in o):
         raise TorchError('Given input size: (%s). Calculated output size: (%s). Output size is too '
                          'small' % (' x '.join(map(str, (nin,) + S)), ' x '.join(map(str, (O,) + o))))
-    if input.size[cdim] != nin:
+    if isize[cdim] != nin:
         raise TorchError('Need input of dimension %d and input.size[%d] == %d but got input to be '
-                         'of shape: %s' % (input.dim(), cdim, nin, _shape_str(input.size)))
+                         'of shape: %s' % (len(isize), cdim, nin, _shape_str(isize)))
+    return O, nin, o
+
+
+class _ConvGeom:
+    """What a convolution's unfolding depends on: input size, weight size and the options."""
+
+    def __init__(self, isize, wsize, k, s, p, dil):
+        nd = len(k)
+        self.O, self.C, self.o = _conv_check(isize, wsize, k, s, p, dil, nd)
+        self.k, self.s, self.p, self.dil, self.nd = k, s, p, dil, nd
+        self.batched = len(isize) == nd + 2
+        self.N = isize[0] if self.batched else 1
+        self.S = isize[-nd:]
+        self.K, self.P = prod(k), prod(self.o)
+        self.CK = self.C * self.K
+        self.pad = any(p)
+        self.Sp = tuple(self.S[i] + 2 * p[i] for i in range(nd))
+        self.xshape = (self.N, self.C) + self.S
+        self.yshape = ((self.N,) if self.batched else ()) + (self.O,) + self.o
+        self.inner = (Ellipsis,) + tuple(slice(p[i], p[i] + self.S[i]) for i in range(nd))
+        # element strides of the windows of a contiguous padded input (N, C, *Sp)
+        sp = [prod(self.Sp[i + 1:]) for i in range(nd)]
+        self.wshape = (self.N, self.C) + tuple(k) + self.o
+        self.wstrides = ((self.C * prod(self.Sp), prod(self.Sp)) + tuple(a * d for a, d in zip(sp, dil))
+                         + tuple(a * t for a, t in zip(sp, s)))
+        self.pointwise = self.K == 1 and not self.pad and all(v == 1 for v in s)
+        self.unique = all(s[i] >= dil[i] * (k[i] - 1) + 1 for i in range(nd))
+        lead = (slice(None), slice(None))
+        self.taps = [(lead + tuple(slice(off[i] * dil[i], off[i] * dil[i] + s[i] * (self.o[i] - 1) + 1,
+                                         s[i]) for i in range(nd)), lead + off)
+                     for off in np.ndindex(*k)]
+        self._scatter_index = None
+
+    def padded(self, x):
+        """x (N, C, *S) as a contiguous array with the zero padding."""
+        if not self.pad:
+            return np.ascontiguousarray(x)
+        xp = np.zeros((self.N, self.C) + self.Sp, x.dtype)
+        xp[self.inner] = x
+        return xp
+
+    def windows(self, xp):
+        it = xp.itemsize
+        return np.ndarray(self.wshape, xp.dtype, xp, 0, tuple(v * it for v in self.wstrides))
+
+    def unfold(self, x, buf):
+        """Columns (N, C*K, P) of x (N, C, *S), in the tensor buf when given."""
+        if self.pointwise:
+            if buf is not None:
+                out(buf, (0,))
+            return np.ascontiguousarray(x).reshape(self.N, self.C, self.P)
+        v = self.windows(self.padded(x))
+        if buf is None:
+            return v.reshape(self.N, self.CK, self.P)
+        b = out(buf, (self.N, self.CK, self.P))
+        np.copyto(b.reshape(self.wshape), v)
+        return b
+
+    def scatter_index(self):
+        """For each column element, its flat position in the padded input (for bincount)."""
+        if self._scatter_index is None:
+            base = np.arange(self.N * self.C * prod(self.Sp), dtype=np.int64).reshape(
+                (self.N, self.C) + self.Sp)
+            self._scatter_index = self.windows(base).reshape(-1).copy()
+        return self._scatter_index
+
+    def fold(self, cols, target):
+        """Adjoint of unfold: add the columns (N, C*K, P) into target (N, C, *S)."""
+        if self.pointwise:
+            target[...] = cols.reshape(target.shape)
+            return
+        n = cols.size
+        if n <= _SMALL_FOLD and self.N * self.C * prod(self.Sp) <= 4 * n:
+            r = np.bincount(self.scatter_index(), cols.reshape(-1), self.N * self.C * prod(self.Sp))
+            target[...] = r.reshape((self.N, self.C) + self.Sp)[self.inner]
+            return
+        xp = target if not self.pad else np.zeros((self.N, self.C) + self.Sp, cols.dtype)
+        c = cols.reshape(self.wshape)
+        if self.unique:
+            if not self.pad:
+                xp[...] = 0
+            self.windows(xp)[...] = c
+        else:
+            if not self.pad:
+                xp[...] = 0
+            for dst, src in self.taps:
+                xp[dst] += c[src]
+        if self.pad:
+            target[...] = xp[self.inner]
+
+
+# below this many column elements, folding them back with one bincount beats K strided adds
+_SMALL_FOLD = 1 << 16
+
+
+def _conv_geom(input, weight, k, s, p, dil):
+    key = (_ConvGeom, input.size, weight.size, k, s, p, dil)
+    g = _GEOMS.get(key)
+    if g is None:
+        if len(_GEOMS) > 512:
+            _GEOMS.clear()
+        g = _GEOMS[key] = _ConvGeom(input.size, weight.size, k, s, p, dil)
+    if input.ttype is not weight.ttype:
+        _same_type(input, weight)
+    return g
+
+
+_GEOMS = {}
+
+
+def _bias_check(bias, O):
     if bias is not None and bias.nelement() != O:
         raise TorchError('Need bias of dimension 1 and bias.size[0] == %d but got bias to be of '
                          'shape: %s' % (O, _shape_str(bias.size)))
-    return O, o
 
 
-def _go_check(gradOutput, x_batched, O, o):
-    want = (O,) + tuple(o)
-    got = gradOutput.size[1:] if x_batched else gradOutput.size
-    if tuple(got) != want:
+def _go(gradOutput, g):
+    """gradOutput's array as (N, O, P), checking its size."""
+    if gradOutput.size != g.yshape:
         raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s' % (
-            _shape_str(((gradOutput.size[0],) if x_batched else ()) + want),
-            _shape_str(gradOutput.size)))
+            _shape_str(g.yshape), _shape_str(gradOutput.size)))
+    return gradOutput.arr().reshape(g.N, g.O, g.P)
 
 
 def conv_forward(input, output, weight, bias, finput, k, s, p, dil):
-    """Convolution of input ([N,] C, *S) with weight (O, C*K or C, *k): output ([N,] O, *o)."""
-    nd = len(k)
-    O, o = _conv_check(input, weight, bias, k, s, p, dil, nd)
-    x, batched = _batch(input, nd + 1)
-    N = x.shape[0]
-    cols = _im2col(x, k, s, p, dil, finput)
-    y = out(output, ((N,) if batched else ()) + (O,) + o)
-    y3 = y.reshape(N, O, -1)
-    w2 = weight.arr().reshape(O, -1)
-    if N == 1:
+    """Convolution of input ([N,] C, *S) with weight (O, C*K or O, C, *k): output ([N,] O, *o)."""
+    g = _conv_geom(input, weight, k, s, p, dil)
+    _bias_check(bias, g.O)
+    cols = g.unfold(input.arr().reshape(g.xshape), finput)
+    y3 = out(output, g.yshape).reshape(g.N, g.O, g.P)
+    w2 = weight.arr().reshape(g.O, g.CK)
+    if g.N == 1:
         np.matmul(w2, cols[0], out=y3[0])
     else:
         np.matmul(w2, cols, out=y3)
@@ -175,47 +284,33 @@ def conv_forward(input, output, weight, bias, finput, k, s, p, dil):
 
 
 def conv_grad_input(input, gradOutput, gradInput, weight, fgradInput, k, s, p, dil):
-    nd = len(k)
-    O, o = _conv_check(input, weight, None, k, s, p, dil, nd)
-    x, batched = _batch(input, nd + 1)
-    _go_check(gradOutput, batched, O, o)
-    N = x.shape[0]
-    g = gradOutput.arr().reshape(N, O, -1)
-    w2 = weight.arr().reshape(O, -1)
-    gi = out(gradInput, input.size)
-    gi = gi if batched else gi[None]
-    if N == 1:
-        gcols = (w2.T @ g[0])[None]
-    else:
-        gcols = np.matmul(w2.T, g)
-    _col2im(gcols, x.shape, k, s, p, dil, gi)
+    g = _conv_geom(input, weight, k, s, p, dil)
+    go = _go(gradOutput, g)
+    w2t = weight.arr().reshape(g.O, g.CK).T
+    gcols = (w2t @ go[0])[None] if g.N == 1 else np.matmul(w2t, go)
+    g.fold(gcols, out(gradInput, input.size).reshape(g.xshape))
 
 
 def conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, k, s, p, dil, scale):
-    nd = len(k)
-    O, o = _conv_check(input, gradWeight, None, k, s, p, dil, nd)
-    x, batched = _batch(input, nd + 1)
-    _go_check(gradOutput, batched, O, o)
-    N = x.shape[0]
-    g = gradOutput.arr().reshape(N, O, -1)
-    cols = None
-    if finput is not None and finput.size == (N, x.shape[1] * prod(k), g.shape[2]):
+    g = _conv_geom(input, gradWeight, k, s, p, dil)
+    go = _go(gradOutput, g)
+    if finput is not None and finput.size == (g.N, g.CK, g.P):
         cols = finput.arr()
-    if cols is None:
-        cols = _im2col(x, k, s, p, dil)
-    if N == 1:
-        dw = g[0] @ cols[0].T
     else:
-        dw = np.matmul(g, cols.transpose(0, 2, 1)).sum(0)
+        cols = g.unfold(input.arr().reshape(g.xshape), None)
+    if g.N == 1:
+        dw = go[0] @ cols[0].T
+    else:
+        dw = np.matmul(go, cols.transpose(0, 2, 1)).sum(0)
     if scale != 1:
         dw *= scale
     gw = gradWeight.arr()
     if gradWeight.is_contiguous():
-        gw.reshape(O, -1).__iadd__(dw)
+        gw.reshape(g.O, g.CK).__iadd__(dw)
     else:
         gw += dw.reshape(gw.shape)
     if gradBias is not None:
-        db = g.sum((0, 2))
+        db = go.sum((0, 2))
         if scale != 1:
             db *= scale
         gradBias.arr().__iadd__(db)

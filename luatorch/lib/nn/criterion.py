@@ -168,7 +168,8 @@ def MarginCriterion_updateGradInput(input, target, gradInput, sizeAverage, margi
 @kernel
 def SoftMarginCriterion_updateOutput(input, target, sizeAverage):
     x, y, dt = _pair(input, target)
-    z = np.log(1.0 + np.exp((-x * y).astype(F64))).astype(dt)
+    with np.errstate(over='ignore'):        # exp overflows to inf, as in C
+        z = np.log(1.0 + np.exp((-x * y).astype(F64))).astype(dt)
     return _average(_seqsum(z, dt), x.size, dt, sizeAverage)
 
 
@@ -176,8 +177,9 @@ def SoftMarginCriterion_updateOutput(input, target, sizeAverage):
 def SoftMarginCriterion_updateGradInput(input, target, gradInput, sizeAverage):
     x, y, dt = _pair(input, target)
     norm = _norm(x.size, dt, sizeAverage)
-    z = np.exp((-y * x).astype(F64)).astype(dt)
-    _grad(gradInput, input, ((-norm * y * z) / (1.0 + z.astype(F64))).astype(dt))
+    with np.errstate(over='ignore', invalid='ignore'):
+        z = np.exp((-y * x).astype(F64)).astype(dt)
+        _grad(gradInput, input, ((-norm * y * z) / (1.0 + z.astype(F64))).astype(dt))
 
 
 @kernel
@@ -826,8 +828,9 @@ def _distance_ratio_inputs(X, Y):
         raise TorchError("Invalid distances' size.")
     dt = _real(X)
     x, y = X.arr().astype(dt, copy=False), Y.arr().astype(dt, copy=False).reshape(X.size)
-    ex = np.exp(-x.astype(F64)).astype(dt)
-    ey = np.exp(-y.astype(F64)).astype(dt)
+    with np.errstate(over='ignore'):
+        ex = np.exp(-x.astype(F64)).astype(dt)
+        ey = np.exp(-y.astype(F64)).astype(dt)
     return dt, x, ex, ey, ex + ey
 
 
@@ -851,3 +854,16 @@ def DistanceRatioCriterion_updateGradInput(X, Y, dX, dY, sizeAverage):
         gx, gy = gx / n, gy / n
     out(dX, X.size)[...] = gx
     out(dY, Y.size)[...] = gy.reshape(Y.size)
+
+
+@kernel
+def L1Cost_updateOutput(input):
+    """sum |x| (accumulated in accreal, the result stored in the input's type)."""
+    dt = _real(input)
+    return float(dt.type(np.abs(input.arr()).sum(dtype=F64)))
+
+
+@kernel
+def L1Cost_updateGradInput(input, gradInput):
+    x = input.arr()
+    _grad(gradInput, input, (x > 0).astype(x.dtype) - (x < 0))   # 0 (not -0, not NaN) at 0, NaN

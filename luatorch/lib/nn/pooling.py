@@ -31,6 +31,10 @@ def _pool_sizes(S, k, s, p, dil, ceil_mode):
 
 
 def _pool_check(input, k, s, p, dil, ceil_mode, nd, pad_word='smaller than'):
+    return _pool_check_size(input.size, k, s, p, dil, ceil_mode, nd, pad_word)
+
+
+def _pool_check_size(size, k, s, p, dil, ceil_mode, nd, pad_word='smaller than'):
     names = 'THW'[-nd:]
     if any(v <= 0 for v in k):
         raise TorchError('kernel size should be greater than zero, but got %s' % ' '.join(
@@ -40,17 +44,17 @@ def _pool_check(input, k, s, p, dil, ceil_mode, nd, pad_word='smaller than'):
             'd%s: %d' % (n, v) for n, v in zip(names, s)))
     if any(v <= 0 for v in dil):
         raise TorchError('dilation should be greater than zero')
-    if input.dim() not in (nd + 1, nd + 2):
+    if len(size) not in (nd + 1, nd + 2):
         raise TorchError('%dD or %dD input tensor expected but got: %s'
-                         % (nd + 1, nd + 2, _shape_str(input.size)))
+                         % (nd + 1, nd + 2, _shape_str(size)))
     if any(k[i] // 2 < p[i] for i in range(nd)):
         raise TorchError('pad should be %s half of kernel size, but got %s' % (pad_word, ', '.join(
             ['pad%s = %d' % (n, v) for n, v in zip(names[::-1], p[::-1])]
             + ['k%s = %d' % (n, v) for n, v in zip(names[::-1], k[::-1])])))
-    S = input.size[-nd:]
+    S = size[-nd:]
     o = _pool_sizes(S, k, s, p, dil, ceil_mode)
     if any(v < 1 for v in o):
-        C = input.size[-nd - 1]
+        C = size[-nd - 1]
         raise TorchError('Given input size: (%s). Calculated output size: (%s). Output size is '
                          'too small' % ('x'.join(map(str, (C,) + S)), 'x'.join(map(str, (C,) + o))))
     return S, o
@@ -94,28 +98,34 @@ def _win(xp, k, o, s, dil):
                     + tuple(a * b for a, b in zip(st, s)) + tuple(a * b for a, b in zip(st, dil)))
 
 
-def _scatter(n, idx, vals, dtype, unique):
-    """A flat array of n zeros with vals added at idx."""
+def _scatter_into(target, idx, vals, unique):
+    """target (contiguous) = zeros with vals added at the flat positions idx."""
+    t = target.reshape(-1)
     if unique:
-        r = np.zeros(n, dtype)
-        r[idx] = vals
-        return r
-    return np.bincount(idx, vals, n).astype(dtype, copy=False)
+        t[...] = 0
+        t[idx.reshape(-1)] = vals.reshape(-1)
+    else:
+        t[...] = np.bincount(idx.reshape(-1), vals.reshape(-1), t.size)
 
 
 def _no_overlap(k, s, dil):
     return all(s[i] >= dil[i] * (k[i] - 1) + 1 for i in range(len(k)))
 
 
-_GEOM = {}
+class _MaxGeom:
+    """Everything about a max pooling that depends only on the input size and the options."""
 
-
-def _maxpool_geom(S, k, s, p, dil, o):
-    """(base, off): flat input position of each window's first tap, offset of each tap."""
-    key = (S, k, s, p, dil, o)
-    g = _GEOM.get(key)
-    if g is None:
-        nd = len(S)
+    def __init__(self, size, k, s, p, dil, ceil_mode, nd):
+        S, o = _pool_check_size(size, k, s, p, dil, ceil_mode, nd)
+        self.nd, self.k, self.s, self.p, self.dil = nd, k, s, p, dil
+        self.S, self.o = S, o
+        self.V = prod(S)
+        self.B = prod(size[:-nd])
+        self.P, self.K = prod(o), prod(k)
+        self.L = _extent(S, k, s, p, dil, o)
+        self.pad = any(p) or any(self.L[i] > S[i] for i in range(nd))
+        self.unique = _no_overlap(k, s, dil)
+        # flat position (in its plane) of each window's first tap, and of each tap from it
         strides = [prod(S[i + 1:]) for i in range(nd)]
         base = np.zeros(o, np.int64)
         off = np.zeros(k, np.int64)
@@ -124,82 +134,142 @@ def _maxpool_geom(S, k, s, p, dil, o):
             sh[i] = -1
             base = base + ((np.arange(o[i]) * s[i] - p[i]) * strides[i]).reshape(sh)
             off = off + (np.arange(k[i]) * dil[i] * strides[i]).reshape(sh)
-        if len(_GEOM) > 256:
+        self.base = base.reshape(-1)
+        self.base1 = self.base + 1
+        self.off = off.reshape(-1)
+        self.offs = self.off.tolist()
+        self.rowK = None
+        self.planes = None
+
+    def padded(self, xb):
+        if not self.pad:
+            return np.ascontiguousarray(xb)
+        return _padded(xb, self.S, self.p, self.L, -np.inf)
+
+    def row_starts(self):
+        """Flat index of each window's first tap in the (B*P, K) copy of the windows."""
+        if self.rowK is None:
+            self.rowK = np.arange(self.B * self.P, dtype=np.int64) * self.K
+        return self.rowK
+
+    def plane_starts(self):
+        """(B, 1): flat start of each plane, minus 1 (Torch's indices are 1-based)."""
+        if self.planes is None:
+            self.planes = (np.arange(self.B, dtype=np.int64) * self.V - 1)[:, None]
+        return self.planes
+
+
+_GEOM = {}
+
+
+def _geometry(cls, *key):
+    g = _GEOM.get((cls,) + key)
+    if g is None:
+        if len(_GEOM) > 512:
             _GEOM.clear()
-        g = _GEOM[key] = (base.reshape(-1), off.reshape(-1))
+        g = _GEOM[(cls,) + key] = cls(*key)
     return g
 
 
 # ----------------------------------------------------------------------------- max pooling (N-d)
 
-def _max_forward(input, output, k, s, p, dil, ceil_mode, nd):
-    S, o = _pool_check(input, k, s, p, dil, ceil_mode, nd)
-    x = input.arr()
-    xb = _planes(x, nd)
-    L = _extent(S, k, s, p, dil, o)
-    xp = _padded(xb, S, p, L, -np.inf)
-    w = _win(xp, k, o, s, dil).reshape(xb.shape[0], prod(o), prod(k))
-    a = w.argmax(-1)
-    y = out(output, input.size[:-nd] + o)
-    w.max(-1, out=y.reshape(a.shape))
-    return S, o, a
+def _taps(xp, k, o, s, dil):
+    """The K = prod(k) taps of the windows of xp (B, *L) (contiguous): K strided views of shape
+    (B, *o), in Torch's scan order (last dimension fastest)."""
+    st = xp.strides[1:]
+    shape = xp.shape[:1] + tuple(o)
+    strides = xp.strides[:1] + tuple(a * b for a, b in zip(st, s))
+    steps = [a * d for a, d in zip(st, dil)]
+    return [np.ndarray(shape, xp.dtype, xp, sum(i * t for i, t in zip(off, steps)), strides)
+            for off in np.ndindex(*k)]
+
+
+def _max_taps(taps, offs, y):
+    """Max over the taps into y (ties: the first tap wins, as in Torch's scan with '>'), and
+    for each window the offset offs[k] of the winning tap."""
+    items = list(zip(taps, offs))
+    while len(items) > 1:
+        nxt = []
+        last = len(items) == 2
+        for j in range(0, len(items) - 1, 2):
+            (m1, i1), (m2, i2) = items[j], items[j + 1]
+            c = np.greater(m2, m1)
+            m = np.maximum(m1, m2, out=y if last else None)
+            nxt.append((m, np.where(c, i2, i1)))
+        if len(items) % 2:
+            nxt.append(items[-1])
+        items = nxt
+    m, i = items[0]
+    if m is not y:
+        y[...] = m
+    if not isinstance(i, np.ndarray):
+        i = np.full(y.shape, i, np.int64)
+    return i
+
+
+# below this many window elements, copying the windows and taking argmax beats the tournament
+_SMALL_POOL = 1 << 15
+
+
+def _max_forward(input, output, g):
+    """Max pooling into output; returns the flat offset (in its input plane) of each window's
+    max from the window's first tap, shape (B, P)."""
+    xb = input.arr().reshape((g.B,) + g.S)
+    xp = g.padded(xb)
+    y = out(output, input.size[:-g.nd] + g.o)
+    if g.B * g.P * g.K <= _SMALL_POOL:
+        w = _win(xp, g.k, g.o, g.s, g.dil).reshape(g.B * g.P, g.K)
+        a = w.argmax(1)
+        np.take(w.reshape(-1), a + g.row_starts(), out=y.reshape(-1))
+        pos = np.take(g.off, a).reshape(g.B, g.P)
+    else:
+        pos = _max_taps(_taps(xp, g.k, g.o, g.s, g.dil), g.offs,
+                        y.reshape((g.B,) + g.o)).reshape(g.B, g.P)
+    return pos
 
 
 @kernel
 def SpatialMaxPooling_updateOutput(input, output, indices, kW, kH, dW, dH, padW, padH, ceil_mode,
                                    dilationW=1, dilationH=1):
-    k, s, p, dil = (kH, kW), (dH, dW), (padH, padW), (dilationH, dilationW)
-    S, o, a = _max_forward(input, output, k, s, p, dil, ceil_mode, 2)
-    base, off = _maxpool_geom(S, k, s, p, dil, o)
-    ind = out(indices, output.size).reshape(a.shape)
-    np.take(off, a, out=ind)
-    ind += base
-    ind += 1
+    g = _geometry(_MaxGeom, input.size, (kH, kW), (dH, dW), (padH, padW),
+                  (dilationH, dilationW), bool(ceil_mode), 2)
+    pos = _max_forward(input, output, g)
+    np.add(pos, g.base1, out=out(indices, output.size).reshape(pos.shape))
 
 
 @kernel
 def SpatialMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kW, kH, dW, dH,
                                       padW, padH, ceil_mode, dilationW=1, dilationH=1):
-    k, s, p, dil = (kH, kW), (dH, dW), (padH, padW), (dilationH, dilationW)
-    S, o = _pool_check(input, k, s, p, dil, ceil_mode, 2)
-    _grad_check(gradOutput, input, o, 2)
-    HW = S[0] * S[1]
-    B = input.nelement() // HW
-    P = o[0] * o[1]
-    idx = indices.arr().reshape(B, P) - 1
-    idx += (np.arange(B) * HW)[:, None]
-    g = gradOutput.arr()
-    gi = _scatter(B * HW, idx.reshape(-1), g.reshape(-1), g.dtype, _no_overlap(k, s, dil))
-    out(gradInput, input.size)[...] = gi.reshape(input.size)
+    g = _geometry(_MaxGeom, input.size, (kH, kW), (dH, dW), (padH, padW),
+                  (dilationH, dilationW), bool(ceil_mode), 2)
+    _grad_check(gradOutput, input, g.o, 2)
+    idx = indices.arr().reshape(g.B, g.P) + g.plane_starts()
+    _scatter_into(out(gradInput, input.size), idx, gradOutput.arr(), g.unique)
 
 
 @kernel
 def VolumetricMaxPooling_updateOutput(input, output, indices, kT, kW, kH, dT, dW, dH,
                                       padT, padW, padH, ceil_mode):
-    k, s, p, dil = (kT, kH, kW), (dT, dH, dW), (padT, padH, padW), (1, 1, 1)
-    S, o, a = _max_forward(input, output, k, s, p, dil, ceil_mode, 3)
-    # Torch packs the window offsets (t, h, w) as bytes of one long
-    kt, rem = np.divmod(a, kH * kW)
-    kh, kw = np.divmod(rem, kW)
-    ind = out(indices, output.size).reshape(a.shape)
-    np.add(kt + (kh << 8), kw << 16, out=ind)
+    g = _geometry(_MaxGeom, input.size, (kT, kH, kW), (dT, dH, dW), (padT, padH, padW),
+                  (1, 1, 1), bool(ceil_mode), 3)
+    pos = _max_forward(input, output, g)
+    # Torch packs the offsets (t, h, w) of the max in its window as bytes of one long
+    ot, rem = np.divmod(pos, g.S[1] * g.S[2])
+    oh, ow = np.divmod(rem, g.S[2])
+    ind = out(indices, output.size).reshape(pos.shape)
+    np.add(ot + (oh << 8), ow << 16, out=ind)
 
 
 @kernel
 def VolumetricMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kT, kW, kH,
                                          dT, dW, dH, padT, padW, padH, ceil_mode):
-    k, s, p, dil = (kT, kH, kW), (dT, dH, dW), (padT, padH, padW), (1, 1, 1)
-    S, o = _pool_check(input, k, s, p, dil, ceil_mode, 3)
-    _grad_check(gradOutput, input, o, 3)
-    ind = indices.arr().reshape(-1, prod(o))
+    g = _geometry(_MaxGeom, input.size, (kT, kH, kW), (dT, dH, dW), (padT, padH, padW),
+                  (1, 1, 1), bool(ceil_mode), 3)
+    _grad_check(gradOutput, input, g.o, 3)
+    ind = indices.arr().reshape(g.B, g.P)
     a = ((ind & 255) * kH + ((ind >> 8) & 255)) * kW + ((ind >> 16) & 255)
-    base, off = _maxpool_geom(S, k, s, p, dil, o)
-    V = prod(S)
-    B = input.nelement() // V
-    idx = off[a] + base + (np.arange(B) * V)[:, None]
-    g = gradOutput.arr()
-    gi = _scatter(B * V, idx.reshape(-1), g.reshape(-1), g.dtype, _no_overlap(k, s, dil))
-    out(gradInput, input.size)[...] = gi.reshape(input.size)
+    idx = g.off[a] + g.base + g.plane_starts() + 1
+    _scatter_into(out(gradInput, input.size), idx, gradOutput.arr(), g.unique)
 
 
 # ----------------------------------------------------------------------------- average pooling
@@ -412,9 +482,7 @@ def SpatialAdaptiveMaxPooling_updateGradInput(input, gradOutput, gradInput, indi
     B = ind.shape[1]
     pos = (ind[0] - 1 + sy[:, None]) * W + (ind[1] - 1 + sx[None, :])
     pos += (np.arange(B) * (H * W))[:, None, None]
-    g = gradOutput.arr()
-    gi = _scatter(B * H * W, pos.reshape(-1), g.reshape(-1), g.dtype, False)
-    out(gradInput, input.size)[...] = gi.reshape(input.size)
+    _scatter_into(out(gradInput, input.size), pos, gradOutput.arr(), False)
 
 
 def _adaptive_avg_matrix(n_in, n_out, dtype):
@@ -530,9 +598,7 @@ def TemporalMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kW
     ind = indices.arr().reshape(B, nout, F)
     pos = (ind + (np.arange(nout) * dW)[:, None]) * F + np.arange(F)
     pos += (np.arange(B) * (T * F))[:, None, None]
-    g = gradOutput.arr()
-    gi = _scatter(B * T * F, pos.reshape(-1), g.reshape(-1), g.dtype, dW >= kW)
-    out(gradInput, input.size)[...] = gi.reshape(input.size)
+    _scatter_into(out(gradInput, input.size), pos, gradOutput.arr(), dW >= kW)
 
 
 def _subsampling_check(input, kW, dW, frameSize=None):

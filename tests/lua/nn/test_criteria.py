@@ -78,6 +78,7 @@ CASES = {
     'multi': ('nn.MultiCriterion():add(nn.ClassNLLCriterion(), 0.5):add(nn.CrossEntropyCriterion())',
               'torch.randn(2, 6)', 'torch.Tensor{6, 2}'),
     'module': ('nn.ModuleCriterion(nn.MSECriterion(), nn.Tanh())', 'torch.randn(3)', 'torch.randn(3)'),
+    'l1cost': ('nn.L1Cost()', 'torch.randn(2, 3)', 'nil'),
 }
 
 
