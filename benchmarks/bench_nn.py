@@ -1,7 +1,10 @@
 """nn training speed of our `th` beside PyTorch CPU, in the same run.
 
-Run: python benchmarks/bench_nn.py [--threads N] [--seconds S] [--rounds R] [NAME ...]
+Run: python benchmarks/bench_nn.py [--threads N] [--seconds S] [--rounds R] [--cuda] [NAME ...]
      (PyTorch: pip install torch==2.13.0; NAME: mlp lenet1 lenet1_explicit lenet32 convnet)
+     --cuda: networks, criteria and data converted with :cuda() (cutorch/cunn on CuPy; PyTorch on
+     its CUDA device): meant for a machine with a GPU (pip install luatorch[cuda]); without one it
+     says so and measures luatorch's CPU fallback, with no PyTorch reference.
 
 Each benchmark trains the same network on random data with the same batch size and dtype in both
 systems (benchmarks/nn_bench.lua on `th`; the equivalent torch.nn code below), for S seconds
@@ -32,10 +35,10 @@ WHAT = {
 }
 
 
-def luatorch_rate(name, seconds, threads, cpu_time=False):
+def luatorch_rate(name, seconds, threads, cpu_time=False, cuda=False):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
     r = subprocess.run([sys.executable, '-m', 'luatorch.cli', str(HERE / 'nn_bench.lua'), name,
-                        str(seconds)] + (['CPUTIME'] if cpu_time else []),
+                        str(seconds)] + (['CPUTIME'] if cpu_time else []) + (['CUDA'] if cuda else []),
                        capture_output=True, text=True, env=env, cwd=str(HERE))
     if r.returncode != 0:
         raise RuntimeError('th nn_bench.lua %s failed:\n%s' % (name, r.stderr))
@@ -60,11 +63,11 @@ def pytorch_model(name, torch):
         nn.Flatten(-3), nn.Linear(128 * 8 * 8, 10), nn.LogSoftmax(-1))
 
 
-def pytorch_rate(name, seconds, threads, cpu_time=False):
+def pytorch_rate(name, seconds, threads, cpu_time=False, cuda=False):
     import torch
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    dtype = torch.float32 if name == 'convnet' else torch.float64
+    dtype = torch.float32 if name == 'convnet' or cuda else torch.float64
     net = pytorch_model(name, torch).to(dtype)
     crit = torch.nn.NLLLoss()
     params = list(net.parameters())
@@ -76,6 +79,12 @@ def pytorch_rate(name, seconds, threads, cpu_time=False):
         x, y, lr, per = torch.randn(16, 3, 64, 64, dtype=dtype), torch.randint(0, 10, (16,)), 0.01, 16
     else:
         xs, ys, lr, per = torch.randn(100, 3, 32, 32, dtype=dtype), torch.randint(0, 10, (100,)), 0.001, 1
+    if cuda:   # as :cuda() does: float32 on the device
+        net.to('cuda')
+        if per == 1:
+            xs, ys = xs.float().cuda(), ys.cuda()
+        else:
+            x, y = x.float().cuda(), y.cuda()
     opt = torch.optim.SGD(params, lr=0.01, momentum=0.9) if name == 'lenet32' else None
     i = [0]
 
@@ -97,6 +106,8 @@ def pytorch_rate(name, seconds, threads, cpu_time=False):
             with torch.no_grad():
                 for p in params:
                     p.add_(p.grad, alpha=-lr)
+        if cuda:
+            torch.cuda.synchronize()
 
     clock = time.process_time if cpu_time else time.perf_counter
     t0 = clock()
@@ -120,21 +131,29 @@ def main():
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--cpu-time', action='store_true',
                     help='time by process CPU time (stable on a busy machine; use with --threads 1)')
+    ap.add_argument('--cuda', action='store_true',
+                    help='train on the GPU (:cuda(); needs CuPy and a CUDA device)')
     args = ap.parse_args()
     try:
         import torch  # noqa: F401
-        have_torch = True
+        have_torch = not args.cuda or torch.cuda.is_available()
     except ImportError:
         have_torch = False
+    if args.cuda:
+        sys.path.insert(0, str(HERE.parent))
+        from luatorch.lib import xp
+        print('--cuda: luatorch on %s' % ('the GPU (CuPy)' if xp.on_gpu() else
+                                          'the CPU fallback (%s)' % xp.fallback_reason()))
     print('threads: %d   seconds per run: %g   rounds: %d   clock: %s' % (
         args.threads, args.seconds, args.rounds, 'process CPU time' if args.cpu_time else 'wall'))
     for name in args.names:
         ours, ref = [], []
         for _ in range(args.rounds):
-            ours.append(luatorch_rate(name, args.seconds, args.threads, args.cpu_time))
+            ours.append(luatorch_rate(name, args.seconds, args.threads, args.cpu_time, args.cuda))
             if have_torch:
-                ref.append(pytorch_rate(name, args.seconds, args.threads, args.cpu_time))
-        line = '%-16s %-56s luatorch %9.1f samples/s' % (name, WHAT[name], max(ours))
+                ref.append(pytorch_rate(name, args.seconds, args.threads, args.cpu_time, args.cuda))
+        what = WHAT[name].replace('double', 'float32') + ', cuda' if args.cuda else WHAT[name]
+        line = '%-16s %-56s luatorch %9.1f samples/s' % (name, what, max(ours))
         if ref:
             ratio = max(ours) / max(ref)
             line += '   PyTorch %9.1f samples/s   ratio %.2f (target >= %.2f)' % (

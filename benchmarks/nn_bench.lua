@@ -1,10 +1,16 @@
 -- nn training-speed benchmarks (run by bench_nn.py beside their PyTorch equivalents).
---   th nn_bench.lua NAME SECONDS
+--   th nn_bench.lua NAME SECONDS [CPUTIME] [CUDA]
 -- NAME: mlp | lenet1 | lenet1_explicit | lenet32 | convnet. Trains for about SECONDS (after a
--- short warm-up) on random data and prints "<samples> <seconds>".
+-- short warm-up) on random data and prints "<samples> <seconds>". CUDA: the network, criterion
+-- and data are converted with :cuda() (cunn; the CPU fallback where no GPU is visible).
 require 'nn'
 local ok = pcall(require, 'optim')
 local name, budget = arg[1], tonumber(arg[2] or 5)
+local flags = {}
+for i = 3, #arg do flags[arg[i]] = true end
+local cuda = flags.CUDA
+if cuda then require 'cunn' end
+local function dev(x) if cuda then return x:cuda() end return x end   -- tensor or module
 torch.manualSeed(1)
 
 local function lenet()
@@ -80,13 +86,13 @@ local step, perStep
 if name == 'mlp' then
   net = nn.Sequential():add(nn.Linear(784, 256)):add(nn.ReLU()):add(nn.Linear(256, 10))
     :add(nn.LogSoftMax())
-  local x, y = torch.randn(128, 784), torch.LongTensor(128):random(1, 10)
+  local x, y = dev(torch.randn(128, 784)), dev(torch.LongTensor(128):random(1, 10))
   step = function() sgdStep(net, crit, x, y, 0.01) end
   perStep = 128
 elseif name == 'lenet1' or name == 'lenet1_explicit' then
   net = lenet()
   local n = 100
-  local xs, ys = torch.randn(n, 3, 32, 32), torch.LongTensor(n):random(1, 10)
+  local xs, ys = dev(torch.randn(n, 3, 32, 32)), dev(torch.LongTensor(n):random(1, 10))
   local i = 0
   if name == 'lenet1' then
     -- exactly nn.StochasticGradient's inner loop
@@ -105,25 +111,30 @@ elseif name == 'lenet1' or name == 'lenet1_explicit' then
   end
   perStep = 1
 elseif name == 'lenet32' then
-  net = lenet()
-  local x, y = torch.randn(32, 3, 32, 32), torch.LongTensor(32):random(1, 10)
+  net, crit = dev(lenet()), dev(crit)   -- before getParameters
+  local x, y = dev(torch.randn(32, 3, 32, 32)), dev(torch.LongTensor(32):random(1, 10))
   local s = momentumStepper(net, crit)
   step = function() s(x, y) end
   perStep = 32
 elseif name == 'convnet' then
   net = convnet():float()
   crit = crit:float()
-  local x, y = torch.randn(16, 3, 64, 64):float(), torch.LongTensor(16):random(1, 10)
+  local x, y = dev(torch.randn(16, 3, 64, 64):float()), dev(torch.LongTensor(16):random(1, 10))
   step = function() sgdStep(net, crit, x, y, 0.01) end
   perStep = 16
 else
   error('unknown benchmark ' .. tostring(name))
 end
+net, crit = dev(net), dev(crit)
+if cuda then   -- the step includes waiting for the device
+  local sync = step
+  step = function() sync(); cutorch.synchronize() end
+end
 
 -- warm up for 10% of the budget (at least 2 steps), then run for the budget; the clock is
 -- wall time, or process CPU time when CPUTIME is given as third argument
 local clock = os.clock
-if arg[3] ~= 'CPUTIME' then
+if not flags.CPUTIME then
   local timer = torch.Timer()
   clock = function() return timer:time().real end
 end

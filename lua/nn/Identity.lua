@@ -12,9 +12,19 @@ function Identity:updateGradInput(input, gradOutput)
   return gradOutput
 end
 
+-- output and gradInput are the caller's tensors: replace them by fresh empty ones (of the same
+-- type; an empty table for tables) instead of emptying them in place
 function Identity:clearState()
-  self.output = nil
-  self.gradInput = nil
+  for _, f in ipairs({'output', 'gradInput'}) do
+    local v = self[f]
+    if torch.isTensor(v) then
+      self[f] = v.new()
+    elseif type(v) == 'table' then
+      self[f] = {}
+    else
+      self[f] = nil
+    end
+  end
   return self
 end
 

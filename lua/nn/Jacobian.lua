@@ -81,6 +81,50 @@ function J.forward(module, input, param, perturbation)
   return jac
 end
 
+-- the parameters after one accUpdateGradParameters step, as J.backwardUpdate gives them:
+-- row i is param - d(output) / d(param[i]) by central differences
+function J.forwardUpdate(module, input, param, perturbation)
+  local jac = J.forward(module, input, param, perturbation)
+  local sparam = flat(param.new(param))
+  for i = 1, sparam:nElement() do
+    jac:select(1, i):mul(-1):add(sparam[i])
+  end
+  return jac
+end
+
+-- the diagonal of the Hessian of F = sum(output^2) / 2 with respect to the input or a parameter,
+-- through the module's updateDiagHessianInput / accDiagHessianParameters (nn.hessian)
+function J.backwardDiagHessian(module, input, diagHessianParamName)
+  module:forward(input)
+  local ones = module.output.new():resizeAs(module.output):fill(1)
+  if module.diagHessianWeight then module.diagHessianWeight:zero() end
+  if module.diagHessianBias then module.diagHessianBias:zero() end
+  module:updateDiagHessianInput(input, ones)
+  module:accDiagHessianParameters(input, ones)
+  return module[diagHessianParamName]
+end
+
+-- the same diagonal from first derivatives, for a module linear in its input and parameters:
+-- d2F/dx_i^2 = sum over outputs k of (dy_k/dx_i)^2
+function J.linearModuleDiagHessian(module, input, gradParamName)
+  module:forward(input)
+  local diag
+  local dout = module.output.new():resizeAs(module.output)
+  local sdout = flat(dout)
+  for i = 1, sdout:nElement() do
+    sdout:zero()
+    sdout[i] = 1
+    if module.gradWeight then module.gradWeight:zero() end
+    if module.bias and module.gradBias then module.gradBias:zero() end
+    module:updateGradInput(input, dout)
+    module:accGradParameters(input, dout)
+    local g = flat(module[gradParamName]:contiguous())
+    diag = diag or g.new():resize(g:nElement()):zero()
+    diag:addcmul(g, g)
+  end
+  return diag
+end
+
 local function maxerr(a, b)
   return (a:typeAs(b) - b):abs():max()
 end
@@ -106,6 +150,28 @@ function J.testJacobianUpdateParameters(module, input, param, minval, maxval, pe
   local bprop = J.backwardUpdate(module, input, param)
   local fprop = J.forward(module, input, param, perturbation)
   return maxerr(fprop, bprop)
+end
+
+-- the diagonal Hessian both ways (nn.hessian's backward pass, and squared first derivatives);
+-- their largest difference
+function J.testDiagHessian(module, input, gradParamName, diagHessianParamName, minval, maxval)
+  randomize(input, minval, maxval)
+  module:initDiagHessianParameters()
+  local bprop = J.backwardDiagHessian(module, input, diagHessianParamName)
+  local fromGrad = J.linearModuleDiagHessian(module, input, gradParamName)
+  return (flat(bprop:contiguous()):typeAs(fromGrad) - fromGrad):abs():max()
+end
+
+function J.testDiagHessianInput(module, input, minval, maxval)
+  return J.testDiagHessian(module, input, 'gradInput', 'diagHessianInput', minval, maxval)
+end
+
+function J.testDiagHessianWeight(module, input, minval, maxval)
+  return J.testDiagHessian(module, input, 'gradWeight', 'diagHessianWeight', minval, maxval)
+end
+
+function J.testDiagHessianBias(module, input, minval, maxval)
+  return J.testDiagHessian(module, input, 'gradBias', 'diagHessianBias', minval, maxval)
 end
 
 -- errors of the parameter-update paths of module for its parameter field `weight` (gradient
@@ -158,20 +224,34 @@ function J.testAllUpdate(module, input, weight, gradWeight)
   return errors
 end
 
--- a module written to a MemoryFile and read back must compute the same outputs and gradients
+-- a module (after clearState, which must return it) written to a file and read back must
+-- compute the same output and gradInput: the largest differences, forward and backward
 function J.testIO(module, input, minval, maxval)
-  randomize(input, minval, maxval)
-  local go = module:forward(input):clone():normal()
-  local fo = module:forward(input):clone()
-  local bo = module:updateGradInput(input, go):clone()
+  minval = minval or -2
+  maxval = maxval or 2
+  local input2 = input:clone()
+  module:forward(input)
+  local go = module.output:clone():copy(torch.rand(module.output:nElement()):mul(maxval - minval):add(minval))
+  local go2 = go:clone()
+  module:zeroGradParameters()
+  module:updateGradInput(input, go)
+  module:accGradParameters(input, go)
+  local fo = module.output:clone()
+  local bo = module.gradInput:clone()
+  assert(module == module:clearState(), 'clearState did not return self')
   local f = torch.MemoryFile('rw'):binary()
   f:writeObject(module)
   f:seek(1)
   local m = f:readObject()
   f:close()
-  local fo2 = m:forward(input):clone()
-  local bo2 = m:updateGradInput(input, go):clone()
-  return (fo - fo2):abs():max(), (bo - bo2):abs():max()
+  m:forward(input2)
+  m:zeroGradParameters()
+  m:updateGradInput(input2, go2)
+  m:accGradParameters(input2, go2)
+  local fo2 = m.output:clone()
+  local bo2 = m.gradInput:clone()
+  local errb = bo - bo2
+  return (fo - fo2):abs():max(), errb:nElement() == 0 and 0 or errb:abs():max()
 end
 
 return J

@@ -32,17 +32,15 @@ function SpatialMaxPooling:updateOutput(input)
     indices = indices and indices:long() or torch.LongTensor()
     self.indices = indices
   end
-  local dims = input:dim()
-  self.iheight = input:size(dims - 1)
-  self.iwidth = input:size(dims)
   -- fields missing from modules saved by older versions
   if self.padH == nil then
     self.ceil_mode = self.ceil_mode or false
     self.padW = self.padW or 0
     self.padH = self.padH or 0
   end
-  K.SpatialMaxPooling_updateOutput(input, self.output, indices, self.kW, self.kH, self.dW,
-    self.dH, self.padW, self.padH, self.ceil_mode)
+  -- the kernel returns the input's height and width (kept for SpatialMaxUnpooling)
+  self.iheight, self.iwidth = K.SpatialMaxPooling_updateOutput(input, self.output, indices,
+    self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, self.ceil_mode)
   return self.output
 end
 

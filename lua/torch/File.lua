@@ -464,15 +464,22 @@ do
   local function storage_w(self, file) check(storage_write(fileobj(file), P2O[self])) end
   local function storage_r(self, file) check(storage_read(fileobj(file), P2O[self])) end
 
+  -- the constructor torch.<Short> at the time of the call (e.g. CUDA types exist once loaded)
+  local function factory(name)
+    local short = name:match('^torch%.(.*)$')
+    return function()
+      local ctor = torch[short]
+      if ctor == nil then raise(string.format('unknown Torch class <%s>', name)) end
+      return ctor()
+    end
+  end
   for _, mt in ipairs(torch._tensor_mts) do
-    local name = mt.__typename
     mt.write, mt.read = tensor_write, tensor_read
-    mt.__factory = function() return torch[name:match('^torch%.(.*)$')]() end
+    mt.__factory = factory(mt.__typename)
   end
   for _, mt in ipairs(torch._storage_mts) do
-    local name = mt.__typename
     mt.write, mt.read = storage_w, storage_r
-    mt.__factory = function() return torch[name:match('^torch%.(.*)$')]() end
+    mt.__factory = factory(mt.__typename)
   end
   -- t:cdata(): in Torch7 an FFI pointer to the C struct; here an opaque FFI pointer identifying
   -- the object (a value that is not serializable, as in Torch7), when no one defined it.

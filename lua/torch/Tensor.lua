@@ -7,7 +7,7 @@ local type, error = type, error
 
 local index_number, set_number = py.index_number, py.set_number
 local element2, set_element2, dims = py.element2, py.set_element2, py.dims
-local LZO, LZI, lazy, rawget = bridge.LZO, bridge.LZI, bridge.lazy, rawget
+local LZ, lazy, rawget = bridge.LZ, bridge.lazy, rawget
 local index_get, index_set = py.index_get, py.index_set
 local storage_get, storage_set, storage_size = py.storage_get, py.storage_set, py.storage_size
 local sizes = py.sizes
@@ -76,9 +76,10 @@ local function make_tensor_mt(kind, name)
     if tk == 'number' then
       local o = rawget(P2O, t)
       if o == nil then
-        local po = LZO[t]
-        if po ~= nil then  -- t is a lazy row view: t[k] is parent[i][k]
-          local i, g = LZI[t], geo(po)
+        local lz = LZ[t]
+        if lz ~= nil then  -- t is a lazy row view: t[k] is parent[i][k]
+          local po, i = lz[1], lz[2]
+          local g = geo(po)
           if g[15] and g[2] == 2 then
             local x = at2(g, i, k)
             if x then return g[15][x] end
@@ -131,9 +132,10 @@ local function make_tensor_mt(kind, name)
     local e
     if tk == 'number' then
       local o = rawget(P2O, t)
-      local po = o == nil and LZO[t]
+      local lz = o == nil and LZ[t]
+      local po = lz and lz[1]
       if po and type(v) == 'number' then
-        local i, g = LZI[t], geo(po)
+        local i, g = lz[2], geo(po)
         if g[15] and g[14] and g[2] == 2 then
           local x = at2(g, i, k)
           if x then g[15][x] = v return end
@@ -172,9 +174,14 @@ local function make_tensor_mt(kind, name)
   return mt
 end
 
+-- two proxies of one Python storage are == (luaT compares the underlying pointers); one function
+-- for every storage type, since Lua calls __eq only when both operands share it
+local function storage_eq(a, b) return torch.pointer(a) == torch.pointer(b) end
+
 local function make_storage_mt(kind, name)
   local mt = bridge.newkind(kind)
   mt.__typename = name
+  mt.__eq = storage_eq
   mt.__index = function(s, k)
     local m = mt[k]
     if m ~= nil then return m end
@@ -205,8 +212,13 @@ local function class_table(mt, ctor)
 end
 
 local type_ctors = {}
+-- the Cuda types (torch.Cuda*) are built with the others but made visible (class tables, and
+-- metatables for torch.getmetatable) by require 'cutorch' (lua/cutorch/init.lua), as in Torch7
+torch._cuda = {classes = {}, metatables = {}}
 for _, k in ipairs(py.kinds) do
   local kind, name, cat, short, is_float = k[1], k[2], k[3], k[4], k[5]
+  local cuda = name:match('^torch%.Cuda') ~= nil
+  local home = cuda and torch._cuda.classes or torch
   local mt
   if cat == 'tensor' then
     mt = make_tensor_mt(kind, name)
@@ -214,15 +226,15 @@ for _, k in ipairs(py.kinds) do
     mt_by_short[short] = mt
     local ctor = bridge.fn(py.new_tensor[kind])
     type_ctors[mt] = ctor
-    torch[short .. 'Tensor'] = class_table(mt, ctor)
+    home[short .. 'Tensor'] = class_table(mt, ctor)
   else
     mt = make_storage_mt(kind, name)
     storage_mts[#storage_mts + 1] = mt
     local ctor = bridge.fn(py.new_storage[kind - 100])
     type_ctors[mt] = ctor
-    torch[short .. 'Storage'] = class_table(mt, ctor)
+    home[short .. 'Storage'] = class_table(mt, ctor)
   end
-  torch._metatables[name] = mt
+  ;(cuda and torch._cuda.metatables or torch._metatables)[name] = mt
 end
 
 -- generated methods and torch.* functions

@@ -5,20 +5,21 @@ local py = assert(rawget(_G, '__luatorch'), 'torch must be loaded through the lu
 
 local bridge = {py = py}
 -- Lazy row views: t[i] on a tensor of 2+ dimensions gives a proxy that only remembers its
--- parent's Python object and i (LZO, LZI), so t[i][j] reads an element with one crossing.
+-- parent's Python object and i (LZ[p] = {o, i}), so t[i][j] reads an element with one crossing.
 -- The first other use materializes the view (P2O's __index), after which it is an ordinary
 -- proxy. (A parent resized between t[i] and that first use is seen as resized.)
-local LZO = setmetatable({}, {__mode = 'k'})
-local LZI = setmetatable({}, {__mode = 'k'})
-bridge.LZO, bridge.LZI = LZO, LZI
+-- One weak table, not two keyed by the same proxies: measured, LuaJIT's collector keeps pairs
+-- of weak tables growing in tight loops.
+local LZ = setmetatable({}, {__mode = 'k'})
+bridge.LZ = LZ
 local P2O
 P2O = setmetatable({}, {__mode = 'k', __index = function(_, p)
-  local o = LZO[p]
-  if o == nil then return nil end
-  local v, k, e = py.index_number(o, LZI[p])
+  local lz = LZ[p]
+  if lz == nil then return nil end
+  local v, k, e = py.index_number(lz[1], lz[2])
   if k == nil or k < 0 then error(e or 'index out of range', 3) end
   rawset(P2O, p, v)
-  LZO[p] = nil
+  LZ[p] = nil
   return v
 end})
 bridge.P2O = P2O
@@ -26,24 +27,11 @@ local PROTO, MT = {}, {}
 bridge.MT = MT
 
 local newproxy, type, select, error, unpack = newproxy, type, select, error, unpack
-local collectgarbage = collectgarbage
-
--- Proxies live in weak-keyed tables. Left to its own pace, LuaJIT's collector lets such tables
--- grow without bound when proxies are made in a tight loop (each cycle's table is bigger than
--- the last, and it counts as live memory); a collector step every 1024 proxies keeps them
--- bounded (measured: 10^6 t[i] views, Lua heap flat at a few hundred KB instead of +40 MB).
-local made = 0
-local function pace()
-  made = 0
-  collectgarbage('step', 0)
-end
 
 -- a proxy of `kind` for Python object o
 local function wrap(o, k)
   local p = newproxy(PROTO[k])
   P2O[p] = o
-  made = made + 1
-  if made >= 1024 then pace() end
   return p
 end
 bridge.wrap = wrap
@@ -51,10 +39,7 @@ bridge.wrap = wrap
 -- a lazy row view of kind k: parent's Python object o, row i
 function bridge.lazy(o, i, k)
   local p = newproxy(PROTO[k])
-  LZO[p] = o
-  LZI[p] = i
-  made = made + 1
-  if made >= 1024 then pace() end
+  LZ[p] = {o, i}
   return p
 end
 
@@ -146,20 +131,34 @@ local function ret(self, v, k, ...)
 end
 bridge.ret = ret
 
--- a Lua function calling Python adapter fn with unwrapped arguments
+-- a Lua function calling Python adapter fn with unwrapped arguments. Trailing nils are left out,
+-- as Torch's C functions read a nil argument as an absent one.
 function bridge.fn(fn)
   return function(...)
     local n = select('#', ...)
     local a, b, c, d = ...
-    if n == 1 then return ret4(a, nil, nil, nil, fn(U(a)))
-    elseif n == 2 then return ret4(a, b, nil, nil, fn(U(a), U(b)))
-    elseif n == 3 then return ret4(a, b, c, nil, fn(U(a), U(b), U(c)))
-    elseif n == 4 then return ret4(a, b, c, d, fn(U(a), U(b), U(c), U(d)))
-    elseif n == 0 then return ret4(nil, nil, nil, nil, fn())
+    if n > 4 then
+      while n > 4 and (select(n, ...)) == nil do n = n - 1 end
+      if n > 4 then
+        local args, u = {...}, {}
+        for i = 1, n do u[i] = U(args[i]) end
+        return ret4(a, b, c, d, fn(unpack(u, 1, n)))
+      end
     end
-    local args, u = {...}, {}
-    for i = 1, n do u[i] = U(args[i]) end
-    return ret4(a, b, c, d, fn(unpack(u, 1, n)))
+    if n == 4 then
+      if d ~= nil then return ret4(a, b, c, d, fn(U(a), U(b), U(c), U(d))) end
+      n = 3
+    end
+    if n == 3 then
+      if c ~= nil then return ret4(a, b, c, nil, fn(U(a), U(b), U(c))) end
+      n = 2
+    end
+    if n == 2 then
+      if b ~= nil then return ret4(a, b, nil, nil, fn(U(a), U(b))) end
+      n = 1
+    end
+    if n == 1 and a ~= nil then return ret4(a, nil, nil, nil, fn(U(a))) end
+    return ret4(nil, nil, nil, nil, fn())
   end
 end
 

@@ -13,10 +13,12 @@ function, and encodes the result for the Lua side (`lua/torch/_bridge.lua` decod
 * a number, bool or str                         -> that value (str as bytes)
 * an exception                                  -> (None, -1, message)
 """
+import re
+
 import numpy as np
 from lupa import luajit21 as lupa
 
-from ..lib.errors import TorchError
+from ..lib.errors import TorchError, invalid_args
 from ..lib.registry import NOTHING
 from ..lib.storage import Storage
 from ..lib.tensor import Tensor
@@ -140,6 +142,16 @@ def error_text(e):
     return ('%s: %s' % (type(e).__name__, e)).encode('utf-8', 'surrogateescape')
 
 
+_CALL_ERROR = re.compile(r'\(\) (takes|missing|got) .*(positional|keyword) argument')
+
+
+def _expected(fn):
+    """The Torch signature a function's docstring starts with, if any (for argument errors)."""
+    fn = getattr(fn, '__wrapped__', fn)
+    doc = (getattr(fn, '__doc__', None) or '').strip().split('\n')[0]
+    return doc if '(' in doc else '(see the documentation)'
+
+
 def lua_function(fn, lua=None):
     """Adapter making `fn` safe and convenient to call from Lua (see the module docstring).
 
@@ -153,6 +165,9 @@ def lua_function(fn, lua=None):
                     break
             return encode(fn(*args), args, lua)
         except Exception as e:  # noqa: BLE001 - every error becomes a Lua error
+            if type(e) is TypeError and _CALL_ERROR.search(str(e)):
+                # Python could not even bind the arguments: say so as Torch's wrappers do
+                e = invalid_args(args, _expected(fn))
             return None, -1, error_text(e)
     adapter.__name__ = getattr(fn, '__name__', 'adapter')
     adapter.__wrapped__ = fn

@@ -3,6 +3,11 @@
 Each is a plain function taking Python objects, returning plain values or an error message,
 so a call from Lua is one crossing with no adapter frame. Everything else goes through
 `export.lua_function`.
+
+`geometry(t)` feeds the Lua-side geometry cache (lua/torch/Tensor.lua): for Float/Double
+tensors Lua then reads and writes elements and runs small contiguous in-place ops itself, through
+LuaJIT's FFI, without crossing at all. The cache is invalidated by `storage.EPOCH` (whose address
+Lua gets as `epoch_address`), bumped by every in-place geometry change and buffer replacement.
 """
 import numpy as np
 
@@ -29,7 +34,7 @@ def _scalar(v, tt):
     if _plain(v, tt):
         b = _BUF[tt.idx]
         b[()] = v
-        return b
+        return b if not tt.cuda else b[()]   # a device array's ufuncs take numpy scalars, not arrays
     return to_real(v, tt)
 
 
@@ -127,15 +132,18 @@ def geometry(t):
     Float/Double tensor the C pointer type, the address and length of its storage buffer, the
     buffer itself (Lua holds it, so the memory stays alive even if the cache goes stale) and
     whether it is writable; for other types False."""
-    size, st = t.size, t.stride
-    nd = len(size)
-    head = (nd, size[0] if nd else 0, size[1] if nd > 1 else 0, st[0] if nd else 0,
-            st[1] if nd > 1 else 0, t.offset, t.nelement(), t.is_contiguous())
-    ct = _FFI_TYPES.get(t.ttype.idx)
-    d = t.storage.data
-    if ct is None or d.ndim != 1 or d.strides[0] != d.itemsize or not d.flags.aligned:
-        return head + (False,)
-    return head + (ct, d.ctypes.data, d.shape[0], d, bool(d.flags.writeable))
+    try:
+        size, st = t.size, t.stride
+        nd = len(size)
+        head = (nd, size[0] if nd else 0, size[1] if nd > 1 else 0, st[0] if nd else 0,
+                st[1] if nd > 1 else 0, t.offset, t.nelement(), t.is_contiguous())
+        ct = _FFI_TYPES.get(t.ttype.idx)
+        d = t.storage.data
+        if ct is None or d.ndim != 1 or d.strides[0] != d.itemsize or not d.flags.aligned:
+            return head + (False,)
+        return head + (ct, d.ctypes.data, d.shape[0], d, bool(d.flags.writeable))
+    except Exception:  # noqa: BLE001 - not a tensor Lua can index itself: the general paths answer
+        return 0, 0, 0, 0, 0, 0, 0, False, False
 
 
 def index_number(t, i, lazy=False):

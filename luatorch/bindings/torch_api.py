@@ -44,16 +44,29 @@ def ops_table(lua):
     for name, op in sorted(registry.OPS.items()):
         m = lua_function(_method_adapter(op), lua) if op.method else None
         f = lua_function(_function_adapter(op), lua) if op.function else None
-        out.append((name, m, f, op.types))
+        out.append((name, m, f, _shorts(op.types)))
     return out
+
+
+def _short(t):
+    """A type's name in Lua: torch.<short>Tensor ('Double', 'Cuda', 'CudaDouble')."""
+    return t.tensor_name[len('torch.'):-len('Tensor')]
+
+
+def _shorts(names):
+    """Type names an op is declared for -> the short names of every type of those names
+    (CPU and Cuda: a Cuda type has its CPU twin's methods)."""
+    if not names:
+        return names
+    return [_short(t) for t in types.ALL_TYPES if t.name in names]
 
 
 def kinds_table():
     """[(kind, Torch class name, 'tensor'|'storage', type short name, is_float)]"""
     out = []
     for t in types.ALL_TYPES:
-        out.append((t.idx, t.tensor_name, 'tensor', t.name, t.is_float))
-        out.append((100 + t.idx, t.storage_name, 'storage', t.name, t.is_float))
+        out.append((t.idx, t.tensor_name, 'tensor', _short(t), t.is_float))
+        out.append((100 + t.idx, t.storage_name, 'storage', _short(t), t.is_float))
     return out
 
 

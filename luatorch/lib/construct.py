@@ -261,11 +261,18 @@ def expand_as(t, o, template=None):
 
 @torch_fn('squeeze')
 def squeeze(t, *args):
-    # torch.squeeze([res,] x [,dim]) returns a view; t:squeeze() squeezes t in place
+    """[res] torch.squeeze([res,] x [, dim]): x without its dimensions of size 1 (a view; res is
+    set to it when given). t:squeeze() leaves t as it is (Torch allocates the result there too).
+    A result of one element squeezed entirely is returned as a number, as in Torch."""
+    res = None
     if args and isinstance(args[0], Tensor):
         res, t = t, args[0]
         args = args[1:]
+    while args and args[-1] is None:
+        args = args[:-1]
     r = T.squeeze(t, args[0] if args else None)
+    if res is not None:
+        r = T.set_(res, r)
     if not args and len(r.size) == 1 and r.size[0] == 1 and len(t.size) >= 1:
         # squeezing a one-element tensor gives its value, as torch7's Lua wrapper does
         return r.storage.data.item(r.offset)
@@ -652,7 +659,7 @@ def nonzero(*args):
     t = a[0]
     nz = np.argwhere(t.arr() != 0) + 1 if t.size else np.zeros((0, 1), np.int64)
     if res is None:
-        res = T.empty(types.Long)
+        res = T.empty(t.ttype.twin(types.Long))
     if nz.shape[0] == 0:
         T.resize(res, ())
         return res

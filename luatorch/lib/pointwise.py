@@ -693,8 +693,8 @@ def _declare_compare(name, ufunc):
         else:
             b = _real(b, tt)
         if res is None:
-            res = T.empty(types.Byte, t.size)
-        elif res.ttype is not types.Byte and res.ttype is not tt:
+            res = T.empty(tt.twin(types.Byte), t.size)   # a Cuda type's: CudaByteTensor
+        elif res.ttype.host is not types.Byte and res.ttype is not tt:
             raise _bad(name, res, t, b)
         elif res.size != t.size:
             T.resize(res, t.size)

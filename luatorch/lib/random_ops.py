@@ -25,6 +25,7 @@ import numpy as np
 from . import random as R
 from . import tensor as T
 from . import types
+from . import xp as _xp
 from .errors import TorchError, invalid_args
 from .registry import NOTHING, torch_fn
 from .storage import Storage
@@ -151,8 +152,8 @@ def _match(forms, args, tt):
             for how, x in plan:
                 if how == 0:
                     vals.append(args[x])
-                elif how == 1:
-                    vals.append(R.default_generator)
+                elif how == 1:   # no generator given: torch's (cutorch's for a Cuda tensor)
+                    vals.append(_xp.generator_for(args, R.default_generator))
                 elif how == 3:
                     vals.append(x)
                 else:

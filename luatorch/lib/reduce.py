@@ -20,8 +20,9 @@ import numpy as np
 
 from . import tensor as T
 from . import types
+from . import xp as _xp
 from .errors import TorchError, invalid_args
-from .registry import torch_fn, torch_op
+from .registry import LAST, REQUIRED, parse, torch_fn, torch_op  # noqa: F401 (re-exported)
 from .storage import cast
 from .tensor import Tensor
 
@@ -63,65 +64,11 @@ def fn(name, ttypes=None, **kw):
 
 
 def require_type(t, ttypes, name):
-    if t.ttype not in ttypes:
+    if t.ttype.host not in ttypes:   # a Cuda type has its CPU twin's functions
         raise TorchError('%s does not implement the torch.%s() function' % (t.ttype.tensor_name, name))
 
 
 # ----------------------------------------------------------------------------- arguments
-
-
-REQUIRED = object()
-LAST = 'last'  # default dimension: the source's last
-
-
-def parse(args, spec, expected):
-    """Match `args` against one cwrap declaration, as TH's generated wrappers do.
-
-    spec: (kind, default) pairs; kinds 'T' a result tensor of the source's type, 'I' a LongTensor
-    of indices, 't' the source, 'n' a number, 'd' a dimension (1-based number), 'b' a boolean.
-    Optional arguments (default not REQUIRED) are tried in cwrap's order: the variant leaving out
-    the later optional arguments wins. Returns the argument values with defaults filled
-    (results None when not given; dimensions 0-based, LAST -> the source's last) or raises
-    TorchError('invalid arguments ...')."""
-    ttype = None
-    for a in args:
-        if type(a) is Tensor:
-            ttype = a.ttype
-            break
-    opt = [i for i, (k, d) in enumerate(spec) if d is not REQUIRED]
-    nreq = len(spec) - len(opt)
-    extra = len(args) - nreq
-    if 0 <= extra <= len(opt):
-        for variant in range(1 << len(opt)):
-            if bin(variant).count('1') != extra:
-                continue
-            present = set(opt[b] for b in range(len(opt)) if variant >> b & 1)
-            vals, ok, j = [], True, 0
-            for i, (k, d) in enumerate(spec):
-                if d is not REQUIRED and i not in present:
-                    vals.append(None if k in 'TI' else d)
-                    continue
-                a = args[j]
-                j += 1
-                ta = type(a)
-                if k in 'Tt':
-                    ok = ta is Tensor and a.ttype is ttype
-                elif k == 'I':
-                    ok = ta is Tensor and a.ttype is types.Long
-                elif k in 'nd':
-                    ok = ta is int or ta is float
-                elif k == 'b':
-                    ok = ta is bool
-                if not ok:
-                    break
-                vals.append(a)
-            if ok:
-                src = vals[[k for k, _ in spec].index('t')]
-                for i, (k, d) in enumerate(spec):
-                    if k == 'd':
-                        vals[i] = len(src.size) - 1 if vals[i] == LAST else int(vals[i]) - 1
-                return vals
-    raise invalid_args(args, expected)
 
 
 def dim0(t, d, fname, argn, msg):
@@ -186,13 +133,13 @@ def keepdim_size(t, d, n=1):
 
 def put(res, ttype, vals):
     """The result tensor (new, or `res` resized) holding `vals` (computed before any resize)."""
-    vals = np.asarray(vals)
+    vals = _xp.asarray_any(vals)   # a device array stays one
     if res is None:
         res = T.empty(ttype, vals.shape if vals.size else ())
     else:
         T.resize(res, vals.shape if vals.size else ())
     if res.size:
-        res.arr()[...] = cast(vals, ttype)
+        _xp.put(res.arr(), cast(vals, ttype))
     return res
 
 
@@ -271,7 +218,7 @@ def _extreme(name, argfn, allfn):
         a = t.arr()
         idx = np.expand_dims(argfn(a, axis=d), d)
         vals = np.take_along_axis(a, idx, axis=d)
-        return put(rv, t.ttype, vals), put(ri, types.Long, idx + 1)
+        return put(rv, t.ttype, vals), put(ri, t.ttype.twin(types.Long), idx + 1)
     return run
 
 

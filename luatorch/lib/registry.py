@@ -12,8 +12,12 @@ calling form Torch accepts, as TH's cwrap does:
 
 A signature is a string of argument kinds: 't' tensor, 'n' number, 's' string, 'b' boolean,
 'x' anything, 'T' a tensor or nil-able table of tensors. `@torch_fn(name)` registers a function
-called with its arguments as given (method form passes self first).
+called with its arguments as given (method form passes self first). Such a function may match
+its arguments against a cwrap-style declaration with `parse` (optional results, defaults), and
+return `NOTHING` where Torch returns no value (None makes Lua return the first argument).
+Argument errors are `errors.invalid_args` / `bad_args`, worded as cwrap's.
 """
+from . import types
 from .errors import invalid_args
 from .tensor import Tensor
 
@@ -94,13 +98,72 @@ def resolve_method(op, self, args):
 def bad_args(op, args):
     """Torch's error for a call matching none of op's signatures (the forms cwrap would list:
     the optional result, then the sources, named for the type of the call's first tensor)."""
-    from . import types
     tt = next((a.ttype for a in args if type(a) is Tensor), None) or types.default()
     tname = tt.tensor_name[len('torch.'):]
     names = {'t': tname, 'n': tt.c_real, 's': 'string', 'b': 'boolean', 'x': 'value'}
     res = '[*%s*] ' % tname if op.res else ''
     exp = ' | '.join(res + ' '.join(names[c] for c in s) for s in op.sigs)
     return invalid_args(args, exp)
+
+
+# ----------------------------------------------------------------------------- cwrap declarations
+#
+# For functions whose forms are one TH declaration with optional arguments (max, min, sort,
+# topk, kthvalue, median, mode...): `parse` matches the arguments as cwrap's generated code does.
+
+
+REQUIRED = object()
+LAST = 'last'  # default dimension: the source's last
+
+
+def parse(args, spec, expected):
+    """Match `args` against one cwrap declaration, as TH's generated wrappers do.
+
+    spec: (kind, default) pairs; kinds 'T' a result tensor of the source's type, 'I' a LongTensor
+    of indices, 't' the source, 'n' a number, 'd' a dimension (1-based number), 'b' a boolean.
+    Optional arguments (default not REQUIRED) are tried in cwrap's order: the variant leaving out
+    the later optional arguments wins. Returns the argument values with defaults filled
+    (results None when not given; dimensions 0-based, LAST -> the source's last) or raises
+    TorchError('invalid arguments ...')."""
+    ttype = None
+    for a in args:
+        if type(a) is Tensor:
+            ttype = a.ttype
+            break
+    opt = [i for i, (k, d) in enumerate(spec) if d is not REQUIRED]
+    nreq = len(spec) - len(opt)
+    extra = len(args) - nreq
+    if 0 <= extra <= len(opt):
+        for variant in range(1 << len(opt)):
+            if bin(variant).count('1') != extra:
+                continue
+            present = set(opt[b] for b in range(len(opt)) if variant >> b & 1)
+            vals, ok, j = [], True, 0
+            for i, (k, d) in enumerate(spec):
+                if d is not REQUIRED and i not in present:
+                    vals.append(None if k in 'TI' else d)
+                    continue
+                a = args[j]
+                j += 1
+                ta = type(a)
+                if k in 'Tt':
+                    ok = ta is Tensor and a.ttype is ttype
+                elif k == 'I':
+                    ok = ta is Tensor and a.ttype.host is types.Long   # or CudaLong
+                elif k in 'nd':
+                    ok = ta is int or ta is float
+                elif k == 'b':
+                    ok = ta is bool
+                if not ok:
+                    break
+                vals.append(a)
+            if ok:
+                src = vals[[k for k, _ in spec].index('t')]
+                for i, (k, d) in enumerate(spec):
+                    if k == 'd':
+                        vals[i] = len(src.size) - 1 if vals[i] == LAST else int(vals[i]) - 1
+                return vals
+    raise invalid_args(args, expected)
 
 
 FLOAT_TYPES = ('Float', 'Double')

@@ -12,7 +12,8 @@ import numpy as np
 
 from . import types
 from .errors import TorchError
-from .reduce import LAST, REQUIRED, dim0, fn, parse, put
+from .reduce import dim0, fn, put
+from .registry import LAST, REQUIRED, parse
 
 _ORDER = ('T', None), ('I', None)
 
@@ -33,7 +34,7 @@ def sort_indices(a, axis, descending=False):
 
 
 def _results(rv, ri, t, vals, idx):
-    return put(rv, t.ttype, vals), put(ri, types.Long, idx + 1)
+    return put(rv, t.ttype, vals), put(ri, t.ttype.twin(types.Long), idx + 1)
 
 
 # ----------------------------------------------------------------------------- sort

@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import heap
+from . import xp as _xp
 
 _allocated, _freed = heap.allocated, heap.freed
 
@@ -21,7 +22,12 @@ class Storage:
     def __init__(self, ttype, n=0, data=None, view=False):
         """view=True: data is a view of another storage's buffer (not counted again)."""
         self.ttype = ttype
-        d = np.zeros(int(n), ttype.dtype) if data is None else data
+        if data is None:
+            d = ttype.xp.zeros(int(n), ttype.dtype)
+        else:
+            d = data
+            if ttype.cuda or type(d) is not np.ndarray:   # the buffer is of the type's module
+                d = _xp.adopt(d, ttype)
         self.data = d
         nb = 0 if view else d.nbytes
         self._nb = nb
@@ -42,7 +48,7 @@ class Storage:
             raise ValueError('size must be non-negative')
         old = self.data
         if n != old.shape[0]:
-            new = np.zeros(n, self.ttype.dtype)
+            new = self.ttype.xp.zeros(n, self.ttype.dtype)
             m = min(n, old.shape[0])
             new[:m] = old[:m]
             self.data = new
@@ -54,6 +60,8 @@ class Storage:
 
     def set_data(self, d):
         """Replace the buffer (counted in heap instead of the old one)."""
+        if self.ttype.cuda or type(d) is not np.ndarray:
+            d = _xp.adopt(d, self.ttype)
         _freed(self._nb)
         self.data = d
         EPOCH[0] += 1
@@ -67,16 +75,18 @@ class Storage:
 
     def copy(self, src):
         """Copy a storage of any type (or any 1-D sequence) of the same length."""
-        d = src.data if isinstance(src, Storage) else np.asarray(src)
+        d = src.data if isinstance(src, Storage) else _xp.asarray_any(src)
         if d.shape[0] != self.data.shape[0]:
             raise ValueError('size mismatch')
-        self.data[...] = cast(d, self.ttype)
+        _xp.put(self.data, cast(d, self.ttype))
         return self
 
 
 def cast(arr, ttype):
-    """Convert values to ttype as C does in TH: float->int truncates toward zero, ints wrap."""
-    arr = np.asarray(arr)
+    """Convert values to ttype as C does in TH: float->int truncates toward zero, ints wrap.
+    (A device array stays one: the conversion runs where it is.)"""
+    if type(arr) is not np.ndarray:
+        arr = _xp.asarray_any(arr)
     if arr.dtype == ttype.dtype:
         return arr
     with np.errstate(invalid='ignore', over='ignore'):

@@ -16,7 +16,8 @@ def storage_method(name):
 
 
 @storage_method('size')
-def size(s):
+def size(s, *_):
+    # extra arguments are ignored, as TH's storage size does (LongStorage:size(1))
     return s.data.shape[0]
 
 

@@ -29,6 +29,7 @@ import numpy as np
 from . import types
 from .errors import TorchError
 from .file import DiskFile, File, open_disk_file
+from . import xp as _xp
 from .storage import Storage
 from .tensor import Tensor, geometry_changed
 
@@ -248,7 +249,7 @@ def read_class(f):
 
 def write_storage(f, s):
     write_long(f, s.data.shape[0])
-    f.write_array(s.ttype, s.data)
+    f.write_array(s.ttype, _xp.to_host(s.data))   # a device (Cuda) storage: its host copy
 
 
 def _elem_bytes(f, ttype):
@@ -271,15 +272,19 @@ def read_storage(f, s):
         data = np.zeros(n, s.ttype.dtype) if arr.shape[0] != n else arr
         if arr.shape[0] != n:
             data[:arr.shape[0]] = arr
-        s.data = data
-        geometry_changed()
+        s.set_data(data)                     # counted in heap.py, tensor.EPOCH bumped
         return s
     if n > rem // item:
         f.fail('read error: read %d blocks instead of %d' % (rem // item, n))
         n = rem // item
-    s.data = np.empty(n, s.ttype.dtype)
-    geometry_changed()
-    f.read_into(s)
+    if getattr(s.ttype, 'cuda', False):      # read on the host; the storage adopts it
+        host = Storage(s.ttype.host, 0)
+        host.set_data(np.empty(n, s.ttype.dtype))
+        f.read_into(host)
+        s.set_data(host.data)
+    else:
+        s.set_data(np.empty(n, s.ttype.dtype))
+        f.read_into(s)
     return s
 
 
@@ -419,6 +424,7 @@ class ArrayKey:
         return 'ArrayKey(%r)' % (self.array,)
 
 
+_CPU_BY_DTYPE = {t.dtype: t for t in types.ALL_TYPES if not getattr(t, 'cuda', False)}
 _CUDA = {'torch.CudaTensor': 'torch.FloatTensor', 'torch.CudaStorage': 'torch.FloatStorage'}
 
 
@@ -589,7 +595,11 @@ class Writer:
         elif isinstance(obj, (bool, np.bool_)):
             write_boolean(f, bool(obj))
         elif isinstance(obj, (int, float, np.integer, np.floating)):
-            write_number(f, float(obj))
+            try:
+                v = float(obj)
+            except OverflowError:
+                raise TorchError('number too large for a .t7 file: %r' % (obj,)) from None
+            write_number(f, v)
         elif isinstance(obj, str):
             write_string_object(f, obj.encode('utf-8', 'surrogateescape'))
         elif isinstance(obj, (bytes, bytearray)):
@@ -597,7 +607,8 @@ class Writer:
         elif isinstance(obj, np.ndarray):
             self._tensor(obj)
         elif isinstance(obj, Tensor):
-            self._tensor(obj.arr() if obj.size else np.empty(0, obj.ttype.dtype), obj.ttype)
+            tt = obj.ttype.host if getattr(obj.ttype, 'cuda', False) else obj.ttype
+            self._tensor(_xp.to_host(obj.arr()) if obj.size else np.empty(0, tt.dtype), tt)
         elif isinstance(obj, ArrayKey):
             self.write(obj.array)
         elif isinstance(obj, (dict, list, tuple)):
@@ -641,7 +652,7 @@ class Writer:
         f = self.f
         if ttype is None:
             dt = np.dtype(np.uint8) if arr.dtype == np.bool_ else arr.dtype
-            ttype = types.BY_DTYPE.get(dt)
+            ttype = _CPU_BY_DTYPE.get(dt)
             if ttype is None or dt.byteorder == ('>' if np.little_endian else '<'):
                 raise TorchError('cannot save a numpy array of dtype %s in a .t7 file' % arr.dtype)
         i, seen = self._index(arr)

@@ -7,6 +7,7 @@ Torch's empty tensor (no elements), shown to numpy as an array of shape (0,).
 import numpy as np
 
 from . import types
+from . import xp as _xp
 from .errors import TorchError, argcheck, check
 from .storage import EPOCH, Storage, cast
 
@@ -32,7 +33,10 @@ class Tensor:
             a = sd[:0]
         else:
             it = sd.itemsize
-            a = np.ndarray(self.size, sd.dtype, sd, self.offset * it, tuple(s * it for s in self.stride))
+            if type(sd) is np.ndarray:
+                a = np.ndarray(self.size, sd.dtype, sd, self.offset * it, tuple(s * it for s in self.stride))
+            else:   # a device buffer (xp.py): a view of the same module
+                a = _xp.strided_view(sd, self.offset * it, self.size, tuple(s * it for s in self.stride))
         self._a = a
         self._sd = sd
         return a
@@ -86,12 +90,19 @@ def empty(ttype, size=()):
 
 
 def from_array(a, ttype=None, copy=True):
-    """A tensor holding the values of numpy array `a` (copied, or shared when copy=False)."""
-    a = np.asarray(a)
+    """A tensor holding the values of numpy array `a` (copied, or shared when copy=False).
+    A device array (xp.py) works alike; values cross between host and device when `a` is not
+    of ttype's array module."""
+    if type(a) is not np.ndarray:
+        a = _xp.asarray_any(a)
     if ttype is None:
         ttype = types.BY_DTYPE.get(a.dtype) or types.default()
+    m = _xp.module_of(a)
+    if m is not ttype.xp:
+        m = ttype.xp
+        a = _xp.to_module(a, m)
     if copy or a.dtype != ttype.dtype:
-        a = np.ascontiguousarray(cast(a, ttype))
+        a = m.ascontiguousarray(cast(a, ttype))
         if a.base is not None or copy:
             a = a.copy()
     if a.ndim == 0:
@@ -103,7 +114,7 @@ def from_array(a, ttype=None, copy=True):
         a = a.copy()
     # find the flat buffer spanning the array: a 1-D view from its first element
     span = 1 + sum((n - 1) * s // it for n, s in zip(a.shape, a.strides))
-    flat = np.ndarray((span,), a.dtype, a, 0, (it,))
+    flat = np.ndarray((span,), a.dtype, a, 0, (it,)) if m is np else _xp.strided_view(a, 0, (span,), (it,))
     t = Tensor(ttype, Storage(ttype, data=flat), 0, tuple(a.shape), tuple(s // it for s in a.strides))
     return t.set_arr_cache(a)
 
@@ -397,6 +408,8 @@ def copy(dst, src):
         s = np.reshape(s, d.shape)
     if s.dtype != d.dtype:
         s = cast(s, dst.ttype)
+    if type(s) is not type(d):   # host <-> device (xp.py)
+        s = _xp.to_module(s, _xp.module_of(d))
     if np.shares_memory(d, s) and d.shape != s.shape:
         s = s.copy()
     d[...] = s
@@ -409,7 +422,7 @@ def to_type(t, ttype):
         return t
     r = empty(ttype, t.size)
     if t.size:
-        r.arr()[...] = cast(t.arr(), ttype)
+        _xp.put(r.arr(), cast(t.arr(), ttype))
     return r
 
 

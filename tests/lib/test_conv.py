@@ -117,3 +117,88 @@ def test_errors():
         fn('conv2', tens(R.randn(4)), tens(R.randn(2)))
     with pytest.raises(TorchError, match='invalid arguments'):
         fn('conv2', tens(R.randn(4, 4)), tens(R.randn(2, 2), types.Float))
+
+
+# ----------------------------------------------------------------------------- TH's summation order
+#
+# THTensorConv.c's loops, transcribed element by element (scalar Python floats, so every
+# addition rounds as C's does): the results must be equal to the last bit, not just close.
+
+
+def th_valid2(x, w):
+    """validXCorr2Dptr: each output is a sum from 0 over the kernel in row-major order."""
+    (ir, ic), (kr, kc) = x.shape, w.shape
+    out = np.zeros((ir - kr + 1, ic - kc + 1))
+    for yy in range(out.shape[0]):
+        for xx in range(out.shape[1]):
+            s = 0.0
+            for ky in range(kr):
+                for kx in range(kc):
+                    s += float(x[yy + ky, xx + kx]) * float(w[ky, kx])
+            out[yy, xx] = s
+    return out
+
+
+def th_full2(out, x, w):
+    """fullConv2Dptr: out += x outer w; the scalar loop (ic < 4) or the vectorised one."""
+    (ir, ic), (kr, kc) = x.shape, w.shape
+    if ic < 4:
+        for yy in range(ir):
+            for xx in range(ic):
+                for ky in range(kr):
+                    for kx in range(kc):
+                        out[yy + ky, xx + kx] = float(out[yy + ky, xx + kx]) + float(x[yy, xx]) * float(w[ky, kx])
+    else:
+        for yy in range(ir):
+            for ky in range(kr):
+                for kx in range(kc):
+                    for xx in range(ic):
+                        out[yy + ky, xx + kx] = float(out[yy + ky, xx + kx]) + float(w[ky, kx]) * float(x[yy, xx])
+    return out
+
+
+@pytest.mark.parametrize('ishape', [(6, 3), (6, 7), (3, 9)])
+def test_conv2_sums_in_th_order(ishape):
+    rs = np.random.RandomState(7)
+    x, k = rs.rand(*ishape) * 10, rs.rand(3, 2) * 10
+    kf = k[::-1, ::-1]
+    # valid: conv walks the flipped kernel, xcorr the kernel
+    assert (arr(fn('conv2', tens(x), tens(k))) == th_valid2(x, kf)).all()
+    assert (arr(fn('xcorr2', tens(x), tens(k))) == th_valid2(x, k)).all()
+    # full: conv spreads with the kernel, xcorr with the flipped kernel
+    zero = lambda: np.zeros((ishape[0] + 2, ishape[1] + 1))  # noqa: E731
+    assert (arr(fn('conv2', tens(x), tens(k), 'F')) == th_full2(zero(), x, k)).all()
+    assert (arr(fn('xcorr2', tens(x), tens(k), 'F')) == th_full2(zero(), x, kf)).all()
+
+
+def test_conv2_plane_forms_equal_the_single_form_exactly():
+    rs = np.random.RandomState(3)
+    x, k = rs.rand(23, 17), rs.rand(5, 4)
+    xx, kk = np.stack([x, x]), np.stack([k, k])
+    for mode in ('V', 'F'):
+        single = arr(fn('conv2', tens(x), tens(k), mode))
+        planes = arr(fn('conv2', tens(xx), tens(kk), mode))
+        assert (planes[0] == single).all() and (planes[1] == single).all()
+    x3, k3 = rs.rand(9, 8, 7), rs.rand(3, 2, 4)
+    for mode in ('V', 'F'):
+        single = arr(fn('conv3', tens(x3), tens(k3), mode))
+        planes = arr(fn('conv3', tens(np.stack([x3, x3])), tens(np.stack([k3, k3])), mode))
+        assert (planes[0] == single).all() and (planes[1] == single).all()
+
+
+def test_conv2_mv_adds_plane_sums_as_th():
+    # 2 input planes into 1 output plane, valid with fewer than 4 output columns: TH sums each
+    # plane apart and adds the sums; with 4 or more it accumulates straight into the output
+    rs = np.random.RandomState(5)
+    for cols in (4, 9):
+        x, k = rs.rand(2, 6, cols) * 10, rs.rand(1, 2, 3, 2) * 10
+        got = arr(fn('xcorr2', tens(x), tens(k)))[0]
+        if cols - 2 + 1 < 4:
+            want = th_valid2(x[0], k[0, 0]) + th_valid2(x[1], k[0, 1])
+        else:
+            want = np.zeros_like(got)
+            for p in range(2):
+                for ky in range(3):
+                    for kx in range(2):
+                        want += k[0, p, ky, kx] * x[p, ky:ky + want.shape[0], kx:kx + want.shape[1]]
+        assert (got == want).all()

@@ -20,10 +20,18 @@ ZERO = 1      # boxed result, no gradient flows (comparisons, floor, sign, ...)
 NONDIFF = 2   # result unboxed in differentiating traces, recorded by recording traces
 STATIC = 3    # computed from fully unboxed values, never boxed (size, dim, new, ...)
 RANDOM = 4    # like NONDIFF, and recorded by a recording trace even with no boxed argument
+COMPOSITE = 5  # a Python function of primitives: called with the arguments as given
+
+# in a primitive's vjps: no gradient can be computed for that argument (an error if needed);
+# None (or no entry) means the result does not depend on it differentiably (sizes, indices)
+MISSING = object()
 
 _level = [0]
 ACTIVE = []        # live traces, innermost last
 RECORDING = [None]  # the live recording trace, if any
+
+
+BOXABLE = set()   # the value types a box may hold (Tensor, int, float, boxes): set by prims.py
 
 
 class Trace:
@@ -190,6 +198,8 @@ def apply(prim, args):
                 top = _scan(a, top, state)
         dead = state[0]
     kind = prim.kind
+    if kind == COMPOSITE:
+        return prim.fwd(*args)
     if top is None:
         if dead:
             args = tuple(_strip(a) for a in args)
@@ -207,29 +217,29 @@ def apply(prim, args):
     ans = apply(prim, rawargs)
     if kind == NONDIFF or kind == RANDOM:
         return ans
-    if prim.multi:
-        b = Box(ans[0], top)
-        rest = tuple(ans[1:])
-    else:
-        b = Box(ans, top)
+    multi = type(ans) is tuple
+    first = ans[0] if multi else ans
+    if type(first) not in BOXABLE:
+        return ans
+    b = Box(first, top)
     if kind == DIFF:
         b.prim = prim
         b.args = rawargs
         b.parents = parents
-        if prim.multi:
+        if multi:
             b.out = ans
         top.tape.append(b)
     if top.debug is not None:
         top.debug(b, prim)
-    if prim.multi:
-        return (b,) + rest
+    if multi:
+        return (b,) + tuple(ans[1:])
     return b
 
 
 def _record(trace, prim, spec, ans):
     """A recording trace's step: new boxes (slots) for the outputs of prim."""
     prog = trace.program
-    if prim.multi:
+    if type(ans) is tuple:
         outs = []
         boxes = []
         for v in ans:
@@ -237,11 +247,13 @@ def _record(trace, prim, spec, ans):
             b.slot = prog.new_slot()
             outs.append(b.slot)
             boxes.append(b)
-        prog.add_step(prim, spec, outs, ans)
+        prog.add_step(prim, spec, outs, True)
         return tuple(boxes)
+    if type(ans) not in BOXABLE:
+        return ans
     b = Box(ans, trace)
     b.slot = prog.new_slot()
-    prog.add_step(prim, spec, [b.slot], (ans,))
+    prog.add_step(prim, spec, [b.slot], False)
     return b
 
 
@@ -252,7 +264,7 @@ def _pick(full, path):
         if full is None:
             return None
         if type(full) is list:
-            full = full[k] if k < len(full) else None
+            full = full[k] if type(k) is int and k < len(full) else None
         elif type(full) is dict:
             full = full.get(k)
         else:
@@ -279,14 +291,17 @@ def backward(trace, out, seed, accumulate):
         full = {}
         for path, pb in b.parents:
             pos = path[0]
-            if pos >= len(vjps) or vjps[pos] is None:
+            vjp = vjps[pos] if pos < len(vjps) else None
+            if vjp is None:
+                continue
+            if vjp is MISSING:
                 raise TorchError('missing gradient for argument %d in function %s'
                                  % (pos + 1, prim.qualname))
             if len(path) == 1:
-                gp = vjps[pos](g, ans, *args)
+                gp = vjp(g, ans, *args)
             else:
                 if pos not in full:
-                    full[pos] = vjps[pos](g, ans, *args)
+                    full[pos] = vjp(g, ans, *args)
                 gp = _pick(full[pos], path)
             if gp is None:
                 continue

@@ -52,15 +52,13 @@ def Linear_accGradParameters(input, gradOutput, gradWeight, gradBias, scale):
     x, g = input.arr(), gradOutput.arr()
     gw = gradWeight.arr()
     if input.dim() == 1:
-        if scale == 1:
-            gw += np.multiply.outer(g, x)
-        else:
-            gw += scale * np.multiply.outer(g, x)
+        # (nn-conv) the scale goes on the vector, not on the outer product: one pass less
+        gw += np.multiply.outer(g if scale == 1 else scale * g, x)
         if gradBias is not None:
             gb = gradBias.arr()
             gb += g if scale == 1 else scale * g
     else:
-        gw += (g.T @ x) if scale == 1 else scale * (g.T @ x)
+        gw += (g.T if scale == 1 else scale * g.T) @ x
         if gradBias is not None:
             gb = gradBias.arr()
             s = g.sum(0)

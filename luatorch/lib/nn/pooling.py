@@ -1,7 +1,7 @@
 """Pooling: max and average (Spatial, Volumetric, Temporal), adaptive, unpooling, sub-sampling.
 
-Windows are strided views of the (padded) input; a max pool copies them once into a
-(..., P, K) block and takes argmax/max over the K taps. Indices keep Torch's layouts
+Windows are strided views of the (padded) input; a max pool copies them once, taps first, into
+a (K, ..., P) block and reduces over the K taps. Indices keep Torch's layouts
 (SpatialMaxPooling: 1-based flat position in the input plane; TemporalMaxPooling: 0-based offset
 in the window; VolumetricMaxPooling: the window offsets packed as bytes t | h<<8 | w<<16;
 SpatialAdaptiveMaxPooling: (2, ..., oH, oW) 1-based y then x offsets in the window).
@@ -137,20 +137,16 @@ class _MaxGeom:
         self.base = base.reshape(-1)
         self.base1 = self.base + 1
         self.off = off.reshape(-1)
-        self.offs = self.off.tolist()
-        self.rowK = None
+        K = self.K
+        self.rank = np.arange(K, 0, -1, dtype=np.uint8 if K < 256 else np.int32)[:, None]
+        self.off_by_rank = np.concatenate([[0], self.off[::-1]])     # [r] = off[K - r]
+        self.tapsfirst = tuple(range(1 + nd, 1 + 2 * nd)) + tuple(range(1 + nd))
         self.planes = None
 
     def padded(self, xb):
         if not self.pad:
             return np.ascontiguousarray(xb)
         return _padded(xb, self.S, self.p, self.L, -np.inf)
-
-    def row_starts(self):
-        """Flat index of each window's first tap in the (B*P, K) copy of the windows."""
-        if self.rowK is None:
-            self.rowK = np.arange(self.B * self.P, dtype=np.int64) * self.K
-        return self.rowK
 
     def plane_starts(self):
         """(B, 1): flat start of each plane, minus 1 (Torch's indices are 1-based)."""
@@ -173,59 +169,20 @@ def _geometry(cls, *key):
 
 # ----------------------------------------------------------------------------- max pooling (N-d)
 
-def _taps(xp, k, o, s, dil):
-    """The K = prod(k) taps of the windows of xp (B, *L) (contiguous): K strided views of shape
-    (B, *o), in Torch's scan order (last dimension fastest)."""
-    st = xp.strides[1:]
-    shape = xp.shape[:1] + tuple(o)
-    strides = xp.strides[:1] + tuple(a * b for a, b in zip(st, s))
-    steps = [a * d for a, d in zip(st, dil)]
-    return [np.ndarray(shape, xp.dtype, xp, sum(i * t for i, t in zip(off, steps)), strides)
-            for off in np.ndindex(*k)]
-
-
-def _max_taps(taps, offs, y):
-    """Max over the taps into y (ties: the first tap wins, as in Torch's scan with '>'), and
-    for each window the offset offs[k] of the winning tap."""
-    items = list(zip(taps, offs))
-    while len(items) > 1:
-        nxt = []
-        last = len(items) == 2
-        for j in range(0, len(items) - 1, 2):
-            (m1, i1), (m2, i2) = items[j], items[j + 1]
-            c = np.greater(m2, m1)
-            m = np.maximum(m1, m2, out=y if last else None)
-            nxt.append((m, np.where(c, i2, i1)))
-        if len(items) % 2:
-            nxt.append(items[-1])
-        items = nxt
-    m, i = items[0]
-    if m is not y:
-        y[...] = m
-    if not isinstance(i, np.ndarray):
-        i = np.full(y.shape, i, np.int64)
-    return i
-
-
-# below this many window elements, copying the windows and taking argmax beats the tournament
-_SMALL_POOL = 1 << 15
-
-
 def _max_forward(input, output, g):
     """Max pooling into output; returns the flat offset (in its input plane) of each window's
-    max from the window's first tap, shape (B, P)."""
+    max from the window's first tap, shape (B, P).
+
+    The windows are copied taps-first, w (K, B*P); the max is w.max(0) and the first tap holding
+    it (Torch scans with '>', so the first wins ties) is K - max_k((K - k) * (w[k] == max))."""
     xb = input.arr().reshape((g.B,) + g.S)
     xp = g.padded(xb)
     y = out(output, input.size[:-g.nd] + g.o)
-    if g.B * g.P * g.K <= _SMALL_POOL:
-        w = _win(xp, g.k, g.o, g.s, g.dil).reshape(g.B * g.P, g.K)
-        a = w.argmax(1)
-        np.take(w.reshape(-1), a + g.row_starts(), out=y.reshape(-1))
-        pos = np.take(g.off, a).reshape(g.B, g.P)
-    else:
-        pos = _max_taps(_taps(xp, g.k, g.o, g.s, g.dil), g.offs,
-                        y.reshape((g.B,) + g.o)).reshape(g.B, g.P)
-    return pos
+    w = np.empty((g.K, g.B * g.P), xp.dtype)
+    np.copyto(w.reshape(g.k + (g.B,) + g.o), _win(xp, g.k, g.o, g.s, g.dil).transpose(g.tapsfirst))
+    m = w.max(0, out=y.reshape(-1))
+    first = (np.equal(w, m) * g.rank).max(0)
+    return np.take(g.off_by_rank, first.astype(np.intp)).reshape(g.B, g.P)
 
 
 @kernel
@@ -235,6 +192,7 @@ def SpatialMaxPooling_updateOutput(input, output, indices, kW, kH, dW, dH, padW,
                   (dilationH, dilationW), bool(ceil_mode), 2)
     pos = _max_forward(input, output, g)
     np.add(pos, g.base1, out=out(indices, output.size).reshape(pos.shape))
+    return g.S
 
 
 @kernel

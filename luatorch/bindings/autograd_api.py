@@ -1,0 +1,91 @@
+"""autograd's Python half (luatorch/lib/autograd) as one Lua table, built by `require 'autograd'`.
+
+Boxes (the traced values) cross to Lua as proxies of their own kind, NODE_KIND, whose metatable
+lua/autograd/runtime.lua fills; they unwrap back to the Python box like tensors do.
+
+Primitives whose maths is Lua code (functionalized nn modules and criteria) are made here: their
+forward and backward are Lua functions, called with proxies and giving back Python values.
+"""
+from lupa import luajit21 as lupa
+
+from ..lib.errors import TorchError
+from . import export
+from .export import lua_function
+
+NODE_KIND = 400
+
+
+class LuaCaller:
+    """Calls Lua functions with Python values (tensors and boxes become proxies, lists and dicts
+    tables) and turns what they return back into Python values."""
+
+    def __init__(self, lua):
+        self.lua = lua
+        self.wrap = lua.eval(b"require('torch._bridge').wrap")
+        self.U = lua.eval(b"require('torch._bridge').U")
+
+    def to_lua(self, v):
+        t = type(v)
+        k = export.KIND_OF.get(t)
+        if k is not None:
+            return self.wrap(v, k(v))
+        if t is list or t is tuple:
+            tab = self.lua.table()
+            for i, x in enumerate(v, 1):
+                tab[i] = self.to_lua(x)
+            return tab
+        if t is dict:
+            tab = self.lua.table()
+            for key, x in v.items():
+                tab[self.to_lua(key)] = self.to_lua(x)
+            return tab
+        if t is str:
+            return v.encode('utf-8', 'surrogateescape')
+        return v
+
+    def from_lua(self, v):
+        lt = lupa.lua_type(v)
+        if lt == 'userdata' or lt == 'table':
+            v = self.U(v)
+        return export.from_lua(v)
+
+    def call(self, fn, *args):
+        try:
+            r = fn(*[self.to_lua(a) for a in args])
+        except lupa.LuaError as e:
+            msg = e.args[0] if e.args else str(e)
+            if isinstance(msg, bytes):
+                msg = msg.decode('utf-8', 'replace')
+            raise TorchError(str(msg)) from None
+        if type(r) is tuple:
+            return tuple(self.from_lua(x) for x in r)
+        return self.from_lua(r)
+
+
+def _table(lua):
+    from ..lib.autograd import engine, nnprims, prims
+    from ..lib.autograd.core import Box
+    export.register_kind(Box, lambda o: NODE_KIND)
+    caller = LuaCaller(lua)
+    t = lua.table()
+    t.NODE_KIND = NODE_KIND
+    for name in ('apply', 'raw_value', 'value_kind', 'typename', 'depth', 'recording', 'begin',
+                 'leaves', 'gradients', 'close', 'opt_new', 'opt_run', 'opt_begin', 'opt_finish',
+                 'assign', 'program_source', 'program_dot', 'program_steps'):
+        t[name.encode()] = lua_function(getattr(engine, name), lua)
+    t.prims = lua.table(*[lua.table(i, tbl.encode(), name.encode(), kind, method)
+                          for i, tbl, name, kind, method in prims.names()])
+
+    def nnprim(name, layout, fwd, bwd):
+        """A primitive running an nn module or criterion (Lua forward/backward functions)."""
+        p = nnprims.module_prim(name, layout,
+                                lambda *a: caller.call(fwd, *a),
+                                lambda *a: caller.call(bwd, *a))
+        return p.id + 1
+
+    t.nnprim = lua_function(nnprim, lua)
+    return t
+
+
+def install(lua, t):
+    t.autograd = lambda: _table(lua)

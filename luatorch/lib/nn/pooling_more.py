@@ -1,0 +1,342 @@
+"""More pooling: volumetric dilated max pooling and max unpooling, fractional max pooling
+(spatial, volumetric), feature LP pooling, dynamic k-max pooling, volumetric replication padding.
+
+The max poolings reuse pooling.py's geometry (`_MaxGeom`: windows as strided views of the
+-inf padded input, copied taps first and reduced over the taps). Fractional windows are gathered
+with one fancy index per output; their gradients scatter back with bincount.
+"""
+from math import prod
+
+import numpy as np
+
+from . import kernel
+from ._util import out, like, check
+from .conv import _shape_str
+from .padding import _replicate_map
+from .pooling import _MaxGeom, _geometry, _win, _scatter_into
+from ..errors import TorchError
+
+
+# ----------------------------------------------------------------------------- max over taps
+
+def _max_taps(input, output, g):
+    """Max pooling of input into output; returns the tap (0..K-1, row-major over the kernel) of
+    each window's first maximum, shape (B, P)."""
+    xb = input.arr().reshape((g.B,) + g.S)
+    xp = g.padded(xb)
+    y = out(output, input.size[:-g.nd] + g.o)
+    w = np.empty((g.K, g.B * g.P), xp.dtype)
+    np.copyto(w.reshape(g.k + (g.B,) + g.o), _win(xp, g.k, g.o, g.s, g.dil).transpose(g.tapsfirst))
+    m = w.max(0, out=y.reshape(-1))
+    last = (np.equal(w, m) * g.rank).max(0)       # K - (first tap holding the max)
+    return (g.K - last.astype(np.int64)).reshape(g.B, g.P)
+
+
+def _vol_geom(input, kT, kW, kH, dT, dW, dH, pT, pW, pH, dilT, dilW, dilH, ceil_mode):
+    if input.dim() not in (4, 5):
+        raise TorchError('4D or 5D (batch mode) tensor expected for input, but got: %s'
+                         % _shape_str(input.size))
+    return _geometry(_MaxGeom, input.size, (kT, kH, kW), (dT, dH, dW), (pT, pH, pW),
+                     (dilT, dilH, dilW), bool(ceil_mode), 3)
+
+
+@kernel
+def VolumetricDilatedMaxPooling_updateOutput(input, output, indices, kT, kW, kH, dT, dW, dH,
+                                             pT, pW, pH, dilT, dilW, dilH, ceil_mode):
+    """indices: the max's tap in its window packed as bytes t | h << 8 | w << 16 (Torch's
+    layout)."""
+    g = _vol_geom(input, kT, kW, kH, dT, dW, dH, pT, pW, pH, dilT, dilW, dilH, ceil_mode)
+    tap = _max_taps(input, output, g)
+    zt, rem = np.divmod(tap, kH * kW)
+    zh, zw = np.divmod(rem, kW)
+    np.add(zt + (zh << 8), zw << 16, out=out(indices, output.size).reshape(tap.shape))
+
+
+@kernel
+def VolumetricDilatedMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kT, kW,
+                                                kH, dT, dW, dH, pT, pW, pH, dilT, dilW, dilH,
+                                                ceil_mode):
+    g = _vol_geom(input, kT, kW, kH, dT, dW, dH, pT, pW, pH, dilT, dilW, dilH, ceil_mode)
+    want = tuple(input.size[:-3]) + tuple(g.o)
+    if tuple(gradOutput.size) != want:
+        raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s'
+                         % (_shape_str(want), _shape_str(gradOutput.size)))
+    ind = indices.arr().reshape(g.B, g.P)
+    tap = ((ind & 255) * kH + ((ind >> 8) & 255)) * kW + ((ind >> 16) & 255)
+    pos = g.off[tap] + g.base + g.plane_starts() + 1
+    _scatter_into(out(gradInput, input.size), pos, gradOutput.arr(), g.unique)
+
+
+# ----------------------------------------------------------------------------- max unpooling
+
+def _unpool_positions(input, indices, oT, oW, oH, dT, dW, dH, pT, pW, pH):
+    """Flat positions in the output of each input element (from VolumetricMaxPooling's
+    indices: offsets in the window starting at i * d - pad)."""
+    if input.dim() not in (4, 5):
+        raise TorchError('4D or 5D (batch mode) tensor expected for input, but got: %s'
+                         % _shape_str(input.size))
+    if tuple(indices.size) != tuple(input.size):
+        raise TorchError('input and indices shapes do not match: input %s, indices %s'
+                         % (_shape_str(input.size), _shape_str(indices.size)))
+    if dT <= 0 or dW <= 0 or dH <= 0:
+        raise TorchError('stride should be greater than zero, but got dT: %d dH: %d dW: %d'
+                         % (dT, dH, dW))
+    iT, iH, iW = input.size[-3:]
+    B = input.nelement() // (iT * iH * iW)
+    ind = indices.arr().reshape(B, iT, iH, iW)
+    t = (np.arange(iT) * dT - pT)[:, None, None] + (ind & 255)
+    h = (np.arange(iH) * dH - pH)[:, None] + ((ind >> 8) & 255)
+    w = np.arange(iW) * dW - pW + ((ind >> 16) & 255)
+    pos = (t * oH + h) * oW + w
+    bad = (t < 0) | (t >= oT) | (h < 0) | (h >= oH) | (w < 0) | (w >= oW)
+    if bad.any():
+        b = np.argwhere(bad)[0]
+        raise TorchError('found an invalid max index %d (output volumes are of size %dx%dx%d)'
+                         % (int(pos[tuple(b)]) + b[0] * oT * oH * oW, oT, oH, oW))
+    pos = pos + (np.arange(B) * (oT * oH * oW))[:, None, None, None]
+    return pos.reshape(-1), B
+
+
+@kernel
+def VolumetricMaxUnpooling_updateOutput(input, output, indices, oT, oW, oH, dT, dW, dH,
+                                        pT, pW, pH):
+    pos, B = _unpool_positions(input, indices, oT, oW, oH, dT, dW, dH, pT, pW, pH)
+    y = out(output, input.size[:-3] + (oT, oH, oW))
+    y[...] = 0
+    y.reshape(-1)[pos] = input.arr().reshape(-1)
+
+
+@kernel
+def VolumetricMaxUnpooling_updateGradInput(input, gradOutput, gradInput, indices, oT, oW, oH,
+                                           dT, dW, dH, pT, pW, pH):
+    pos, B = _unpool_positions(input, indices, oT, oW, oH, dT, dW, dH, pT, pW, pH)
+    if tuple(gradOutput.size[-3:]) != (oT, oH, oW):
+        raise TorchError('Inconsistent gradOutput size. oT= %d, oH= %d, oW= %d, gradOutput: '
+                         '%dx%dx%d' % ((oT, oH, oW) + tuple(gradOutput.size[-3:])))
+    gi = like(gradInput, input)
+    np.take(gradOutput.arr().reshape(-1), pos, out=gi.reshape(-1))
+
+
+# ----------------------------------------------------------------------------- replication pad
+
+def _vpad_maps(input, l, r, t, b, f, k):
+    if input.dim() not in (4, 5):
+        raise TorchError('4D or 5D (batch mode) tensor expected for input, but got: %s'
+                         % _shape_str(input.size))
+    T, H, W = input.size[-3:]
+    oT, oH, oW = T + f + k, H + t + b, W + l + r
+    if oT < 1 or oH < 1 or oW < 1:
+        raise TorchError('input (D: %d H: %d, W: %d) is too small. Calculated output D: %d H: %d '
+                         'W: %d' % (T, H, W, oT, oH, oW))
+    return (_replicate_map(T, f, oT), _replicate_map(H, t, oH), _replicate_map(W, l, oW))
+
+
+@kernel
+def VolumetricReplicationPadding_updateOutput(input, output, pleft, pright, ptop, pbottom,
+                                              pfront, pback):
+    mt, mh, mw = _vpad_maps(input, pleft, pright, ptop, pbottom, pfront, pback)
+    y = out(output, input.size[:-3] + (mt.size, mh.size, mw.size))
+    y[...] = input.arr()[..., mt[:, None, None], mh[:, None], mw]
+
+
+@kernel
+def VolumetricReplicationPadding_updateGradInput(input, gradOutput, gradInput, pleft, pright,
+                                                 ptop, pbottom, pfront, pback):
+    mt, mh, mw = _vpad_maps(input, pleft, pright, ptop, pbottom, pfront, pback)
+    T, H, W = input.size[-3:]
+    want = tuple(input.size[:-3]) + (mt.size, mh.size, mw.size)
+    if tuple(gradOutput.size) != want:
+        raise TorchError('input and gradOutput must be compatible in size')
+    B = input.nelement() // (T * H * W)
+    pos = ((mt[:, None, None] * H + mh[:, None]) * W + mw).reshape(1, -1)
+    pos = pos + (np.arange(B) * (T * H * W))[:, None]
+    g = gradOutput.arr()
+    gi = np.bincount(pos.reshape(-1), g.reshape(-1), B * T * H * W)
+    like(gradInput, input)[...] = gi.reshape(input.size)
+
+
+# ----------------------------------------------------------------------------- fractional max
+
+def _fractional_starts(samples, n_in, n_out, pool, dtype):
+    """(planes, n_out) window starts: trunc((i + u) * a) - trunc(u * a) with
+    a = (n_in - pool) / (n_out - 1), the last one n_in - pool (Torch's maths in the tensor's
+    precision)."""
+    u = samples.astype(dtype)
+    starts = np.empty((u.size, n_out), np.int64)
+    if n_out > 1:
+        alpha = dtype.type(n_in - pool) / dtype.type(n_out - 1)
+        i = np.arange(n_out - 1, dtype=dtype)
+        starts[:, :-1] = (((i + u[:, None]) * alpha).astype(np.int64)
+                          - (u * alpha).astype(np.int64)[:, None])
+    starts[:, -1] = n_in - pool
+    return starts
+
+
+def _fractional_index(input, samples, osize, pools, sample_of_dim, names):
+    """Flat (per plane) input positions of every window tap, (planes, *osize, K), for an input
+    ([N,] C, *S) whose plane dimensions S take their random sample number sample_of_dim[d]."""
+    nd = len(osize)
+    if input.dim() not in (nd + 1, nd + 2):
+        raise TorchError('%dD or %dD (batch mode) tensor expected for input, but got: %s'
+                         % (nd + 1, nd + 2, _shape_str(input.size)))
+    S = input.size[-nd:]
+    for d in range(nd):
+        if osize[d] + pools[d] - 1 >= S[d]:
+            raise TorchError('poolSize%s (%d) too large relative to input %s (%d)'
+                             % (names[d][0], pools[d], names[d][1], S[d]))
+    planes = input.nelement() // prod(S)
+    r = samples.arr().reshape(planes, nd)
+    dtype = input.arr().dtype
+    strides = [prod(S[d + 1:]) for d in range(nd)]
+    pos = np.zeros((planes,) + tuple(osize) + tuple(pools), np.int64)
+    for d in range(nd):
+        st = _fractional_starts(r[:, sample_of_dim[d]], S[d], osize[d], pools[d], dtype)
+        idx = (st[:, :, None] + np.arange(pools[d])) * strides[d]      # (planes, o_d, pool_d)
+        sh = [planes] + [1] * (2 * nd)
+        sh[1 + d] = osize[d]
+        sh[1 + nd + d] = pools[d]
+        pos += idx.reshape(sh)
+    return pos.reshape((planes,) + tuple(osize) + (-1,)), prod(S)
+
+
+def _fractional_forward(input, output, indices, samples, osize, pools, sample_of_dim, names):
+    pos, V = _fractional_index(input, samples, osize, pools, sample_of_dim, names)
+    nd = len(osize)
+    x = input.arr().reshape(-1, V)
+    planes = x.shape[0]
+    v = np.take_along_axis(x, pos.reshape(planes, -1), 1).reshape(pos.shape)
+    a = v.argmax(-1)
+    y = out(output, input.size[:-nd] + tuple(osize))
+    y.reshape(a.shape)[...] = np.take_along_axis(v, a[..., None], -1)[..., 0]
+    ind = out(indices, output.size).reshape(a.shape)
+    ind[...] = np.take_along_axis(pos, a[..., None], -1)[..., 0] + 1
+
+
+def _fractional_backward(input, gradOutput, gradInput, indices, osize):
+    nd = len(osize)
+    want = tuple(input.size[:-nd]) + tuple(osize)
+    if tuple(gradOutput.size) != want:
+        raise TorchError('gradOutput has the wrong size: expected %s, got %s'
+                         % (_shape_str(want), _shape_str(gradOutput.size)))
+    V = prod(input.size[-nd:])
+    planes = input.nelement() // V
+    idx = indices.arr().reshape(planes, -1) - 1 + (np.arange(planes) * V)[:, None]
+    _scatter_into(out(gradInput, input.size), idx, gradOutput.arr(), False)
+
+
+@kernel
+def SpatialFractionalMaxPooling_updateOutput(input, output, outW, outH, poolSizeW, poolSizeH,
+                                             indices, randomSamples):
+    """Max over pseudo-random overlapping poolSizeH x poolSizeW windows giving an outH x outW
+    output; randomSamples (N, C, 2): per plane, the sample for W then for H."""
+    _fractional_forward(input, output, indices, randomSamples, (outH, outW),
+                        (poolSizeH, poolSizeW), (1, 0), (('H', 'height'), ('W', 'width')))
+
+
+@kernel
+def SpatialFractionalMaxPooling_updateGradInput(input, gradOutput, gradInput, outW, outH,
+                                                poolSizeW, poolSizeH, indices):
+    _fractional_backward(input, gradOutput, gradInput, indices, (outH, outW))
+
+
+@kernel
+def VolumetricFractionalMaxPooling_updateOutput(input, output, outT, outW, outH, poolSizeT,
+                                                poolSizeW, poolSizeH, indices, randomSamples):
+    """The volumetric version; the input is ([N,] C, H, W, T) (Torch's layout for this module)
+    and randomSamples (N, C, 3) hold the samples for T, W, H."""
+    _fractional_forward(input, output, indices, randomSamples, (outH, outW, outT),
+                        (poolSizeH, poolSizeW, poolSizeT), (2, 1, 0),
+                        (('H', 'height'), ('W', 'width'), ('T', 'time')))
+
+
+@kernel
+def VolumetricFractionalMaxPooling_updateGradInput(input, gradOutput, gradInput, outT, outW,
+                                                   outH, poolSizeT, poolSizeW, poolSizeH,
+                                                   indices):
+    _fractional_backward(input, gradOutput, gradInput, indices, (outH, outW, outT))
+
+
+# ----------------------------------------------------------------------------- FeatureLPPooling
+
+def _flp_view(a, batch_mode):
+    """a as (batch, features, rest) and the index of its feature dimension."""
+    fd = 1 if batch_mode else 0
+    return a.reshape((a.shape[0] if batch_mode else 1, a.shape[fd], -1)), fd
+
+
+def _flp_check(input, width, stride, batch_mode):
+    nd = input.dim()
+    if batch_mode:
+        check(2 <= nd <= 4, 'input must be 2-4 dimensions for batch mode')
+    else:
+        check(1 <= nd <= 3, 'input must be 1-3 dimensions for non-batch mode')
+    check(2 <= width <= 16, 'width must be between 2 - 16')
+    check(1 <= stride <= 4, 'stride must be between 1 - 4')
+    F = input.size[1 if batch_mode else 0]
+    check(F >= width, 'input: feature dimension must be >= width')
+    return (F - width) // stride + 1
+
+
+@kernel
+def FeatureLPPooling_updateOutput(input, output, power, width, stride, batch_mode):
+    """output[f] = (sum_{i < width} input[f * stride + i] ^ power) ^ (1 / power) along the
+    feature dimension (the first, or the second in batch mode)."""
+    nout = _flp_check(input, width, stride, batch_mode)
+    x, fd = _flp_view(input.arr(), batch_mode)
+    acc = input.ttype.acc
+    size = list(input.size)
+    size[fd] = nout
+    y = out(output, size)
+    s = np.zeros((x.shape[0], nout, x.shape[2]), acc)
+    for i in range(width):
+        s += np.power(x[:, i:i + stride * (nout - 1) + 1:stride].astype(acc), power)
+    y.reshape(s.shape)[...] = np.power(s, 1.0 / power)
+
+
+@kernel
+def FeatureLPPooling_updateGradInput(gradOutput, input, output, gradInput, power, width, stride,
+                                     batch_mode):
+    """gradInput[f * stride + i] += gradOutput[f] * (input / output[f]) ^ (power - 1), skipping
+    zero outputs."""
+    nout = _flp_check(input, width, stride, batch_mode)
+    check(gradOutput.nelement() == output.nelement(), 'output and gradOutput sizes do not match')
+    x, fd = _flp_view(input.arr(), batch_mode)
+    check(output.size[fd] == nout, 'input and output sizes do not match with respect to width '
+          'and stride')
+    y = output.arr().reshape(x.shape[0], nout, x.shape[2])
+    g = gradOutput.arr().reshape(y.shape)
+    gi = like(gradInput, input)
+    gv = gi.reshape(x.shape)
+    gv[...] = 0
+    live = y != 0
+    ysafe = np.where(live, y, 1)
+    for i in range(width):
+        sl = slice(i, i + stride * (nout - 1) + 1, stride)
+        t = g * np.power(x[:, sl] / ysafe, power - 1)
+        gv[:, sl] += np.where(live, t, 0)
+
+
+# ----------------------------------------------------------------------------- dynamic k-max
+
+@kernel
+def TemporalDynamicKMaxPooling_updateOutput(input, output, indices, minK, factor):
+    """The k largest values of each feature along the sequence, in sequence order;
+    k = max(minK, ceil(factor * length)); indices: their 1-based positions."""
+    nd = input.dim()
+    check(nd in (2, 3), 'Only 2D or 3D(batch mode) accepted')
+    L = input.size[nd - 2]
+    k = max(minK, int(np.ceil(factor * L)))
+    check(L >= minK, 'Input sequence length (%d) too small for desired k value (%d)' % (L, k))
+    x = input.arr()
+    ax = nd - 2
+    top = np.sort(np.argsort(-x, axis=ax, kind='stable').take(np.arange(k), axis=ax), axis=ax)
+    np.copyto(out(indices, top.shape), top + 1)
+    np.copyto(out(output, top.shape), np.take_along_axis(x, top, axis=ax))
+
+
+@kernel
+def TemporalDynamicKMaxPooling_updateGradInput(input, gradOutput, gradInput, indices):
+    ax = input.dim() - 2
+    gi = like(gradInput, input)
+    gi[...] = 0
+    np.put_along_axis(gi, indices.arr() - 1, gradOutput.arr(), axis=ax)

@@ -1,0 +1,332 @@
+"""Pooling, padding and up-sampling kernels against loop references written from THNN's
+definitions (window bounds, tie-breaking of max, divisors of average pooling, index layouts)."""
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from luatorch.lib import types
+from luatorch.lib.errors import TorchError
+from luatorch.lib.nn import load_all
+from luatorch.lib.tensor import empty, from_array
+
+K = load_all()
+RNG = np.random.default_rng(5)
+D, F, L = types.Double, types.Float, types.Long
+
+
+def T(a, tt=D):
+    return from_array(np.asarray(a, dtype=tt.dtype), tt)
+
+
+def out_size(n, k, s, p, dil, ceil_mode):
+    num = n - (dil * (k - 1) + 1) + 2 * p
+    o = (math.ceil(num / s) if ceil_mode else math.floor(num / s)) + 1
+    if p and (o - 1) * s >= n + p:
+        o -= 1
+    return o
+
+
+def ref_maxpool(x, k, s, p, dil, ceil_mode):
+    """THNN's SpatialDilatedMaxPooling loop for x (B, H, W): output and 1-based indices."""
+    B, H, W = x.shape
+    oh, ow = (out_size(H, k[0], s[0], p[0], dil[0], ceil_mode),
+              out_size(W, k[1], s[1], p[1], dil[1], ceil_mode))
+    y = np.zeros((B, oh, ow))
+    ind = np.zeros((B, oh, ow), np.int64)
+    for b, i, j in itertools.product(range(B), range(oh), range(ow)):
+        hs, ws = i * s[0] - p[0], j * s[1] - p[1]
+        he, we = min(hs + (k[0] - 1) * dil[0] + 1, H), min(ws + (k[1] - 1) * dil[1] + 1, W)
+        while hs < 0:
+            hs += dil[0]
+        while ws < 0:
+            ws += dil[1]
+        best, bi = -np.inf, -1
+        for yy in range(hs, he, dil[0]):
+            for xx in range(ws, we, dil[1]):
+                if x[b, yy, xx] > best:
+                    best, bi = x[b, yy, xx], yy * W + xx
+        y[b, i, j], ind[b, i, j] = best, bi + 1
+    return y, ind
+
+
+MAX_CASES = [  # (shape, k, s, p, ceil)
+    ((2, 6, 6), (2, 2), (2, 2), (0, 0), False),
+    ((3, 5, 7), (2, 2), (2, 2), (0, 0), True),
+    ((2, 7, 6), (3, 3), (2, 2), (1, 1), False),
+    ((2, 7, 6), (3, 2), (2, 1), (1, 1), True),
+    ((2, 3, 8, 9), (3, 3), (1, 1), (1, 0), False),     # overlapping windows, batch
+    ((1, 9, 9), (4, 3), (3, 2), (2, 1), True),
+]
+
+
+@pytest.mark.parametrize('case', MAX_CASES)
+@pytest.mark.parametrize('tt', [D, F])
+def test_spatial_max_pooling(case, tt):
+    shape, k, s, p, ceil_mode = case
+    x = RNG.integers(0, 4, shape).astype(tt.dtype)          # many ties: the first max wins
+    y, ind = ref_maxpool(x.reshape((-1,) + shape[-2:]), k, s, p, (1, 1), ceil_mode)
+    X, out, I, gi = T(x, tt), empty(tt), empty(L), empty(tt)
+    h, w = K['SpatialMaxPooling_updateOutput'](X, out, I, k[1], k[0], s[1], s[0], p[1], p[0],
+                                               ceil_mode)
+    assert (h, w) == shape[-2:]
+    assert out.size == shape[:-2] + y.shape[1:]
+    np.testing.assert_array_equal(out.arr().reshape(y.shape), y)
+    np.testing.assert_array_equal(I.arr().reshape(ind.shape), ind)
+    g = RNG.standard_normal(out.size).astype(tt.dtype)
+    K['SpatialMaxPooling_updateGradInput'](X, T(g, tt), gi, I, k[1], k[0], s[1], s[0], p[1], p[0],
+                                           ceil_mode)
+    ref = np.zeros((ind.shape[0], shape[-2] * shape[-1]))
+    for b, v in enumerate(ind.reshape(ind.shape[0], -1)):
+        np.add.at(ref[b], v - 1, g.reshape(ind.shape[0], -1)[b])
+    np.testing.assert_allclose(gi.arr().reshape(ref.shape), ref, rtol=1e-6)
+
+
+def test_dilated_max_pooling():
+    x = RNG.standard_normal((2, 9, 10))
+    y, ind = ref_maxpool(x, (3, 2), (2, 1), (1, 1), (2, 3), True)
+    out, I = empty(D), empty(L)
+    K['SpatialMaxPooling_updateOutput'](T(x), out, I, 2, 3, 1, 2, 1, 1, True, 3, 2)
+    np.testing.assert_array_equal(out.arr(), y)
+    np.testing.assert_array_equal(I.arr(), ind)
+
+
+def test_max_pooling_errors():
+    out, I = empty(D), empty(L)
+    with pytest.raises(TorchError, match='pad should be smaller than half of kernel size'):
+        K['SpatialMaxPooling_updateOutput'](T(np.zeros((1, 5, 5))), out, I, 2, 2, 2, 2, 2, 0, False)
+    with pytest.raises(TorchError, match='Output size is too small'):
+        K['SpatialMaxPooling_updateOutput'](T(np.zeros((1, 1, 5))), out, I, 2, 2, 2, 2, 0, 0, False)
+    with pytest.raises(TorchError, match='3D or 4D input tensor expected'):
+        K['SpatialMaxPooling_updateOutput'](T(np.zeros(5)), out, I, 2, 2, 2, 2, 0, 0, False)
+
+
+@pytest.mark.parametrize('ceil_mode', [False, True])
+def test_volumetric_max_pooling_packs_window_offsets(ceil_mode):
+    x = RNG.integers(0, 5, (2, 5, 6, 7)).astype(float)
+    k, s, p = (2, 3, 2), (2, 2, 1), (1, 1, 0)
+    o = [out_size(x.shape[1 + i], k[i], s[i], p[i], 1, ceil_mode) for i in range(3)]
+    out, I, gi = empty(D), empty(L), empty(D)
+    K['VolumetricMaxPooling_updateOutput'](T(x), out, I, 2, 2, 3, 2, 1, 2, 1, 0, 1, ceil_mode)
+    assert out.size == (2,) + tuple(o)
+    ind = I.arr()
+    for c, t, i, j in itertools.product(range(2), *[range(v) for v in o]):
+        start = (t * s[0] - p[0], i * s[1] - p[1], j * s[2] - p[2])
+        best, off = -np.inf, None
+        for a, b, d in itertools.product(*[range(v) for v in k]):
+            z, y, w = start[0] + a, start[1] + b, start[2] + d
+            if 0 <= z < 5 and 0 <= y < 6 and 0 <= w < 7 and x[c, z, y, w] > best:
+                best, off = x[c, z, y, w], (a, b, d)
+        assert out.arr()[c, t, i, j] == best
+        assert ind[c, t, i, j] == off[0] + (off[1] << 8) + (off[2] << 16)
+    g = RNG.standard_normal(out.size)
+    K['VolumetricMaxPooling_updateGradInput'](T(x), T(g), gi, I, 2, 2, 3, 2, 1, 2, 1, 0, 1,
+                                              ceil_mode)
+    ref = np.zeros_like(x)
+    for c, t, i, j in itertools.product(range(2), *[range(v) for v in o]):
+        v = ind[c, t, i, j]
+        ref[c, t * s[0] - p[0] + (v & 255), i * s[1] - p[1] + ((v >> 8) & 255),
+            j * s[2] - p[2] + ((v >> 16) & 255)] += g[c, t, i, j]
+    np.testing.assert_allclose(gi.arr(), ref)
+
+
+def ref_avgpool(x, k, s, p, ceil_mode, count_include_pad):
+    B, H, W = x.shape
+    oh, ow = out_size(H, k[0], s[0], p[0], 1, ceil_mode), out_size(W, k[1], s[1], p[1], 1, ceil_mode)
+    y = np.zeros((B, oh, ow))
+    div = np.zeros((oh, ow))
+    for i, j in itertools.product(range(oh), range(ow)):
+        hs, ws = i * s[0] - p[0], j * s[1] - p[1]
+        he, we = min(hs + k[0], H + p[0]), min(ws + k[1], W + p[1])
+        pool = (he - hs) * (we - ws)
+        hs, ws, he, we = max(hs, 0), max(ws, 0), min(he, H), min(we, W)
+        div[i, j] = pool if count_include_pad else (he - hs) * (we - ws)
+        y[:, i, j] = x[:, hs:he, ws:we].sum((1, 2)) / div[i, j]
+    return y, div
+
+
+AVG_CASES = [  # (shape, k, s, p, ceil, count_include_pad)
+    ((2, 4, 4), (2, 2), (2, 2), (0, 0), False, True),
+    ((2, 5, 5), (2, 2), (2, 2), (0, 0), True, True),
+    ((1, 4, 4), (3, 3), (2, 2), (1, 1), False, True),
+    ((1, 4, 4), (3, 3), (2, 2), (1, 1), False, False),
+    ((2, 2, 7, 6), (3, 2), (2, 1), (1, 1), True, False),
+    ((1, 6, 5), (3, 3), (1, 1), (0, 0), False, True),
+]
+
+
+@pytest.mark.parametrize('case', AVG_CASES)
+def test_spatial_average_pooling(case):
+    shape, k, s, p, ceil_mode, cip = case
+    x = RNG.standard_normal(shape)
+    xb = x.reshape((-1,) + shape[-2:])
+    y, div = ref_avgpool(xb, k, s, p, ceil_mode, cip)
+    out, gi = empty(D), empty(D)
+    geo = (k[1], k[0], s[1], s[0], p[1], p[0], ceil_mode, cip)
+    K['SpatialAveragePooling_updateOutput'](T(x), out, *geo)
+    np.testing.assert_allclose(out.arr().reshape(y.shape), y, atol=1e-12)
+    g = RNG.standard_normal(out.size)
+    K['SpatialAveragePooling_updateGradInput'](T(x), T(g), gi, *geo)
+    H, W = shape[-2:]
+    ref = np.zeros_like(xb)
+    gb = g.reshape(y.shape)
+    for i, j in itertools.product(range(y.shape[1]), range(y.shape[2])):
+        hs, ws = max(i * s[0] - p[0], 0), max(j * s[1] - p[1], 0)
+        he, we = min(i * s[0] - p[0] + k[0], H), min(j * s[1] - p[1] + k[1], W)
+        ref[:, hs:he, ws:we] += (gb[:, i, j] / div[i, j])[:, None, None]
+    np.testing.assert_allclose(gi.arr().reshape(ref.shape), ref, atol=1e-12)
+
+
+def test_volumetric_average_pooling():
+    x = RNG.standard_normal((2, 2, 5, 6, 7))
+    out, gi = empty(D), empty(D)
+    K['VolumetricAveragePooling_updateOutput'](T(x), out, 2, 3, 2, 1, 2, 2)   # kT kW kH dT dW dH
+    ref = np.zeros((2, 2, 4, 3, 3))
+    for t, i, j in itertools.product(range(4), range(3), range(3)):
+        ref[:, :, t, i, j] = x[:, :, t:t + 2, 2 * i:2 * i + 2, 2 * j:2 * j + 3].mean((2, 3, 4))
+    np.testing.assert_allclose(out.arr(), ref, atol=1e-12)
+    g = RNG.standard_normal(ref.shape)
+    K['VolumetricAveragePooling_updateGradInput'](T(x), T(g), gi, 2, 3, 2, 1, 2, 2)
+    rg = np.zeros_like(x)
+    for t, i, j in itertools.product(range(4), range(3), range(3)):
+        rg[:, :, t:t + 2, 2 * i:2 * i + 2, 2 * j:2 * j + 3] += g[:, :, t, i, j][..., None, None, None] / 12
+    np.testing.assert_allclose(gi.arr(), rg, atol=1e-12)
+
+
+@pytest.mark.parametrize('shape,o', [((2, 7, 5), (3, 2)), ((2, 3, 8, 8), (4, 4)), ((1, 5, 9), (5, 4))])
+def test_adaptive_pooling(shape, o):
+    x = RNG.integers(0, 3, shape).astype(float)
+    H, W = shape[-2:]
+    xb = x.reshape((-1, H, W))
+    ymax = np.zeros((xb.shape[0],) + o)
+    yavg = np.zeros_like(ymax)
+    iy, ix = np.zeros(ymax.shape, np.int64), np.zeros(ymax.shape, np.int64)
+    for i, j in itertools.product(range(o[0]), range(o[1])):
+        hs, he = math.floor(i / o[0] * H), math.ceil((i + 1) / o[0] * H)
+        ws, we = math.floor(j / o[1] * W), math.ceil((j + 1) / o[1] * W)
+        win = xb[:, hs:he, ws:we].reshape(xb.shape[0], -1)
+        a = win.argmax(1)
+        ymax[:, i, j] = win.max(1)
+        iy[:, i, j], ix[:, i, j] = a // (we - ws) + 1, a % (we - ws) + 1
+        yavg[:, i, j] = win.mean(1)
+    out, I = empty(D), empty(L)
+    K['SpatialAdaptiveMaxPooling_updateOutput'](T(x), out, I, o[1], o[0])
+    np.testing.assert_array_equal(out.arr().reshape(ymax.shape), ymax)
+    assert I.size == (2,) + shape[:-2] + o
+    np.testing.assert_array_equal(I.arr()[0].reshape(iy.shape), iy)
+    np.testing.assert_array_equal(I.arr()[1].reshape(ix.shape), ix)
+    g = RNG.standard_normal(out.size)
+    gi = empty(D)
+    K['SpatialAdaptiveMaxPooling_updateGradInput'](T(x), T(g), gi, I)
+    ref = np.zeros_like(xb)
+    gb = g.reshape(ymax.shape)
+    for b, i, j in itertools.product(range(xb.shape[0]), range(o[0]), range(o[1])):
+        ref[b, math.floor(i / o[0] * H) + iy[b, i, j] - 1,
+            math.floor(j / o[1] * W) + ix[b, i, j] - 1] += gb[b, i, j]
+    np.testing.assert_allclose(gi.arr().reshape(ref.shape), ref)
+    K['SpatialAdaptiveAveragePooling_updateOutput'](T(x), out, o[1], o[0])
+    np.testing.assert_allclose(out.arr().reshape(yavg.shape), yavg, atol=1e-12)
+
+
+def test_max_unpooling_inverts_pooling():
+    x = RNG.random((2, 3, 6, 8)) + 0.5
+    out, I = empty(D), empty(L)
+    K['SpatialMaxPooling_updateOutput'](T(x), out, I, 2, 2, 2, 2, 0, 0, False)
+    up, gi = empty(D), empty(D)
+    K['SpatialMaxUnpooling_updateOutput'](out, up, I, 8, 6)
+    u = up.arr()
+    assert u.shape == x.shape
+    mask = u != 0
+    np.testing.assert_array_equal(u[mask], x[mask])
+    np.testing.assert_array_equal(u.reshape(2, 3, 3, 2, 4, 2).max((3, 5)), out.arr())
+    g = RNG.standard_normal(x.shape)
+    K['SpatialMaxUnpooling_updateGradInput'](out, T(g), gi, I, 8, 6)
+    np.testing.assert_array_equal(gi.arr(), g.reshape(-1)[
+        (I.arr() - 1 + (np.arange(6) * 48).reshape(2, 3, 1, 1)).reshape(-1)].reshape(out.size))
+    with pytest.raises(TorchError, match='invalid max index'):
+        K['SpatialMaxUnpooling_updateOutput'](out, up, I, 3, 3)
+
+
+@pytest.mark.parametrize('batch', [False, True])
+def test_temporal_max_pooling(batch):
+    x = RNG.integers(0, 4, (2, 9, 3)).astype(float)
+    kW, dW = 3, 2
+    n = (9 - kW) // dW + 1
+    win = np.stack([x[:, t * dW:t * dW + kW] for t in range(n)], 1)      # (N, n, kW, F)
+    y, ind = win.max(2), win.argmax(2)
+    g = RNG.standard_normal(y.shape)
+    gx = np.zeros_like(x)
+    for b, t, f in itertools.product(range(2), range(n), range(3)):
+        gx[b, t * dW + ind[b, t, f], f] += g[b, t, f]
+    if not batch:
+        x, y, ind, g, gx = x[0], y[0], ind[0], g[0], gx[0]
+    out, I, gi = empty(D), empty(L), empty(D)
+    K['TemporalMaxPooling_updateOutput'](T(x), out, I, kW, dW)
+    np.testing.assert_array_equal(out.arr(), y)
+    np.testing.assert_array_equal(I.arr(), ind)          # 0-based offsets in the window
+    K['TemporalMaxPooling_updateGradInput'](T(x), T(g), gi, I, kW, dW)
+    np.testing.assert_allclose(gi.arr(), gx)
+
+
+def test_temporal_and_spatial_subsampling():
+    x = RNG.standard_normal((7, 3))
+    w, b = RNG.standard_normal(3), RNG.standard_normal(3)
+    out, gi = empty(D), empty(D)
+    K['TemporalSubSampling_updateOutput'](T(x), out, T(w), T(b), 3, 2, 3)
+    ref = np.stack([x[2 * t:2 * t + 3].sum(0) * w + b for t in range(3)])
+    np.testing.assert_allclose(out.arr(), ref, atol=1e-12)
+    g = RNG.standard_normal(ref.shape)
+    K['TemporalSubSampling_updateGradInput'](T(x), T(g), gi, T(w), 3, 2)
+    rg = np.zeros_like(x)
+    for t in range(3):
+        rg[2 * t:2 * t + 3] += g[t] * w
+    np.testing.assert_allclose(gi.arr(), rg, atol=1e-12)
+    xs = RNG.standard_normal((2, 3, 6, 5))
+    K['SpatialSubSampling_updateOutput'](T(xs), out, T(w), T(b), 2, 3, 1, 2)   # kW kH dW dH
+    ref = np.zeros((2, 3, 2, 4))
+    for i, j in itertools.product(range(2), range(4)):
+        ref[:, :, i, j] = xs[:, :, 2 * i:2 * i + 3, j:j + 2].sum((2, 3)) * w + b
+    np.testing.assert_allclose(out.arr(), ref, atol=1e-12)
+
+
+def test_padding_modes():
+    x = RNG.standard_normal((2, 4, 5))
+    out, gi = empty(D), empty(D)
+    for kind, mode in (('Reflection', 'reflect'), ('Replication', 'edge')):
+        K['Spatial%sPadding_updateOutput' % kind](T(x), out, 2, 1, 3, 0)      # l r t b
+        ref = np.pad(x, [(0, 0), (3, 0), (2, 1)], mode=mode)
+        np.testing.assert_array_equal(out.arr(), ref)
+        g = RNG.standard_normal(ref.shape)
+        K['Spatial%sPadding_updateGradInput' % kind](T(x), T(g), gi, 2, 1, 3, 0)
+        # the adjoint: <pad(x), g> == <x, gi>
+        assert np.isclose((ref * g).sum(), (x * gi.arr()).sum())
+    K['SpatialZeroPadding_updateOutput'](T(x), out, 1, -2, 0, 2)
+    ref = np.pad(x, [(0, 0), (0, 2), (1, 0)])[:, :, :-2]
+    np.testing.assert_array_equal(out.arr(), ref)
+    with pytest.raises(TorchError, match='padding size should be less than'):
+        K['SpatialReflectionPadding_updateOutput'](T(x), out, 5, 0, 0, 0)
+
+
+def test_upsampling():
+    x = RNG.standard_normal((2, 3, 4))
+    out, gi = empty(D), empty(D)
+    K['SpatialUpSamplingNearest_updateOutput'](T(x), out, 3)
+    np.testing.assert_array_equal(out.arr(), x.repeat(3, 1).repeat(3, 2))
+    g = RNG.standard_normal(out.size)
+    K['SpatialUpSamplingNearest_updateGradInput'](T(x), T(g), gi, 3)
+    np.testing.assert_allclose(gi.arr(), g.reshape(2, 3, 3, 4, 3).sum((2, 4)))
+    x4 = RNG.standard_normal((1, 2, 3, 4))
+    K['SpatialUpSamplingBilinear_updateOutput'](T(x4), out, 5, 7)
+    ref = np.zeros((1, 2, 5, 7))
+    for i, j in itertools.product(range(5), range(7)):
+        hr, wr = np.float32(np.float32(2) / np.float32(4) * i), np.float32(np.float32(3) / np.float32(6) * j)
+        h, w = int(hr), int(wr)
+        hp, wp = int(h < 2), int(w < 3)
+        l1, m1 = hr - h, wr - w
+        ref[..., i, j] = ((1 - l1) * ((1 - m1) * x4[..., h, w] + m1 * x4[..., h, w + wp])
+                          + l1 * ((1 - m1) * x4[..., h + hp, w] + m1 * x4[..., h + hp, w + wp]))
+    np.testing.assert_allclose(out.arr(), ref, atol=1e-12)
+    g = RNG.standard_normal(out.size)
+    K['SpatialUpSamplingBilinear_updateGradInput'](T(g), gi, 1, 2, 3, 4, 5, 7)
+    assert np.isclose((ref * g).sum(), (x4 * gi.arr()).sum())

@@ -1,0 +1,211 @@
+"""cunn through Lua: nn modules and criteria after :cuda() give exactly what the same modules give
+as FloatTensor modules (CudaTensor is float), gradients check out on CudaDouble, and
+nn.DataParallelTable runs over the visible device(s)."""
+import pytest
+
+import luatorch
+from helpers import run_lua
+
+
+@pytest.fixture(scope='module')
+def rt():
+    r = luatorch.Runtime()
+    r.execute("print = require('trepl').print; require 'cunn'")
+    return r
+
+
+def lua(rt, code):
+    return run_lua(rt, code)
+
+
+# forward + backward of a module and a criterion, as a Lua function of (module, criterion,
+# input, target, typename) returning output, loss, gradInput and the parameter gradients as
+# one flat DoubleTensor (for comparisons between types)
+RUN = """
+local function run(m, c, x, y, typename)
+  m = m:clone():type(typename)
+  c = c:clone():type(typename)
+  x = x:type(typename)
+  if torch.isTensor(y) then y = y:type(typename) end
+  m:zeroGradParameters()
+  local o = m:forward(x)
+  local loss = c:forward(o, y)
+  local g = c:backward(o, y)
+  local gi = m:backward(x, g)
+  local _, gp = m:parameters()
+  local parts = {o:double():view(-1), torch.DoubleTensor{loss}, gi:double():view(-1)}
+  for _, p in ipairs(gp or {}) do
+    assert(torch.type(p) == typename, 'parameter gradient of type ' .. torch.type(p))
+    parts[#parts + 1] = p:double():view(-1)
+  end
+  assert(torch.type(o) == typename and torch.type(gi) == typename)
+  return torch.cat(parts, 1)
+end
+"""
+
+CASES = {
+    'lenet': ("""nn.Sequential():add(nn.SpatialConvolution(3, 6, 5, 5)):add(nn.ReLU())
+                 :add(nn.SpatialMaxPooling(2, 2, 2, 2)):add(nn.SpatialConvolution(6, 16, 5, 5))
+                 :add(nn.Tanh()):add(nn.SpatialMaxPooling(2, 2, 2, 2)):add(nn.View(16 * 5 * 5))
+                 :add(nn.Linear(16 * 5 * 5, 120)):add(nn.Sigmoid()):add(nn.Linear(120, 10))
+                 :add(nn.LogSoftMax())""",
+              'nn.ClassNLLCriterion()', 'torch.rand(3, 32, 32)', '3'),
+    'batch_lenet': ("""nn.Sequential():add(nn.SpatialConvolutionMM(1, 4, 3, 3)):add(nn.SpatialBatchNormalization(4))
+                       :add(nn.ReLU()):add(nn.SpatialAveragePooling(2, 2, 2, 2)):add(nn.View(-1):setNumInputDims(3))
+                       :add(nn.Linear(4 * 3 * 3, 5)):add(nn.BatchNormalization(5)):add(nn.Dropout(0))
+                       :add(nn.LogSoftMax())""",
+                    'nn.ClassNLLCriterion()', 'torch.randn(4, 1, 8, 8)', 'torch.Tensor{1, 5, 2, 2}'),
+    'mlp_mse': ('nn.Sequential():add(nn.Linear(6, 8)):add(nn.ELU()):add(nn.Linear(8, 3)):add(nn.SoftMax())',
+                'nn.MSECriterion()', 'torch.randn(5, 6)', 'torch.rand(5, 3)'),
+    'cross_entropy': ('nn.Sequential():add(nn.Linear(4, 3)):add(nn.LeakyReLU(0.1))',
+                      'nn.CrossEntropyCriterion()', 'torch.randn(6, 4)', 'torch.Tensor{1, 2, 3, 3, 2, 1}'),
+    'temporal': ('nn.Sequential():add(nn.TemporalConvolution(3, 4, 2)):add(nn.Tanh()):add(nn.Mean(1))',
+                 'nn.SmoothL1Criterion()', 'torch.randn(7, 3)', 'torch.randn(4)'),
+    'bce': ('nn.Sequential():add(nn.Linear(3, 2)):add(nn.Sigmoid())', 'nn.BCECriterion()',
+            'torch.randn(4, 3)', 'torch.Tensor{{0, 1}, {1, 1}, {0, 0}, {1, 0}}'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(CASES))
+def test_cuda_modules_compute_what_float_modules_compute(rt, case):
+    module, crit, x, y = CASES[case]
+    out = lua(rt, RUN + """
+      torch.manualSeed(5)
+      local m, c, x, y = %s, %s, %s, %s
+      local f = run(m, c, x, y, 'torch.FloatTensor')
+      local g = run(m, c, x, y, 'torch.CudaTensor')
+      local d = run(m, c, x, y, 'torch.DoubleTensor')
+      io.write(f:nElement(), ' ', (f - g):abs():max(), ' ', (d - g):abs():max() / math.max(1, d:abs():max()))
+    """ % (module, crit, x, y))
+    n, same, rel = out.split()
+    assert int(n) > 10
+    assert float(same) == 0.0      # CudaTensor is float: the same numbers as FloatTensor
+    assert float(rel) < 1e-3       # and close to double
+
+
+def test_module_cuda_converts_every_tensor_field(rt):
+    out = lua(rt, """
+      local m = nn.Sequential():add(nn.Linear(3, 4)):add(nn.SpatialMaxPooling(2, 2))
+      m:cuda()
+      local types = {}
+      for _, mod in ipairs(m:listModules()) do
+        for k, v in pairs(mod) do
+          if torch.isTensor(v) then types[torch.type(v)] = true end
+        end
+      end
+      for k in pairs(types) do io.write(k, ' ') end
+      io.write(m:type(), ' ', torch.type(nn.MSECriterion():cuda().gradInput))
+    """)
+    assert out.split() == ['torch.CudaTensor', 'torch.CudaTensor', 'torch.CudaTensor']
+
+
+def test_shared_parameters_stay_shared_after_cuda(rt):
+    out = lua(rt, """
+      local a = nn.Linear(2, 2)
+      local b = a:clone('weight', 'bias', 'gradWeight', 'gradBias')
+      local s = nn.Sequential():add(a):add(b):cuda()
+      s.modules[1].weight:fill(3)
+      local p, g = s:getParameters()
+      io.write(s.modules[2].weight[1][1], ' ', torch.type(p), ' ', p:nElement())
+    """)
+    assert out == '3 torch.CudaTensor 6'
+
+
+def test_jacobian_on_cuda_double(rt):
+    out = lua(rt, """
+      torch.manualSeed(2)
+      local m = nn.Sequential():add(nn.Linear(4, 3)):add(nn.Tanh()):cudaDouble()
+      local x = torch.randn(2, 4):cudaDouble()
+      io.write(string.format('%.3e %.3e', nn.Jacobian.testJacobian(m, x),
+        nn.Jacobian.testJacobianParameters(m, x, m.modules[1].weight, m.modules[1].gradWeight)))
+    """)
+    a, b = (float(v) for v in out.split())
+    assert a < 1e-6 and b < 1e-6
+
+
+def test_training_with_optim_on_cuda(rt):
+    out = lua(rt, """
+      require 'optim'
+      torch.manualSeed(4)
+      local x = torch.randn(16, 3)
+      local y = (x:select(2, 1) * 2 - x:select(2, 3)):view(16, 1)
+      local function train(typename)
+        torch.manualSeed(9)
+        local m = nn.Linear(3, 1):type(typename)
+        local c = nn.MSECriterion():type(typename)
+        local xx, yy = x:type(typename), y:type(typename)
+        local p, g = m:getParameters()
+        local loss
+        for i = 1, 50 do
+          _, loss = optim.sgd(function()
+            g:zero()
+            local l = c:forward(m:forward(xx), yy)
+            m:backward(xx, c:backward(m.output, yy))
+            return l, g
+          end, p, {learningRate = 0.1})
+        end
+        return loss[1], torch.type(p)
+      end
+      local lf = train('torch.FloatTensor')
+      local lc, tc = train('torch.CudaTensor')
+      io.write(tostring(lf == lc), ' ', tc, ' ', tostring(lc < 1e-3))
+    """)
+    assert out == 'true torch.CudaTensor true'
+
+
+# ----------------------------------------------------------------------------- DataParallelTable
+
+
+def test_data_parallel_table_on_one_device_is_the_module(rt):
+    out = lua(rt, RUN + """
+      torch.manualSeed(6)
+      local net = nn.Sequential():add(nn.Linear(5, 4)):add(nn.ReLU()):add(nn.Linear(4, 2))
+      local dpt = nn.DataParallelTable(1):add(net:clone(), {1})
+      local c = nn.MSECriterion()
+      local x, y = torch.randn(6, 5), torch.randn(6, 2)
+      local a = run(net, c, x, y, 'torch.CudaTensor')
+      local b = run(dpt, c, x, y, 'torch.CudaTensor')
+      local p = dpt:getParameters()
+      io.write((a - b):abs():max(), ' ', p:nElement(), ' ', #dpt.gpuAssignments, ' ',
+               tostring(dpt):match('^nn.DataParallelTable') or tostring(dpt))
+    """)
+    assert out == '0 34 1 nn.DataParallelTable'
+
+
+def test_data_parallel_table_default_devices_and_training(rt):
+    out = lua(rt, """
+      torch.manualSeed(8)
+      local dpt = nn.DataParallelTable(1):add(nn.Linear(2, 1))   -- every visible device
+      dpt:cuda()
+      local x = torch.randn(8, 2):cuda()
+      local y = torch.randn(8, 1):cuda()
+      local c = nn.MSECriterion():cuda()
+      local first
+      for i = 1, 30 do
+        dpt:zeroGradParameters()
+        local l = c:forward(dpt:forward(x), y)
+        dpt:backward(x, c:backward(dpt.output, y))
+        dpt:updateParameters(0.1)
+        first = first or l
+        last = l
+      end
+      io.write(tostring(#dpt.gpuAssignments == cutorch.getDeviceCount()), ' ', tostring(last < first), ' ',
+               torch.type(dpt.output))
+    """)
+    assert out == 'true true torch.CudaTensor'
+
+
+def test_data_parallel_table_misuse(rt):
+    out = lua(rt, """
+      for _, f in ipairs({
+        function() return nn.DataParallelTable() end,
+        function() return nn.DataParallelTable(1):add(nn.Linear(2, 2), {cutorch.getDeviceCount() + 1}) end,
+        function() return nn.DataParallelTable(1):add(nn.Linear(2, 2)):add(nn.Linear(2, 2)) end,
+        function() return nn.DataParallelTable(1):forward(torch.CudaTensor(2, 2)) end,
+        function() return nn.DataParallelTable(1):add('x') end,
+      }) do local ok, e = pcall(f) io.write(tostring(ok), ': ', (tostring(e):gsub('\\n.*', '')), '\\n') end
+    """)
+    lines = out.splitlines()
+    assert all(l.startswith('false: ') for l in lines), lines
+    assert 'dimension' in lines[0] and 'invalid device' in lines[1] and 'single module' in lines[2]
+    assert 'no module added' in lines[3] and 'nn.Module is expected' in lines[4]
