@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install -q -e '.[test]'
-python3 -m pytest -q -m "not slow" "$@"
+python3 -m pytest -q -n 2 -m "not slow" "$@"

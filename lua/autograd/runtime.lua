@@ -157,83 +157,97 @@ function runtime.resume(r) recording = r end
 
 local SWAPS
 
+-- Each swap is {table, key, make(original) -> replacement}; the replacement is remade whenever
+-- the original found at install time is not the one it was made for.
 local function build_swaps()
   local swaps = {}
-  local function add(tbl, key, new)
-    swaps[#swaps + 1] = {tbl, key, new, rawget(tbl, key)}
+  local function add(tbl, key, make)
+    swaps[#swaps + 1] = {tbl, key, make, false, false}
   end
   for name, p in pairs(PID.torch) do
-    local orig = rawget(torch, name)
-    if type(orig) == 'function' then
+    if type(rawget(torch, name)) == 'function' then
       local id, kind = p[1], p[4]
       if kind == KIND.RANDOM then
-        add(torch, name, function(...)
-          if recording or anynode(...) then return apply(id, ...) end
-          return orig(...)
+        add(torch, name, function(orig)
+          return function(...)
+            if recording or anynode(...) then return apply(id, ...) end
+            return orig(...)
+          end
         end)
       else
-        add(torch, name, function(...)
-          if anynode(...) then return apply(id, ...) end
-          return orig(...)
+        add(torch, name, function(orig)
+          return function(...)
+            if anynode(...) then return apply(id, ...) end
+            return orig(...)
+          end
         end)
       end
     end
   end
-  for name, orig in pairs(torch) do
-    if type(orig) == 'function' and PID.torch[name] == nil and not IGNORE[name]
+  for name, f in pairs(torch) do
+    if type(f) == 'function' and PID.torch[name] == nil and not IGNORE[name]
         and name:sub(1, 1) ~= '_' then
-      add(torch, name, function(...)
-        if anynode(...) then raise('function torch.' .. name .. ' not currently supported by autograd') end
-        return orig(...)
+      local msg = 'function torch.' .. name .. ' not currently supported by autograd'
+      add(torch, name, function(orig)
+        return function(...)
+          if anynode(...) then raise(msg) end
+          return orig(...)
+        end
       end)
     end
   end
-  do
-    local tn, ty, isT = torch.typename, torch.type, torch.isTensor
-    add(torch, 'typename', function(obj, ...)
+  add(torch, 'typename', function(tn)
+    return function(obj, ...)
       if getmetatable(obj) == NODE_MT then
         local n = vtypename(obj)
         if n == 'number' then return end
         return n
       end
       return tn(obj, ...)
-    end)
-    add(torch, 'type', function(obj, ...)
+    end
+  end)
+  add(torch, 'type', function(ty)
+    return function(obj, ...)
       if getmetatable(obj) == NODE_MT then return vtypename(obj) end
       return ty(obj, ...)
-    end)
-    add(torch, 'isTensor', function(obj, ...)
+    end
+  end)
+  add(torch, 'isTensor', function(isT)
+    return function(obj, ...)
       if getmetatable(obj) == NODE_MT then return vtypename(obj) ~= 'number' end
       return isT(obj, ...)
-    end)
-  end
+    end
+  end)
   local CAT = id_of('torch', 'cat')
   for mt in pairs(TENSOR_MT) do
     for op, p in pairs(PID.op) do
-      local old = rawget(mt, op)
-      if old then
+      if rawget(mt, op) then
         local id = p[1]
-        add(mt, op, function(a, b)
-          if getmetatable(a) == NODE_MT or getmetatable(b) == NODE_MT then return apply(id, a, b) end
-          return old(a, b)
+        add(mt, op, function(old)
+          return function(a, b)
+            if getmetatable(a) == NODE_MT or getmetatable(b) == NODE_MT then return apply(id, a, b) end
+            return old(a, b)
+          end
         end)
       end
     end
-    local cat = rawget(mt, 'cat')
-    if cat then
-      add(mt, 'cat', function(...)
-        if anynode(...) then return apply(CAT, ...) end
-        return cat(...)
+    if rawget(mt, 'cat') then
+      add(mt, 'cat', function(cat)
+        return function(...)
+          if anynode(...) then return apply(CAT, ...) end
+          return cat(...)
+        end
       end)
     end
-    local ni = rawget(mt, '__newindex')
     local tname = mt.__typename
-    add(mt, '__newindex', function(t, k, v)
-      if getmetatable(v) == NODE_MT then
-        raise('autograd: cannot assign an autograd node into a plain ' .. tname ..
-              ' (x[k] = node); differentiate with respect to x, or build x with torch.clone first')
+    add(mt, '__newindex', function(ni)
+      return function(t, k, v)
+        if getmetatable(v) == NODE_MT then
+          raise('autograd: cannot assign an autograd node into a plain ' .. tname ..
+                ' (x[k] = node); differentiate with respect to x, or build x with torch.clone first')
+        end
+        return ni(t, k, v)
       end
-      return ni(t, k, v)
     end)
   end
   return swaps
@@ -247,7 +261,14 @@ function runtime.install()
   SWAPS = SWAPS or build_swaps()
   for i = 1, #SWAPS do
     local s = SWAPS[i]
-    rawset(s[1], s[2], s[3])
+    local cur = rawget(s[1], s[2])
+    if cur ~= s[5] then
+      if cur ~= s[4] or not s[5] then
+        s[4] = cur
+        s[5] = s[3](cur)
+      end
+      rawset(s[1], s[2], s[5])
+    end
   end
 end
 
@@ -256,7 +277,7 @@ function runtime.uninstall()
   if depth > 0 then return end
   for i = 1, #SWAPS do
     local s = SWAPS[i]
-    rawset(s[1], s[2], s[4])
+    if rawget(s[1], s[2]) == s[5] then rawset(s[1], s[2], s[4]) end
   end
 end
 
@@ -453,10 +474,8 @@ function runtime.optimized(state, fn, opt, ...)
     key[#key + 1] = '|'
   end
   local skey = table.concat(key)
-  if not opt.debugHook then
-    local vals = pack(AG.opt_run(state.opt, skey, leaves))
-    if vals[1] ~= nil then return results(state.entries[vals[1]], vals) end
-  end
+  local vals = pack(AG.opt_run(state.opt, skey, leaves))
+  if vals[1] ~= nil then return results(state.entries[vals[1]], vals) end
   -- first call for these shapes: capture
   local seedleaf
   if opt.partialGrad and withgrad then
@@ -464,7 +483,8 @@ function runtime.optimized(state, fn, opt, ...)
     if type(s) ~= 'number' then raise('autograd: partialGrad expects the gradient tensor as the last argument') end
     seedleaf = s
   end
-  local rec, gtr, boxes = AG.opt_begin(leaves, flags, withgrad)
+  local site = opt.debugHook and require('autograd.debugger').site or nil
+  local rec, gtr, boxes = AG.opt_begin(leaves, flags, withgrad, site)
   runtime.install()
   runtime.setrecording(true)
   local ok, res = pcall(function()
@@ -492,6 +512,35 @@ function runtime.optimized(state, fn, opt, ...)
                  tmpl = tmpl, nres = res.n}
   state.entries[vals[1]] = entry
   return results(entry, vals)
+end
+
+-- stableGradients: the gradient tensors of the first call are returned by every later call,
+-- refilled with the new values
+local function copyInto(dst, src)
+  for k, v in pairs(src) do
+    local d = dst[k]
+    if torch.isTensor(v) then
+      if torch.isTensor(d) and d ~= v then
+        if not d:isSameSizeAs(v) then d:resizeAs(v) end
+        d:copy(v)
+      elseif not torch.isTensor(d) then
+        dst[k] = v:clone()
+      end
+    elseif type(v) == 'table' and type(d) == 'table' then
+      copyInto(d, v)
+    else
+      dst[k] = v
+    end
+  end
+end
+
+function runtime.stable(state, g, ...)
+  if state.stable == nil or type(g) ~= 'table' then
+    state.stable = g
+    return g, ...
+  end
+  copyInto(state.stable, g)
+  return state.stable, ...
 end
 
 return runtime

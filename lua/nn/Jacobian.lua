@@ -125,6 +125,26 @@ function J.linearModuleDiagHessian(module, input, gradParamName)
   return diag
 end
 
+-- the storages of every tensor held by x (a module or nested tables), as proxies kept in one
+-- table. Works around a lupa (2.8) flaw: its registry of Python objects in Lua is a weak table
+-- used with luaL_ref, so a slot cleared for a dead wrapper can be handed to another object while
+-- the dead wrapper awaits its finaliser; pushing the first object again in that window yields
+-- the other object. Storages whose proxies stay alive keep their wrappers, and are never
+-- re-pushed through such a slot.
+local function pinStorages(x, pinned, seen)
+  pinned = pinned or {}
+  seen = seen or {}
+  if type(x) == 'table' then
+    if seen[x] then return pinned end
+    seen[x] = true
+    for _, v in pairs(x) do pinStorages(v, pinned, seen) end
+  elseif torch.isTensor(x) then
+    local st = x:storage()
+    if st then pinned[#pinned + 1] = st end
+  end
+  return pinned
+end
+
 local function maxerr(a, b)
   return (a:typeAs(b) - b):abs():max()
 end
@@ -178,6 +198,10 @@ end
 -- field `gradWeight`): accGradParameters + updateParameters, accUpdateGradParameters, and both
 -- again on two clones sharing the parameter (which must move twice as far)
 function J.testAllUpdate(module, input, weight, gradWeight)
+  -- (the storage proxies of module stay referenced while it is cloned again and again: lupa may
+  -- hand back a wrong object for a Python object re-pushed while its previous Lua wrapper
+  -- awaits finalisation -- see pinStorages)
+  local pinned = pinStorages(module)
   local lr = torch.uniform(0.1, 1)
   local errors = {}
   local ref = module:clone()
@@ -221,6 +245,7 @@ function J.testAllUpdate(module, input, weight, gradWeight)
     m:accUpdateGradParameters(input, gradOutput, lr)
   end
   errors['accUpdateGradParameters [shared]'] = (twice - a[weight]):norm() + (twice - b[weight]):norm()
+  pinned[0] = nil  -- (pinned is live up to here)
   return errors
 end
 

@@ -71,7 +71,7 @@ def _table(lua):
     t.NODE_KIND = NODE_KIND
     for name in ('apply', 'raw_value', 'value_kind', 'typename', 'depth', 'recording', 'begin',
                  'leaves', 'gradients', 'close', 'opt_new', 'opt_run', 'opt_begin', 'opt_finish',
-                 'assign', 'program_source', 'program_dot', 'program_steps'):
+                 'assign', 'program_source', 'program_dot', 'program_steps', 'program_info'):
         t[name.encode()] = lua_function(getattr(engine, name), lua)
     t.prims = lua.table(*[lua.table(i, tbl.encode(), name.encode(), kind, method)
                           for i, tbl, name, kind, method in prims.names()])

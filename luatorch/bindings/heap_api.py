@@ -1,6 +1,5 @@
 """Heap tracking in a Lua state: its collector is registered with luatorch.lib.heap."""
 import ctypes
-import ctypes.util
 
 from ..lib import heap
 
@@ -8,7 +7,7 @@ from ..lib import heap
 def _malloc_trim():
     """glibc keeps freed memory in the process; malloc_trim gives it back to the system."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
+        libc = ctypes.CDLL('libc.so.6')   # find_library would run ldconfig: slow start-up
         trim = libc.malloc_trim
     except (OSError, AttributeError):
         return lambda: None

@@ -18,7 +18,6 @@ import mmap
 import os
 import re
 import stat
-import subprocess
 import sys
 
 import numpy as np
@@ -674,6 +673,7 @@ class PipeFile(DiskFile):
         if rw is None:
             raise TorchError("bad argument #2 to 'PipeFile' (file mode should be 'r','w')")
         self._proc = None
+        import subprocess  # only PipeFile needs it; kept off the start-up path
         proc = subprocess.Popen(command, shell=True, bufsize=0,
                                 stdout=subprocess.PIPE if rw[0] else None,
                                 stdin=subprocess.PIPE if rw[1] else None)

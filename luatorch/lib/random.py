@@ -39,6 +39,8 @@ import struct
 
 import numpy as np
 
+from . import xp as _xp
+
 
 __all__ = [
     'Generator', 'default_generator', 'STATE_SIZE',
@@ -603,8 +605,8 @@ def _store(arr, values):
     conversion to the element type.  Returns arr."""
     if arr.ndim == 0:
         arr[()] = values.astype(arr.dtype)[0]
-    else:
-        arr[...] = values.astype(arr.dtype, copy=False).reshape(arr.shape)
+    else:   # (a Cuda tensor's device array gets the host values copied over: xp.put)
+        _xp.put(arr, values.astype(arr.dtype, copy=False).reshape(arr.shape))
     return arr
 
 

@@ -5,7 +5,7 @@ by a Cuda storage would show."""
 import numpy as np
 import pytest
 
-from luatorch.lib import blas, construct, pointwise, reduce  # noqa: F401 - ops registered
+from luatorch.lib import blas, construct, pointwise
 from luatorch.lib import random as R
 from luatorch.lib import tensor as T
 from luatorch.lib import types, xp
@@ -63,7 +63,7 @@ def test_mode_reads_the_environment(monkeypatch):
 def test_without_cupy_the_reason_says_so(monkeypatch):
     monkeypatch.delenv('LUATORCH_CUDA', raising=False)
     try:
-        import cupy  # noqa: F401
+        import cupy  # noqa: F401 - only whether it imports
         pytest.skip('CuPy is installed here')
     except ImportError:
         pass

@@ -209,3 +209,44 @@ def test_data_parallel_table_misuse(rt):
     assert all(l.startswith('false: ') for l in lines), lines
     assert 'dimension' in lines[0] and 'invalid device' in lines[1] and 'single module' in lines[2]
     assert 'no module added' in lines[3] and 'nn.Module is expected' in lines[4]
+
+
+def test_data_parallel_table_over_two_devices_matches_one_module(monkeypatch):
+    """Two replicas (two devices simulated on the fallback): outputs and gradInputs joined along
+    the batch, parameter gradients summed, updates shared, as the whole batch through one module."""
+    from luatorch.lib import xp
+    if xp.on_gpu() and xp.device_count() < 2:
+        pytest.skip('one GPU visible')
+    if not xp.on_gpu():
+        monkeypatch.setattr(xp, 'device_count', lambda: 2)
+    r = luatorch.Runtime()
+    r.execute("require 'cunn'")
+    out = run_lua(r, """
+      torch.manualSeed(3)
+      local net = nn.Sequential():add(nn.Linear(4, 3)):add(nn.Tanh()):add(nn.Linear(3, 2)):cuda()
+      local ref = net:clone()
+      local dpt = nn.DataParallelTable(1):add(net, {1, 2})
+      local c = nn.MSECriterion():cuda()
+      local x, y = torch.randn(5, 4):cuda(), torch.randn(5, 2):cuda()
+      local err = 0
+      local function diff(a, b) err = math.max(err, (a:double() - b:double()):abs():max()) end
+      for step = 1, 3 do
+        ref:zeroGradParameters(); dpt:zeroGradParameters()
+        local o1, o2 = ref:forward(x), dpt:forward(x)
+        diff(o1, o2)
+        c:forward(o1, y)
+        local g = c:backward(o1, y):clone()
+        diff(ref:backward(x, g), dpt:backward(x, g))
+        local _, g1 = ref:parameters()
+        local _, g2 = dpt:parameters()
+        for k = 1, #g1 do diff(g1[k], g2[k]) end
+        ref:updateParameters(0.1); dpt:updateParameters(0.1)
+      end
+      local p1 = ref:parameters()
+      local p3 = dpt:get(2):parameters()      -- the second replica follows the first
+      dpt:syncParameters()
+      for k = 1, #p1 do diff(p1[k], p3[k]) end
+      io.write(#dpt.modules, ' ', dpt.modules[2]:get(1).output:size(1), ' ', string.format('%.1e', err))
+    """)
+    n, rows, err = out.split()
+    assert n == '2' and rows == '2' and float(err) < 1e-6   # 5 rows: 3 on the first, 2 on the second

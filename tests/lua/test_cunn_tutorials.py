@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from helpers import ROOT, SHARED
+from helpers import SHARED
 
 TUTORIALS = SHARED / 'tutorials'
 pytestmark = pytest.mark.skipif(not TUTORIALS.is_dir(), reason='../shared/tutorials is absent')

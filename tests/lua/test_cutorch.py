@@ -228,3 +228,18 @@ def test_th_gpu_flag_preloads_cutorch_and_cunn():
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert q.returncode == 0, q.stderr
     assert q.stdout == 'torch.CudaTensor\ttrue\t\n'
+
+
+def test_index_and_mask_results_are_cuda_types(rt):
+    out = lua(rt, """
+      local t = torch.CudaTensor{{1, 5, 3}, {4, 2, 6}}
+      local _, imax = t:max(2)
+      local _, isort = t:sort(2, true)
+      local m = t:gt(2)
+      io.write(torch.type(imax), ' ', torch.type(isort), ' ', torch.type(m), ' ', torch.type(t:nonzero()), ' ',
+               imax[1][1], ' ', isort[2][1], ' ', m:sum(), ' ', t:maskedSelect(m):sum(), ' ',
+               torch.type(select(2, torch.max(torch.CudaTensor(), torch.LongTensor(), t, 1))), ' ',
+               torch.type(torch.DoubleTensor{1}:gt(0)))
+    """)
+    assert out == ('torch.CudaLongTensor torch.CudaLongTensor torch.CudaByteTensor torch.CudaLongTensor '
+                   '2 3 4 18 torch.LongTensor torch.ByteTensor')

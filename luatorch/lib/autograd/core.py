@@ -244,7 +244,7 @@ def _record(trace, prim, spec, ans):
         boxes = []
         for v in ans:
             b = Box(v, trace)
-            b.slot = prog.new_slot()
+            b.slot = prog.new_slot(v)
             outs.append(b.slot)
             boxes.append(b)
         prog.add_step(prim, spec, outs, True)
@@ -252,7 +252,7 @@ def _record(trace, prim, spec, ans):
     if type(ans) not in BOXABLE:
         return ans
     b = Box(ans, trace)
-    b.slot = prog.new_slot()
+    b.slot = prog.new_slot(ans)
     prog.add_step(prim, spec, [b.slot], False)
     return b
 

@@ -13,7 +13,7 @@ from ..tensor import Tensor
 from . import prims
 from .core import ACTIVE, RECORDING, Box, Trace, backward, deep_raw, raw
 from .prims import P, isT, size, vas
-from .program import Compiled, Optimized, Program, check_finite, output_spec
+from .program import Compiled, Optimized, Program, finite, output_spec
 
 PRIMS = prims.PRIMS
 
@@ -156,17 +156,20 @@ def opt_run(opt, skey, values):
     return (c.number,) + tuple(c.run(values))
 
 
-def opt_begin(values, isparam, withgrad):
+def opt_begin(values, isparam, withgrad, site=None):
     """A recording trace over all argument leaves, and a differentiating trace over the
-    parameters inside it: (recording trace, differentiating trace or None, boxes)."""
+    parameters inside it: (recording trace, differentiating trace or None, boxes).
+    `site()` (debugging) tells where the Lua code is, for each step recorded."""
     rec = Trace(record=True)
     rec.program = Program()
+    rec.program.site_fn = site
     g = Trace() if withgrad else None
     out = []
     for i, (v, p) in enumerate(zip(values, isparam)):
         b = Box(v, rec)
-        b.slot = rec.program.new_slot()
+        b.slot = rec.program.new_slot(v)
         rec.program.inputs.append((b.slot, i))
+        rec.leaves.append(b)
         if p and g is not None:
             gb = Box(b, g)
             g.leaves.append(gb)
@@ -184,6 +187,7 @@ def opt_finish(opt, skey, values, rec, g, out, seed, answers, hook=None, run=Fal
     """Finish a capture: reverse pass (recorded), compile, store. Returns (number, outputs...)
     where the outputs are the gradients of the parameters, then the answers."""
     try:
+        rec.program.site_fn = None
         grads = []
         if g is not None:
             if seed is None:
@@ -198,7 +202,13 @@ def opt_finish(opt, skey, values, rec, g, out, seed, answers, hook=None, run=Fal
             g.close()
         results = [_unwrap_to(v, rec) for v in grads + list(answers)]
         outputs = [output_spec(v) for v in results]
-        compiled = Compiled(rec.program, outputs, hook)
+        pidx = [i for i, p in enumerate(isparam_of(g, rec)) if p] if g is not None else []
+        names = (['grad(locals[%d])' % (i + 1) for i in pidx][:len(grads)]
+                 + ['answer[%d]' % (i + 1) for i in range(len(answers))])
+        holder = []
+        checker = _checker(hook, holder) if hook is not None else None
+        compiled = Compiled(rec.program, outputs, names, checker)
+        holder.append(compiled)
         rec.close()
         num = opt.add(skey, values, compiled)
         if run or hook is not None:
@@ -208,6 +218,19 @@ def opt_finish(opt, skey, values, rec, g, out, seed, answers, hook=None, run=Fal
         if g is not None:
             g.close()
         rec.close()
+
+
+def isparam_of(g, rec):
+    """For each leaf of the recording trace, whether the differentiating trace boxes it."""
+    boxed = {id(leaf.value) for leaf in g.leaves}
+    return [id(b) in boxed for b in rec.leaves]
+
+
+def _checker(hook, holder):
+    def chk(step, slot, v):
+        if not finite(v):
+            hook(holder[0].number, step, slot)
+    return chk
 
 
 def _unwrap_to(v, rec):
@@ -220,12 +243,20 @@ def _unwrap_to(v, rec):
 # ------------------------------------------------------------------------------ debugging
 
 def program_source(opt, number):
+    """The compiled Python of program `number` (1-based) of an optimized df."""
     return opt.programs[number - 1].source
 
 
-def program_dot(opt, number):
-    return ''
+def program_info(opt, number, step, slot):
+    """(value name, line in the listing, listing, where the Lua code made it) of a value."""
+    c = opt.programs[number - 1]
+    return (c.value_name(slot), c.line_of.get(step, 0), c.listing, c.site_of(step) or '')
+
+
+def program_dot(opt, number, bad_slot=None):
+    c = opt.programs[number - 1]
+    return c.dot(() if bad_slot is None else (bad_slot,))
 
 
 def program_steps(opt, number):
-    return len(opt.programs[number - 1].listing)
+    return len(opt.programs[number - 1].keep)

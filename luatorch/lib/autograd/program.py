@@ -5,13 +5,23 @@ boxes wrap every tensor argument) with the differentiating trace inside it; ever
 applied in the forward pass and in the reverse pass becomes a step `outs = prim(args)`. The
 steps needed by the outputs (gradients, then the function's results) are compiled into one
 Python function, so later calls run the maths alone: no Lua, no boxes, no tape.
+
+For debugging (grad(f, {debugHook = ...})) the compiled function checks every value it makes
+and calls back on the first nan/inf of each; `listing` is the program as pseudo-Lua (the
+`gen.source` given to the hook) and `dot` its graph in GraphViz form.
 """
 import numpy as np
 
 from .. import tensor as T
-from ..errors import TorchError
 from ..tensor import Tensor
 from .core import RANDOM, Box, raw
+
+
+def _meta(v):
+    """What the listing needs to know of a value: its type name and size, or 'number'."""
+    if type(v) is Tensor:
+        return (v.ttype.tensor_name[len('torch.'):], v.size)
+    return ('number', ())
 
 
 class Program:
@@ -19,16 +29,20 @@ class Program:
 
     def __init__(self):
         self.nslots = 0
-        self.steps = []     # (prim, spec, outs)
+        self.steps = []     # (prim, spec, outs, multi)
         self.inputs = []    # (slot, leaf index)
-        self.effects = set()
+        self.meta = []      # slot -> _meta of the value seen at capture
+        self.sites = []     # step -> where the Lua code called it (debugging), or None
+        self.site_fn = None
 
-    def new_slot(self):
+    def new_slot(self, v=None):
         self.nslots += 1
+        self.meta.append(_meta(v))
         return self.nslots - 1
 
     def add_step(self, prim, spec, outs, multi):
         self.steps.append((prim, spec, outs, multi))
+        self.sites.append(self.site_fn() if self.site_fn is not None else None)
 
 
 def _spec_slots(spec, out):
@@ -41,14 +55,6 @@ def _spec_slots(spec, out):
         elif k == 'd':
             _spec_slots([x for _, x in s[1]], out)
     return out
-
-
-class Compiled:
-    """A program compiled to Python: run(leaves) -> outputs (a list)."""
-
-    def __init__(self, program, outputs, checker=None, names=None):
-        self.outputs = outputs
-        self.source, self.run, self.listing, self.lines = _compile(program, outputs, checker, names)
 
 
 def output_spec(v):
@@ -64,76 +70,255 @@ def output_spec(v):
     return ('c', v)
 
 
-def _compile(program, outputs, checker, names):
+def _needed_steps(program, outputs):
     needed = set()
     for o in outputs:
         if o[0] == 'v':
             needed.add(o[1])
     keep = []
-    for prim, spec, outs, multi in reversed(program.steps):
-        if prim.kind == RANDOM or any(o in needed for o in outs) or prim.effect:
-            keep.append((prim, spec, outs, multi))
+    for i in range(len(program.steps) - 1, -1, -1):
+        prim, spec, outs, multi = program.steps[i]
+        if prim.kind == RANDOM or prim.effect or any(o in needed for o in outs):
+            keep.append(i)
             _spec_slots(spec, needed)
     keep.reverse()
-    consts = {}
-    ns = {'clone': T.clone}
+    return keep
 
-    def const(v):
-        k = id(v)
-        if k not in consts:
-            consts[k] = ('c%d' % len(consts), v)
-        return consts[k][0]
 
-    def arg(s):
+class Compiled:
+    """A program compiled to Python: `run(leaves)` -> list of outputs."""
+
+    def __init__(self, program, outputs, names=None, checker=None):
+        self.program = program
+        self.outputs = outputs
+        self.names = names or []      # display names of the outputs (grad(x), answer[1])
+        self.keep = _needed_steps(program, outputs)
+        self.number = 0
+        self._listing()
+        self.source, self.run = self._compile(checker)
+
+    # ---------------------------------------------------------------- display
+    def _listing(self):
+        """Names of the slots and the program as pseudo-Lua, one line per step."""
+        prog = self.program
+        names = {}
+        for slot, i in prog.inputs:
+            names[slot] = 'locals[%d]' % (i + 1)
+        out_names = {}
+        for o, n in zip(self.outputs, self.names):
+            if o[0] == 'v' and o[1] not in out_names:
+                out_names[o[1]] = n
+        self.out_names = out_names
+        consts = {}
+        nt = nn = 0
+        lines = ['return function(locals)']
+        self.line_of = {}
+        for i in self.keep:
+            prim, spec, outs, multi = prog.steps[i]
+            for o in outs:
+                if prog.meta[o][0] == 'number':
+                    nn += 1
+                    names[o] = 'rlocal%d' % nn
+                else:
+                    nt += 1
+                    names[o] = 'rlocals[%d]' % nt
+            args = ', '.join(self._render(s, names, consts) for s in spec)
+            fname = display_name(prim, spec, prog.meta)
+            tensors = [names[o] for o in outs if prog.meta[o][0] != 'number']
+            numbers = [names[o] for o in outs if prog.meta[o][0] == 'number']
+            if numbers and not tensors:
+                line = '    local %s = %s(%s)' % (', '.join(numbers), fname, args)
+            else:
+                line = '    %s(%s)' % (fname, ', '.join(tensors + ([args] if args else [])))
+            lines.append(line)
+            self.line_of[i] = len(lines)
+        rets = []
+        for o in self.outputs:
+            rets.append(names.get(o[1], '?') if o[0] == 'v' else self._render(('c', o[1]), names, consts))
+        lines.append('    return ' + ', '.join(rets))
+        lines.append('end')
+        self.slot_names = names
+        self.listing = '\n'.join(lines) + '\n'
+
+    @staticmethod
+    def _render(s, names, consts):
         k = s[0]
         if k == 'v':
-            return 's%d' % s[1]
-        if k == 'c':
-            v = s[1]
-            if v is None or type(v) in (bool, int, float):
-                return repr(v) if not (type(v) is float and v != v) and v not in (
-                    float('inf'), float('-inf')) else const(v)
-            if type(v) is str:
-                return repr(v)
-            return const(v)
+            return names.get(s[1], 'slot%d' % s[1])
         if k == 'l':
-            return '[' + ', '.join(arg(x) for x in s[1]) + ']'
+            return '{' + ', '.join(Compiled._render(x, names, consts) for x in s[1]) + '}'
         if k == 'd':
-            return '{' + ', '.join('%s: %s' % (const(key) if not isinstance(key, (int, str))
-                                               else repr(key), arg(x)) for key, x in s[1]) + '}'
-        raise ValueError(k)
+            return '{' + ', '.join('%s = %s' % (key, Compiled._render(x, names, consts))
+                                   for key, x in s[1]) + '}'
+        v = s[1]
+        if v is None:
+            return 'nil'
+        if type(v) is bool:
+            return 'true' if v else 'false'
+        if type(v) in (int, float):
+            if type(v) is float and v == int(v) and abs(v) < 1e15:
+                return str(int(v))
+            return repr(v)
+        if type(v) is str:
+            return repr(v)
+        key = id(v)
+        if key not in consts:
+            consts[key] = 'constants[%d]' % (len(consts) + 1)
+        return consts[key]
 
-    lines = ['def run(L):']
-    listing = []
-    line_of = []
-    for slot, i in program.inputs:
-        lines.append('    s%d = L[%d]' % (slot, i))
-    for n, (prim, spec, outs, multi) in enumerate(keep):
-        fname = 'f%d' % n
-        ns[fname] = prim.fast(spec) if prim.fast is not None else prim.fwd
-        args = ', '.join(arg(s) for s in spec)
-        lhs = ', '.join('s%d' % o for o in outs) + (',' if len(outs) == 1 and multi else '')
-        lines.append('    %s = %s(%s)' % (lhs, fname, args))
-        listing.append((prim, spec, outs))
-        line_of.append(len(lines))
-        if checker is not None:
-            ns['chk'] = checker
+    def site_of(self, i):
+        """Where the Lua code made step i, or (steps of the reverse pass) the forward step its
+        first input comes from."""
+        prog = self.program
+        producer = {}
+        for j, (prim, spec, outs, multi) in enumerate(prog.steps):
             for o in outs:
-                lines.append('    chk(%d, %d, s%d)' % (n, o, o))
-    rets = []
-    for o in outputs:
-        if o[0] == 'v':
-            rets.append('s%d' % o[1])
-        elif o[0] == 't':
-            rets.append('clone(%s)' % const(o[1]))
-        else:
-            rets.append(arg(('c', o[1])))
-    lines.append('    return [%s]' % ', '.join(rets))
-    for name, v in consts.values():
-        ns[name] = v
-    src = '\n'.join(lines) + '\n'
-    exec(compile(src, '<autograd program>', 'exec'), ns)
-    return src, ns['run'], listing, line_of
+                producer[o] = j
+        for _ in range(len(prog.steps)):
+            if i is None or i < 0:
+                return None
+            site = prog.sites[i]
+            if site:
+                return site
+            slots = sorted(_spec_slots(prog.steps[i][1], set()))
+            i = producer.get(slots[0]) if slots else None
+        return None
+
+    def value_name(self, slot):
+        return self.out_names.get(slot) or self.slot_names.get(slot, 'slot%d' % slot)
+
+    def dot(self, bad=()):
+        """The program as a GraphViz digraph; values in `bad` (slots) drawn red."""
+        prog = self.program
+        out = ['digraph graphname {']
+        bad = set(bad)
+
+        def vnode(slot):
+            name, size = prog.meta[slot]
+            label = self.value_name(slot)
+            if name != 'number':
+                label += '\\n%s(%s)' % (name, ', '.join(str(x) for x in size))
+            shape = 'invtrapezium' if slot in dict(prog.inputs) else 'ellipse'
+            if slot in self.out_names:
+                shape = 'octagon' if self.out_names[slot].startswith('answer') else 'trapezium'
+            color = 'red' if slot in bad else 'black'
+            out.append('\tx%d [label="%s" color="%s" shape="%s"];' % (slot, label, color, shape))
+
+        seen = set()
+        for slot, _ in prog.inputs:
+            vnode(slot)
+            seen.add(slot)
+        for n, i in enumerate(self.keep):
+            prim, spec, outs, multi = prog.steps[i]
+            color = 'red' if any(o in bad for o in outs) else 'black'
+            label = display_name(prim, spec, prog.meta)
+            site = prog.sites[i]
+            if site and color == 'red':
+                label += '\\n' + site
+            out.append('\tnode%d [label="%s" color="%s" shape="box"];' % (n, label, color))
+            for s in sorted(_spec_slots(spec, set())):
+                if s not in seen:
+                    vnode(s)
+                    seen.add(s)
+                out.append('\tx%d -> node%d;' % (s, n))
+            for o in outs:
+                if o not in seen:
+                    vnode(o)
+                    seen.add(o)
+                out.append('\tnode%d -> x%d;' % (n, o))
+        out.append('}')
+        return '\n'.join(out) + '\n'
+
+    # ---------------------------------------------------------------- code
+    def _compile(self, checker):
+        prog = self.program
+        consts = {}
+        ns = {'clone': T.clone}
+
+        def const(v):
+            k = id(v)
+            if k not in consts:
+                consts[k] = ('c%d' % len(consts), v)
+            return consts[k][0]
+
+        def arg(s):
+            k = s[0]
+            if k == 'v':
+                return 's%d' % s[1]
+            if k == 'c':
+                v = s[1]
+                if v is None or type(v) is bool or type(v) is int:
+                    return repr(v)
+                if type(v) is float and v == v and abs(v) != float('inf'):
+                    return repr(v)
+                if type(v) is str:
+                    return repr(v)
+                return const(v)
+            if k == 'l':
+                return '[' + ', '.join(arg(x) for x in s[1]) + ']'
+            if k == 'd':
+                return '{' + ', '.join('%s: %s' % (repr(key) if isinstance(key, (int, str))
+                                                   else const(key), arg(x))
+                                       for key, x in s[1]) + '}'
+            raise ValueError(k)
+
+        lines = ['def run(L):']
+        for slot, i in prog.inputs:
+            lines.append('    s%d = L[%d]' % (slot, i))
+            if checker is not None:
+                ns['chk'] = checker
+                lines.append('    chk(-1, %d, s%d)' % (slot, slot))
+        for n, i in enumerate(self.keep):
+            prim, spec, outs, multi = prog.steps[i]
+            fname = 'f%d' % n
+            ns[fname] = prim.fast(spec, prog.meta) if prim.fast is not None else prim.fwd
+            lhs = ', '.join('s%d' % o for o in outs) + (',' if len(outs) == 1 and multi else '')
+            lines.append('    %s = %s(%s)' % (lhs, fname, ', '.join(arg(s) for s in spec)))
+            if checker is not None and not prim.name == 'new':
+                for o in outs:
+                    lines.append('    chk(%d, %d, s%d)' % (i, o, o))
+        rets = []
+        for o in self.outputs:
+            if o[0] == 'v':
+                rets.append('s%d' % o[1])
+            elif o[0] == 't':
+                rets.append('clone(%s)' % const(o[1]))
+            else:
+                rets.append(arg(('c', o[1])))
+        lines.append('    return [%s]' % ', '.join(rets))
+        for name, v in consts.values():
+            ns[name] = v
+        src = '\n'.join(lines) + '\n'
+        exec(compile(src, '<autograd program>', 'exec'), ns)
+        return src, ns['run']
+
+
+_OPERATOR_NAMES = {'__add': 'torch_add', '__sub': 'torch_csub', '__div': 'torch_div',
+                   '__unm': 'torch_neg', '__pow': 'torch_pow', '__mod': 'torch_remainder'}
+
+
+def display_name(prim, spec, meta):
+    """The Torch function a step amounts to, as torch-autograd's generated code names it."""
+    if prim.table == 'op':
+        kinds = []
+        for s in spec:
+            if s[0] == 'v':
+                kinds.append(meta[s[1]])
+            elif s[0] == 'c' and type(s[1]) is Tensor:
+                kinds.append(_meta(s[1]))
+            else:
+                kinds.append(('number', ()))
+        tensors = [k for k in kinds if k[0] != 'number']
+        if prim.name == '__mul':
+            if len(tensors) == 2:
+                d = (len(kinds[0][1]), len(kinds[1][1]))
+                return {(2, 2): 'torch_mm', (2, 1): 'torch_mv', (1, 1): 'torch_dot'}.get(d, 'torch_mul')
+            return 'torch_mul' if tensors else 'mul'
+        if not tensors:
+            return {'__add': 'add', '__sub': 'sub', '__div': 'div', '__unm': 'unm',
+                    '__pow': 'pow', '__mod': 'mod'}[prim.name]
+        return _OPERATOR_NAMES[prim.name]
+    return prim.qualname.replace('.', '_')
 
 
 class Optimized:
@@ -162,7 +347,7 @@ class Optimized:
         return compiled.number
 
 
-def check_finite(v):
+def finite(v):
     """True when v (tensor or number) holds no nan or inf."""
     if type(v) is Tensor:
         if not v.ttype.is_float or not v.size:
@@ -171,6 +356,3 @@ def check_finite(v):
     if type(v) is float:
         return v == v and v not in (float('inf'), float('-inf'))
     return True
-
-
-__all__ = ['Program', 'Compiled', 'Optimized', 'output_spec', 'check_finite', 'TorchError']

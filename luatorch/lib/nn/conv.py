@@ -1,11 +1,17 @@
 """Convolutions: Temporal, Spatial (MM, dilated, full/transposed) and Volumetric.
 
-Every spatial convolution is unfold + GEMM: the input's sliding windows are a strided view
-(`_windows`), copied once into a column buffer (Torch's `finput`, shape (N, C*K, P) for K kernel
-taps and P output positions), then one batched matmul with the (O, C*K) weight matrix. The
-gradient with respect to the input is the transposed GEMM followed by `_col2im`, which adds the
-columns back with one vectorised add per kernel tap (or a single strided assignment when the
-windows do not overlap). The same three helpers serve 1, 2 and 3 spatial dimensions.
+Every convolution is unfold + GEMM: the input's sliding windows are a strided view, copied once
+into a column buffer (Torch's `finput`, (N, C*K, P) for K kernel taps and P output positions),
+then one batched matmul with the (O, C*K) weight matrix. The gradient with respect to the input is
+the transposed GEMM followed by `fold`, the adjoint of unfold: one bincount for small or
+short-rowed blocks, else one vectorised add per kernel tap (a single strided assignment when the
+windows do not overlap). A transposed ("full") convolution is the same pair used the other way
+round. One geometry object per (input size, weight size, options) holds what these depend on.
+
+The kernels use numpy functions that CuPy implements too (arrays of a Cuda type reach CuPy through
+numpy's dispatch); what is built on the host once (index tables) is moved with `_dev`, new arrays
+are made in the input's module (`_empty`, `_zeros`), and the big element-wise loops are split
+between threads (numpy releases the GIL) only for host arrays.
 """
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -15,10 +21,85 @@ import numpy as np
 
 from . import kernel
 from ._util import out
+from .. import xp as _xp
 from ..errors import TorchError
+from ..tensor import contiguous_strides, resize
 
 
-# ----------------------------------------------------------------------------- helpers
+# ----------------------------------------------------------------------------- arrays
+
+def _host(a):
+    return type(a) is np.ndarray
+
+
+def _empty(like, shape, dtype=None):
+    """An uninitialised array of like's module."""
+    if _host(like):
+        return np.empty(shape, dtype or like.dtype)
+    return np.empty_like(like, dtype=dtype or like.dtype, shape=shape)
+
+
+def _zeros(like, shape, dtype=None):
+    if _host(like):
+        return np.zeros(shape, dtype or like.dtype)
+    return np.zeros_like(like, dtype=dtype or like.dtype, shape=shape)
+
+
+def _full(like, shape, value):
+    if _host(like):
+        return np.full(shape, value, like.dtype)
+    return np.full_like(like, value, shape=shape)
+
+
+_DEVICE_COPIES = {}
+
+
+def _dev(host, like):
+    """host (a numpy array computed once: an index table, a matrix) as an array of like's module
+    (device copies are kept while the host array lives in a cache)."""
+    if _host(like):
+        return host
+    m = _xp.module_of(like)
+    key = (id(host), m)
+    hit = _DEVICE_COPIES.get(key)
+    if hit is None or hit[0] is not host:
+        if len(_DEVICE_COPIES) > 4096:
+            _DEVICE_COPIES.clear()
+        hit = _DEVICE_COPIES[key] = (host, _xp.to_module(host, m))
+    return hit[1]
+
+
+def _view(buf, shape, strides):
+    """A view of the contiguous array buf's memory with the given shape and strides (bytes)."""
+    if _host(buf):
+        return np.ndarray(shape, buf.dtype, buf, 0, strides)
+    return _xp.strided_view(buf, 0, shape, strides)
+
+
+def _arange(like, n):
+    """0..n-1 (int64) in like's module."""
+    if _host(like):
+        return np.arange(n, dtype=np.int64)
+    return _xp.module_of(like).arange(n, dtype=np.int64)
+
+
+def _strided(a, shape, strides):
+    """A view with the given shape and strides (bytes) of `a`'s memory (of a contiguous copy when
+    `a` is not contiguous: for reading only)."""
+    if not a.flags.c_contiguous:
+        a = np.ascontiguousarray(a)
+    return _view(a, shape, strides)
+
+
+def _out(t, size, strides):
+    """out(t, size) for a size whose contiguous strides are known: t resized when it has another
+    size or is not contiguous; its array."""
+    if t.size != size or t.stride != strides:
+        resize(t, size)
+    return t.arr()
+
+
+# ----------------------------------------------------------------------------- threads
 
 def _thread_count():
     """Threads for the big element-wise loops (copies, folds, pooling): as many as BLAS uses
@@ -52,12 +133,7 @@ def parallel(fn, n, work):
         f.result()
 
 
-def _strided(a, shape, strides):
-    """A view of `a`'s memory with the given shape and strides (bytes)."""
-    if type(a) is np.ndarray and a.flags.c_contiguous:
-        return np.ndarray(shape, a.dtype, a, 0, strides)
-    return np.lib.stride_tricks.as_strided(a, shape, strides)
-
+# ----------------------------------------------------------------------------- checks
 
 def _same_type(input, weight):
     if input.ttype is not weight.ttype:
@@ -71,83 +147,6 @@ def _shape_str(size):
 
 def _out_sizes(S, k, s, p, dil):
     return tuple((S[i] + 2 * p[i] - (dil[i] * (k[i] - 1) + 1)) // s[i] + 1 for i in range(len(S)))
-
-
-def _pad(x, p, value=0):
-    """x (N, C, *S) with p zeros (or `value`) added on both sides of each spatial dim."""
-    if not any(p):
-        return x
-    d = len(p)
-    xp = np.full(x.shape[:2] + tuple(x.shape[2 + i] + 2 * p[i] for i in range(d)), value, x.dtype)
-    xp[(Ellipsis,) + tuple(slice(p[i], p[i] + x.shape[2 + i]) for i in range(d))] = x
-    return xp
-
-
-def _windows(xp, k, o, s, dil):
-    """The sliding windows of xp (N, C, *S): a view of shape (N, C, *k, *o)."""
-    st = xp.strides
-    sp = st[2:]
-    return _strided(xp, xp.shape[:2] + tuple(k) + tuple(o),
-                    st[:2] + tuple(a * b for a, b in zip(sp, dil)) + tuple(a * b for a, b in zip(sp, s)))
-
-
-def _im2col(x, k, s, p, dil, buf=None):
-    """Columns of x (N, C, *S): (N, C*K, P), copied into `buf` (a tensor) when given."""
-    N, C = x.shape[:2]
-    o = _out_sizes(x.shape[2:], k, s, p, dil)
-    K, P = prod(k), prod(o)
-    if K == 1 and not any(p) and all(v == 1 for v in s) and x.flags.c_contiguous:
-        return x.reshape(N, C, P)
-    v = _windows(_pad(x, p), k, o, s, dil)
-    if buf is None:
-        return v.reshape(N, C * K, P)
-    b = out(buf, (N, C * K, P))
-    np.copyto(b.reshape(v.shape), v)
-    return b
-
-
-def _col2im(cols, shape, k, s, p, dil, target=None):
-    """Sum the columns (N, C*K, P) back into an array of `shape` (N, C, *S): the adjoint of
-    _im2col. Writes into `target` (an array of that shape) when given."""
-    N, C = shape[:2]
-    S = shape[2:]
-    d = len(S)
-    o = _out_sizes(S, k, s, p, dil)
-    c = cols.reshape((N, C) + tuple(k) + o)
-    direct = target is not None and not any(p)
-    xp = target if direct else np.zeros((N, C) + tuple(S[i] + 2 * p[i] for i in range(d)), cols.dtype)
-    if all(s[i] >= dil[i] * (k[i] - 1) + 1 for i in range(d)):
-        # windows do not overlap: one strided assignment
-        if direct:
-            xp[...] = 0
-        _windows(xp, k, o, s, dil)[...] = c
-    else:
-        if direct:
-            xp[...] = 0
-        lead = (slice(None), slice(None))
-        for off in np.ndindex(*k):
-            sl = tuple(slice(off[i] * dil[i], off[i] * dil[i] + s[i] * (o[i] - 1) + 1, s[i])
-                       for i in range(d))
-            xp[lead + sl] += c[lead + off]
-    if direct:
-        return xp
-    r = xp[(Ellipsis,) + tuple(slice(p[i], p[i] + S[i]) for i in range(d))]
-    if target is not None:
-        target[...] = r
-        return target
-    return r
-
-
-def _batch(t, nd):
-    """Numpy view of t with a leading batch dimension (t has nd or nd+1 dims)."""
-    a = t.arr()
-    return (a[None], False) if a.ndim == nd else (a, True)
-
-
-def _check_input(input, dims, what):
-    if input.dim() not in dims:
-        raise TorchError('%s input tensor expected but got: %s' % (
-            ' or '.join('%dD' % d for d in dims) + what, _shape_str(input.size)))
 
 
 # ----------------------------------------------------------------------------- N-d convolution
@@ -195,14 +194,21 @@ class _ConvGeom:
         self.CK = self.C * self.K
         self.pad = any(p)
         self.Sp = tuple(self.S[i] + 2 * p[i] for i in range(nd))
+        self.split = _THREADS > 1 and self.N * self.CK * self.P >= _PARALLEL_MIN
         self.xshape = (self.N, self.C) + self.S
         self.yshape = ((self.N,) if self.batched else ()) + (self.O,) + self.o
+        self.ystrides = contiguous_strides(self.yshape)
+        self.isize = tuple(isize)
+        self.istrides = contiguous_strides(self.isize)
+        self.colshape = (self.N, self.CK, self.P)
+        self.colstrides = contiguous_strides(self.colshape)
         self.inner = (Ellipsis,) + tuple(slice(p[i], p[i] + self.S[i]) for i in range(nd))
         # element strides of the windows of a contiguous padded input (N, C, *Sp)
         sp = [prod(self.Sp[i + 1:]) for i in range(nd)]
         self.wshape = (self.N, self.C) + tuple(k) + self.o
         self.wstrides = ((self.C * prod(self.Sp), prod(self.Sp)) + tuple(a * d for a, d in zip(sp, dil))
                          + tuple(a * t for a, t in zip(sp, s)))
+        self._wbytes = {}
         self.pointwise = self.K == 1 and not self.pad and all(v == 1 for v in s)
         self.unique = all(s[i] >= dil[i] * (k[i] - 1) + 1 for i in range(nd))
         lead = (slice(None), slice(None))
@@ -213,25 +219,32 @@ class _ConvGeom:
         self.rowpad = self.O % 8 != 0 and self.O < 64
         self._rows = {}
 
-    def rows(self, dtype, n):
-        """A zero-initialised (O rounded up to 8, n) buffer; callers fill the first O rows."""
+    def rows(self, like, n):
+        """A zero-initialised (O rounded up to 8, n) buffer of like's type and module; callers
+        fill the first O rows."""
+        dtype = like.dtype
         key = (dtype, n)
         b = self._rows.get(key)
         if b is None:
             b = self._rows[key] = np.zeros((-(-self.O // 8) * 8, n), dtype)
+        if not _host(like):
+            b = _dev(b, like)
         return b
 
     def padded(self, x):
         """x (N, C, *S) as a contiguous array with the zero padding."""
         if not self.pad:
             return np.ascontiguousarray(x)
-        xp = np.zeros((self.N, self.C) + self.Sp, x.dtype)
+        xp = _zeros(x, (self.N, self.C) + self.Sp)
         xp[self.inner] = x
         return xp
 
     def windows(self, xp):
         it = xp.itemsize
-        return np.ndarray(self.wshape, xp.dtype, xp, 0, tuple(v * it for v in self.wstrides))
+        st = self._wbytes.get(it)
+        if st is None:
+            st = self._wbytes[it] = tuple(v * it for v in self.wstrides)
+        return _view(xp, self.wshape, st)
 
     def unfold(self, x, buf):
         """Columns (N, C*K, P) of x (N, C, *S), in the tensor buf when given."""
@@ -240,10 +253,12 @@ class _ConvGeom:
                 out(buf, (0,))
             return np.ascontiguousarray(x).reshape(self.N, self.C, self.P)
         v = self.windows(self.padded(x))
-        b = out(buf, (self.N, self.CK, self.P)) if buf is not None else \
-            np.empty((self.N, self.CK, self.P), x.dtype)
+        b = _out(buf, self.colshape, self.colstrides) if buf is not None else \
+            _empty(x, self.colshape)
         b4 = b.reshape(self.wshape)
-        if self.N > 1:
+        if not self.split or not _host(b):
+            np.copyto(b4, v)
+        elif self.N > 1:
             parallel(lambda lo, hi: np.copyto(b4[lo:hi], v[lo:hi]), self.N, b.size)
         else:
             parallel(lambda lo, hi: np.copyto(b4[:, lo:hi], v[:, lo:hi]), self.C, b.size)
@@ -267,10 +282,11 @@ class _ConvGeom:
         # (its index costs 8 bytes per column element, kept with the geometry: capped)
         if ((n <= _SMALL_FOLD or (self.o[-1] < 16 and n <= 1 << 22))
                 and self.N * self.C * prod(self.Sp) <= 4 * n):
-            r = np.bincount(self.scatter_index(), cols.reshape(-1), self.N * self.C * prod(self.Sp))
+            r = np.bincount(_dev(self.scatter_index(), cols), cols.reshape(-1),
+                            minlength=self.N * self.C * prod(self.Sp))
             target[...] = r.reshape((self.N, self.C) + self.Sp)[self.inner]
             return
-        xp = target if not self.pad else np.empty((self.N, self.C) + self.Sp, cols.dtype)
+        xp = target if not self.pad else _empty(cols, (self.N, self.C) + self.Sp)
         c = cols.reshape(self.wshape)
         w = self.windows(xp) if self.unique else None
 
@@ -286,7 +302,9 @@ class _ConvGeom:
             if self.pad:
                 target[sl] = xp[sl][self.inner]
 
-        if self.N > 1:
+        if not self.split or not _host(xp):
+            part(0, self.N, 0)
+        elif self.N > 1:
             parallel(lambda lo, hi: part(lo, hi, 0), self.N, n)
         else:
             parallel(lambda lo, hi: part(lo, hi, 1), self.C, n)
@@ -311,6 +329,33 @@ def _conv_geom(input, weight, k, s, p, dil):
 _GEOMS = {}
 
 
+def _geom_of(shape, k, s, p, dil):
+    """The unfolding geometry of arrays of shape (N, C, *S)."""
+    key = (_ConvGeom, tuple(shape), (1, shape[1]) + tuple(k), tuple(k), tuple(s), tuple(p),
+           tuple(dil))
+    g = _GEOMS.get(key)
+    if g is None:
+        if len(_GEOMS) > 512:
+            _GEOMS.clear()
+        g = _GEOMS[key] = _ConvGeom(*key[1:])
+    return g
+
+
+def _im2col(x, k, s, p, dil, buf=None):
+    """Columns (N, C*K, P) of the windows of x (N, C, *S), copied into the tensor buf when given
+    (for modules built on this unfolding)."""
+    return _geom_of(x.shape, k, s, p, dil).unfold(x, buf)
+
+
+def _col2im(cols, shape, k, s, p, dil, target=None):
+    """Adjoint of _im2col: the columns (N, C*K, P) added back into an array of `shape`
+    (N, C, *S), `target` when given; returns it."""
+    if target is None:
+        target = _empty(cols, tuple(shape))
+    _geom_of(shape, k, s, p, dil).fold(cols, target)
+    return target
+
+
 def _bias_check(bias, O):
     if bias is not None and bias.nelement() != O:
         raise TorchError('Need bias of dimension 1 and bias.size[0] == %d but got bias to be of '
@@ -328,13 +373,14 @@ def _go(gradOutput, g):
 def conv_forward(input, output, weight, bias, finput, k, s, p, dil):
     """Convolution of input ([N,] C, *S) with weight (O, C*K or O, C, *k): output ([N,] O, *o)."""
     g = _conv_geom(input, weight, k, s, p, dil)
-    _bias_check(bias, g.O)
+    if bias is not None and bias.size != (g.O,):
+        _bias_check(bias, g.O)
     cols = g.unfold(input.arr().reshape(g.xshape), finput)
-    y3 = out(output, g.yshape).reshape(g.N, g.O, g.P)
+    y3 = _out(output, g.yshape, g.ystrides).reshape(g.N, g.O, g.P)
     w2 = weight.arr().reshape(g.O, g.CK)
     if g.rowpad:
         # OpenBLAS is up to 1.5x faster per flop with a multiple of 8 rows
-        wp = g.rows(w2.dtype, g.CK)
+        wp = g.rows(w2, g.CK)
         wp[:g.O] = w2
         y3[...] = (wp @ cols[0])[None, :g.O] if g.N == 1 else np.matmul(wp, cols)[:, :g.O]
     elif g.N == 1:
@@ -350,19 +396,19 @@ def conv_grad_input(input, gradOutput, gradInput, weight, fgradInput, k, s, p, d
     go = _go(gradOutput, g)
     w2t = weight.arr().reshape(g.O, g.CK).T
     gcols = (w2t @ go[0])[None] if g.N == 1 else np.matmul(w2t, go)
-    g.fold(gcols, out(gradInput, input.size).reshape(g.xshape))
+    g.fold(gcols, _out(gradInput, g.isize, g.istrides).reshape(g.xshape))
 
 
 def conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, k, s, p, dil, scale):
     g = _conv_geom(input, gradWeight, k, s, p, dil)
     go = _go(gradOutput, g)
-    if finput is not None and finput.size == (g.N, g.CK, g.P):
+    if finput is not None and finput.size == g.colshape:
         cols = finput.arr()
     else:
         cols = g.unfold(input.arr().reshape(g.xshape), None)
     if g.N == 1:
         if g.rowpad:
-            gp = g.rows(go.dtype, g.P)
+            gp = g.rows(go, g.P)
             gp[:g.O] = go[0]
             dw = (gp @ cols[0].T)[:g.O]
         else:
@@ -372,12 +418,12 @@ def conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, k, s, p, dil,
     if scale != 1:
         dw *= scale
     gw = gradWeight.arr()
-    if gradWeight.is_contiguous():
+    if gw.flags.c_contiguous:
         gw.reshape(g.O, g.CK).__iadd__(dw)
     else:
         gw += dw.reshape(gw.shape)
     if gradBias is not None:
-        db = go.sum((0, 2))
+        db = go.sum((0, 2)) if g.N > 1 else go[0].sum(1)
         if scale != 1:
             db *= scale
         gradBias.arr().__iadd__(db)
@@ -452,23 +498,17 @@ def VolumetricConvolution_accGradParameters(input, gradOutput, gradWeight, gradB
 
 # ----------------------------------------------------------------------------- Full (transposed)
 
-def _go_check(gradOutput, x_batched, O, o):
-    want = (O,) + tuple(o)
-    got = gradOutput.size[1:] if x_batched else gradOutput.size
-    if tuple(got) != want:
-        raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s' % (
-            _shape_str(((gradOutput.size[0],) if x_batched else ()) + want),
-            _shape_str(gradOutput.size)))
-
-
-def _full_check(input, weight, bias, k, s, p, adj):
+def _full_geom(input, weight, bias, k, s, p, adj):
+    """Checks of a transposed convolution; the geometry of the convolution it transposes (whose
+    input is this one's output), and the output size."""
     if any(v <= 0 for v in k):
         raise TorchError('kernel size should be greater than zero, but got kH: %d kW: %d' % k)
     if any(v <= 0 for v in s):
         raise TorchError('stride should be greater than zero, but got dH: %d dW: %d' % s)
-    _check_input(input, (3, 4), '')
+    if input.dim() not in (3, 4):
+        raise TorchError('3D or 4D input tensor expected but got: %s' % _shape_str(input.size))
     _same_type(input, weight)
-    cdim = 0 if input.dim() == 3 else 1
+    cdim = input.dim() - 3
     nin, nout = weight.size[0], weight.size[1]
     if input.size[cdim] != nin:
         raise TorchError('Need input of dimension %d and input.size[%d] == %d but got input to be '
@@ -481,38 +521,45 @@ def _full_check(input, weight, bias, k, s, p, adj):
     if bias is not None and bias.nelement() != nout:
         raise TorchError('Need bias of dimension 1 and bias.size[0] == %d but got bias to be of '
                          'shape: %s' % (nout, _shape_str(bias.size)))
-    return nin, nout, o
+    osize = input.size[:cdim] + (nout,) + o
+    key = (_ConvGeom, osize, weight.size, k, s, p, (1, 1))
+    g = _GEOMS.get(key)
+    if g is None:
+        if len(_GEOMS) > 512:
+            _GEOMS.clear()
+        g = _GEOMS[key] = _ConvGeom(osize, weight.size, k, s, p, (1, 1))
+    return g
+
+
+def _full_go(gradOutput, g):
+    if gradOutput.size != g.isize:
+        raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s' % (
+            _shape_str(g.isize), _shape_str(gradOutput.size)))
+    return gradOutput.arr().reshape(g.xshape)
 
 
 @kernel
 def SpatialFullConvolution_updateOutput(input, output, weight, bias, finput, fgradInput,
                                         kW, kH, dW, dH, padW, padH, adjW, adjH):
-    k, s, p = (kH, kW), (dH, dW), (padH, padW)
-    nin, nout, o = _full_check(input, weight, bias, k, s, p, (adjH, adjW))
-    x, batched = _batch(input, 3)
-    N = x.shape[0]
-    w2 = weight.arr().reshape(nin, -1)
-    x3 = x.reshape(N, nin, -1)
-    cols = (w2.T @ x3[0])[None] if N == 1 else np.matmul(w2.T, x3)
-    y = out(output, ((N,) if batched else ()) + (nout,) + o)
-    _col2im(cols, (N, nout) + o, k, s, p, (1, 1), y if batched else y[None])
+    g = _full_geom(input, weight, bias, (kH, kW), (dH, dW), (padH, padW), (adjH, adjW))
+    # g is the convolution from this output (N, nout, *o) to this input (N, nin, *S): O = nin
+    x3 = input.arr().reshape(g.N, g.O, g.P)
+    w2t = weight.arr().reshape(g.O, g.CK).T
+    cols = (w2t @ x3[0])[None] if g.N == 1 else np.matmul(w2t, x3)
+    y = _out(output, g.isize, g.istrides)
+    g.fold(cols, y.reshape(g.xshape))
     if bias is not None:
-        y.reshape(N, nout, -1).__iadd__(bias.arr()[:, None])
+        y.reshape(g.N, g.C, -1).__iadd__(bias.arr()[:, None])
 
 
 @kernel
 def SpatialFullConvolution_updateGradInput(input, gradOutput, gradInput, weight, finput,
                                            kW, kH, dW, dH, padW, padH, adjW, adjH):
-    k, s, p = (kH, kW), (dH, dW), (padH, padW)
-    nin, nout, o = _full_check(input, weight, None, k, s, p, (adjH, adjW))
-    x, batched = _batch(input, 3)
-    _go_check(gradOutput, batched, nout, o)
-    g, _ = _batch(gradOutput, 3)
-    N = x.shape[0]
-    cols = _im2col(g, k, s, p, (1, 1))
-    w2 = weight.arr().reshape(nin, -1)
-    gi = out(gradInput, input.size).reshape(N, nin, -1)
-    if N == 1:
+    g = _full_geom(input, weight, None, (kH, kW), (dH, dW), (padH, padW), (adjH, adjW))
+    cols = g.unfold(_full_go(gradOutput, g), None)
+    w2 = weight.arr().reshape(g.O, g.CK)
+    gi = out(gradInput, input.size).reshape(g.N, g.O, g.P)
+    if g.N == 1:
         np.matmul(w2, cols[0], out=gi[0])
     else:
         np.matmul(w2, cols, out=gi)
@@ -522,24 +569,17 @@ def SpatialFullConvolution_updateGradInput(input, gradOutput, gradInput, weight,
 def SpatialFullConvolution_accGradParameters(input, gradOutput, gradWeight, gradBias, finput,
                                              fgradInput, kW, kH, dW, dH, padW, padH, adjW, adjH,
                                              scale):
-    k, s, p = (kH, kW), (dH, dW), (padH, padW)
-    nin, nout, o = _full_check(input, gradWeight, None, k, s, p, (adjH, adjW))
-    x, batched = _batch(input, 3)
-    _go_check(gradOutput, batched, nout, o)
-    g, _ = _batch(gradOutput, 3)
-    N = x.shape[0]
-    cols = _im2col(g, k, s, p, (1, 1))
-    x3 = x.reshape(N, nin, -1)
-    if N == 1:
-        dw = x3[0] @ cols[0].T
-    else:
-        dw = np.matmul(x3, cols.transpose(0, 2, 1)).sum(0)
+    g = _full_geom(input, gradWeight, None, (kH, kW), (dH, dW), (padH, padW), (adjH, adjW))
+    go = _full_go(gradOutput, g)
+    cols = g.unfold(go, None)
+    x3 = input.arr().reshape(g.N, g.O, g.P)
+    dw = x3[0] @ cols[0].T if g.N == 1 else np.matmul(x3, cols.transpose(0, 2, 1)).sum(0)
     if scale != 1:
         dw *= scale
     gw = gradWeight.arr()
     gw += dw.reshape(gw.shape)
     if gradBias is not None:
-        db = g.reshape(N, nout, -1).sum((0, 2))
+        db = go.reshape(g.N, g.C, -1).sum((0, 2))
         if scale != 1:
             db *= scale
         gradBias.arr().__iadd__(db)
@@ -565,10 +605,17 @@ def _temporal_check(input, kW, dW, frameSize=None):
     return (input.size[dimS] - kW) // dW + 1
 
 
+def _seq(t):
+    """t's array as (N, T, F) (a single sequence as a batch of one)."""
+    a = t.arr()
+    return a[None] if a.ndim == 2 else a
+
+
 def _frames(x, kW, dW, nout):
     """x (N, T, F) -> view (N, nout, kW, F) of the windows of kW frames, every dW frames."""
+    x = np.ascontiguousarray(x)
     st = x.strides
-    return _strided(x, (x.shape[0], nout, kW, x.shape[2]), (st[0], st[1] * dW, st[1], st[2]))
+    return _view(x, (x.shape[0], nout, kW, x.shape[2]), (st[0], st[1] * dW, st[1], st[2]))
 
 
 @kernel
@@ -576,11 +623,11 @@ def TemporalConvolution_updateOutput(input, output, weight, bias, kW, dW, inputF
                                      outputFrameSize):
     nout = _temporal_check(input, kW, dW, inputFrameSize)
     _same_type(input, weight)
-    x, batched = _batch(input, 2)
+    x = _seq(input)
     N = x.shape[0]
     cols = _frames(x, kW, dW, nout).reshape(N, nout, kW * inputFrameSize)
-    y = out(output, ((N,) if batched else ()) + (nout, outputFrameSize))
-    y3 = y if batched else y[None]
+    y = out(output, input.size[:-2] + (nout, outputFrameSize))
+    y3 = y.reshape(N, nout, outputFrameSize)
     np.matmul(cols, weight.arr().T, out=y3)
     y3 += bias.arr()
 
@@ -588,16 +635,14 @@ def TemporalConvolution_updateOutput(input, output, weight, bias, kW, dW, inputF
 @kernel
 def TemporalConvolution_updateGradInput(input, gradOutput, gradInput, weight, kW, dW):
     nout = _temporal_check(input, kW, dW)
-    x, batched = _batch(input, 2)
-    g, _ = _batch(gradOutput, 2)
+    x = _seq(input)
+    g = _seq(gradOutput)
     if g.shape[1] != nout:
         raise TorchError('Need gradOutput of %d frames but got %d' % (nout, g.shape[1]))
     N, T, F = x.shape
-    gcols = np.matmul(g, weight.arr())          # (N, nout, kW*F)
-    gi = out(gradInput, input.size)
-    gi3 = gi if batched else gi[None]
+    gc = np.matmul(g, weight.arr()).reshape(N, nout, kW, F)
+    gi3 = out(gradInput, input.size).reshape(N, T, F)
     gi3[...] = 0
-    gc = gcols.reshape(N, nout, kW, F)
     if dW >= kW:
         _frames(gi3, kW, dW, nout)[...] = gc
     else:
@@ -608,8 +653,8 @@ def TemporalConvolution_updateGradInput(input, gradOutput, gradInput, weight, kW
 @kernel
 def TemporalConvolution_accGradParameters(input, gradOutput, gradWeight, gradBias, kW, dW, scale):
     nout = _temporal_check(input, kW, dW)
-    x, batched = _batch(input, 2)
-    g, _ = _batch(gradOutput, 2)
+    x = _seq(input)
+    g = _seq(gradOutput)
     N, T, F = x.shape
     cols = _frames(x, kW, dW, nout).reshape(N * nout, kW * F)
     g2 = g.reshape(N * nout, -1)

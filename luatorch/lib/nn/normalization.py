@@ -1,8 +1,11 @@
 """Normalisation: BatchNormalization (any number of trailing dims) and SpatialCrossMapLRN."""
+from functools import lru_cache
+
 import numpy as np
 
 from . import kernel
 from ._util import out
+from .conv import _dev, _zeros
 from ..errors import TorchError
 
 
@@ -93,14 +96,18 @@ def BatchNormalization_backward(input, gradOutput, gradInput, gradWeight, gradBi
 
 # ----------------------------------------------------------------------------- LRN
 
+@lru_cache(maxsize=64)
+def _window_bounds(C, lo, hi):
+    return np.minimum(np.arange(C) + hi + 1, C), np.maximum(np.arange(C) - lo, 0)
+
+
 def _window_sum(a, lo, hi):
     """Sum over channels c-lo..c+hi (clipped) along axis 1 of a (N, C, ...)."""
     C = a.shape[1]
-    cs = np.zeros((a.shape[0], C + 1) + a.shape[2:], a.dtype)
+    cs = _zeros(a, (a.shape[0], C + 1) + a.shape[2:])
     np.cumsum(a, axis=1, out=cs[:, 1:])
-    top = np.minimum(np.arange(C) + hi + 1, C)
-    bot = np.maximum(np.arange(C) - lo, 0)
-    return cs[:, top] - cs[:, bot]
+    top, bot = _window_bounds(C, lo, hi)
+    return cs[:, _dev(top, a)] - cs[:, _dev(bot, a)]
 
 
 def _lrn_check(input):

@@ -3,11 +3,13 @@
 Reflection/replication are a gather through per-axis index maps; their gradients scatter back
 with bincount (a border pixel receives from several output positions).
 """
+from functools import lru_cache
+
 import numpy as np
 
 from . import kernel
 from ._util import out
-from .conv import _shape_str
+from .conv import _arange, _dev, _shape_str
 from ..errors import TorchError
 
 
@@ -71,7 +73,9 @@ def _replicate_map(n, lo, on):
     return ip - o0 + i0
 
 
+@lru_cache(maxsize=256)
 def _maps(kind, H, W, l, t, oH, oW):
+    """The input row and column of each output row and column (host arrays, cached)."""
     f = _reflect_map if kind == 'reflect' else _replicate_map
     my, mx = f(H, t, oH), f(W, l, oW)
     if my.size and (my.min() < 0 or my.max() >= H) or mx.size and (mx.min() < 0 or mx.max() >= W):
@@ -81,13 +85,20 @@ def _maps(kind, H, W, l, t, oH, oW):
     return my, mx
 
 
+@lru_cache(maxsize=256)
+def _flat_positions(kind, H, W, l, t, oH, oW):
+    """Flat input position of each output pixel of a plane (host array, cached)."""
+    my, mx = _maps(kind, H, W, l, t, oH, oW)
+    return (my[:, None] * W + mx[None, :]).reshape(-1)
+
+
 def _pad_forward(kind, input, output, l, r, t, b):
     _check(input)
     H, W, oH, oW = _sizes(input, l, r, t, b)
     my, mx = _maps(kind, H, W, l, t, oH, oW)
     x = input.arr()
     y = out(output, input.size[:-2] + (oH, oW))
-    y[...] = x[..., my[:, None], mx[None, :]]
+    y[...] = x[..., _dev(my, x)[:, None], _dev(mx, x)[None, :]]
 
 
 def _pad_backward(kind, input, gradOutput, gradInput, l, r, t, b):
@@ -100,9 +111,10 @@ def _pad_backward(kind, input, gradOutput, gradInput, l, r, t, b):
                          % (oH, gradOutput.size[-2]))
     my, mx = _maps(kind, H, W, l, t, oH, oW)
     B = input.nelement() // (H * W)
-    pos = (my[:, None] * W + mx[None, :]).reshape(1, -1) + (np.arange(B) * (H * W))[:, None]
     g = gradOutput.arr()
-    gi = np.bincount(pos.reshape(-1), g.reshape(-1), B * H * W).astype(g.dtype, copy=False)
+    flat = _flat_positions(kind, H, W, l, t, oH, oW)
+    pos = _dev(flat, g).reshape(1, -1) + (_arange(g, B) * (H * W))[:, None]
+    gi = np.bincount(pos.reshape(-1), g.reshape(-1), minlength=B * H * W).astype(g.dtype, copy=False)
     out(gradInput, input.size)[...] = gi.reshape(input.size)
 
 

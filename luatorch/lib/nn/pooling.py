@@ -7,13 +7,17 @@ in the window; VolumetricMaxPooling: the window offsets packed as bytes t | h<<8
 SpatialAdaptiveMaxPooling: (2, ..., oH, oW) 1-based y then x offsets in the window).
 Gradients scatter back with one fancy assignment when windows cannot overlap, else bincount.
 """
+from functools import lru_cache
 from math import prod
 
 import numpy as np
 
 from . import kernel
 from ._util import out
-from .conv import _strided, _shape_str
+from . import conv as _conv
+from .conv import (_arange, _dev, _empty, _full, _host, _out, _shape_str, _strided, _view, _zeros,
+                   parallel)
+from ..tensor import contiguous_strides
 from ..errors import TorchError
 
 
@@ -84,7 +88,7 @@ def _padded(x, S, p, L, fill):
     nd = len(S)
     if not any(p) and all(L[i] <= S[i] for i in range(nd)):
         return x
-    xp = np.full(x.shape[:1] + tuple(L), fill, x.dtype)
+    xp = _full(x, x.shape[:1] + tuple(L), fill)
     src = tuple(slice(0, min(S[i], L[i] - p[i])) for i in range(nd))
     dst = tuple(slice(p[i], p[i] + min(S[i], L[i] - p[i])) for i in range(nd))
     xp[(slice(None),) + dst] = x[(slice(None),) + src]
@@ -105,7 +109,7 @@ def _scatter_into(target, idx, vals, unique):
         t[...] = 0
         t[idx.reshape(-1)] = vals.reshape(-1)
     else:
-        t[...] = np.bincount(idx.reshape(-1), vals.reshape(-1), t.size)
+        t[...] = np.bincount(idx.reshape(-1), vals.reshape(-1), minlength=t.size)
 
 
 def _no_overlap(k, s, dil):
@@ -139,9 +143,20 @@ class _MaxGeom:
         self.off = off.reshape(-1)
         K = self.K
         self.rank = np.arange(K, 0, -1, dtype=np.uint8 if K < 256 else np.int32)[:, None]
-        self.off_by_rank = np.concatenate([[0], self.off[::-1]])     # [r] = off[K - r]
+        self.rank3 = self.rank[:, :, None]
         self.tapsfirst = tuple(range(1 + nd, 1 + 2 * nd)) + tuple(range(1 + nd))
+        self.off_by_rank = np.concatenate([[0], self.off[::-1]])     # [r] = off[K - r]
         self.planes = None
+        # the windows of the contiguous padded input, taps first: (*k, B, *o)
+        sp = [prod(self.L[i + 1:]) for i in range(nd)]
+        self.wshape = tuple(k) + (self.B,) + tuple(o)
+        self.wstrides = (tuple(a * d for a, d in zip(sp, dil)) + (prod(self.L),)
+                         + tuple(a * t for a, t in zip(sp, s)))
+        self.wbytes = {}
+        self.xshape = (self.B,) + tuple(S)
+        self.ysize = tuple(size[:-nd]) + tuple(o)
+        self.ystrides = contiguous_strides(self.ysize)
+        self.split = _conv._THREADS > 1 and self.B * self.P * K >= _conv._PARALLEL_MIN
 
     def padded(self, xb):
         if not self.pad:
@@ -169,20 +184,38 @@ def _geometry(cls, *key):
 
 # ----------------------------------------------------------------------------- max pooling (N-d)
 
-def _max_forward(input, output, g):
-    """Max pooling into output; returns the flat offset (in its input plane) of each window's
-    max from the window's first tap, shape (B, P).
+def _max_forward(input, output, g, pos, base=None):
+    """Max pooling into output; pos (B, P) receives the flat offset (in its input plane) of each
+    window's max from the window's first tap, plus `base` ((P,), when given).
 
     The windows are copied taps-first, w (K, B*P); the max is w.max(0) and the first tap holding
     it (Torch scans with '>', so the first wins ties) is K - max_k((K - k) * (w[k] == max))."""
-    xb = input.arr().reshape((g.B,) + g.S)
-    xp = g.padded(xb)
-    y = out(output, input.size[:-g.nd] + g.o)
-    w = np.empty((g.K, g.B * g.P), xp.dtype)
-    np.copyto(w.reshape(g.k + (g.B,) + g.o), _win(xp, g.k, g.o, g.s, g.dil).transpose(g.tapsfirst))
-    m = w.max(0, out=y.reshape(-1))
-    first = (np.equal(w, m) * g.rank).max(0)
-    return np.take(g.off_by_rank, first.astype(np.intp)).reshape(g.B, g.P)
+    xp = g.padded(input.arr().reshape(g.xshape))
+    y = _out(output, g.ysize, g.ystrides).reshape(g.B, g.P)
+    it = xp.itemsize
+    st = g.wbytes.get(it)
+    if st is None:
+        st = g.wbytes[it] = tuple(v * it for v in g.wstrides)
+    v = _view(xp, g.wshape, st)         # (*k, B, *o)
+    table = _dev(g.off_by_rank, xp)
+    base = None if base is None else _dev(base, xp)
+
+    def part(lo, hi):
+        w = _empty(xp, (g.K, hi - lo, g.P))
+        np.copyto(w.reshape(g.k + (hi - lo,) + g.o), v if hi - lo == g.B else
+                  v[(slice(None),) * g.nd + (slice(lo, hi),)])
+        m = w.max(0, out=y[lo:hi])
+        first = np.equal(w, m)
+        first = (first * _dev(g.rank3, first)).max(0)
+        p = pos[lo:hi]
+        np.take(table, first.astype(np.intp), out=p)
+        if base is not None:
+            p += base
+
+    if g.split and _host(xp):
+        parallel(part, g.B, g.B * g.P * g.K)
+    else:
+        part(0, g.B)
 
 
 @kernel
@@ -190,8 +223,7 @@ def SpatialMaxPooling_updateOutput(input, output, indices, kW, kH, dW, dH, padW,
                                    dilationW=1, dilationH=1):
     g = _geometry(_MaxGeom, input.size, (kH, kW), (dH, dW), (padH, padW),
                   (dilationH, dilationW), bool(ceil_mode), 2)
-    pos = _max_forward(input, output, g)
-    np.add(pos, g.base1, out=out(indices, output.size).reshape(pos.shape))
+    _max_forward(input, output, g, _out(indices, g.ysize, g.ystrides).reshape(g.B, g.P), g.base1)
     return g.S
 
 
@@ -201,7 +233,8 @@ def SpatialMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kW,
     g = _geometry(_MaxGeom, input.size, (kH, kW), (dH, dW), (padH, padW),
                   (dilationH, dilationW), bool(ceil_mode), 2)
     _grad_check(gradOutput, input, g.o, 2)
-    idx = indices.arr().reshape(g.B, g.P) + g.plane_starts()
+    ind = indices.arr()
+    idx = ind.reshape(g.B, g.P) + _dev(g.plane_starts(), ind)
     _scatter_into(out(gradInput, input.size), idx, gradOutput.arr(), g.unique)
 
 
@@ -210,7 +243,8 @@ def VolumetricMaxPooling_updateOutput(input, output, indices, kT, kW, kH, dT, dW
                                       padT, padW, padH, ceil_mode):
     g = _geometry(_MaxGeom, input.size, (kT, kH, kW), (dT, dH, dW), (padT, padH, padW),
                   (1, 1, 1), bool(ceil_mode), 3)
-    pos = _max_forward(input, output, g)
+    pos = _empty(input.arr(), (g.B, g.P), np.int64)
+    _max_forward(input, output, g, pos)
     # Torch packs the offsets (t, h, w) of the max in its window as bytes of one long
     ot, rem = np.divmod(pos, g.S[1] * g.S[2])
     oh, ow = np.divmod(rem, g.S[2])
@@ -226,13 +260,15 @@ def VolumetricMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, 
     _grad_check(gradOutput, input, g.o, 3)
     ind = indices.arr().reshape(g.B, g.P)
     a = ((ind & 255) * kH + ((ind >> 8) & 255)) * kW + ((ind >> 16) & 255)
-    idx = g.off[a] + g.base + g.plane_starts() + 1
+    idx = np.take(_dev(g.off, ind), a) + _dev(g.base, ind) + _dev(g.plane_starts(), ind) + 1
     _scatter_into(out(gradInput, input.size), idx, gradOutput.arr(), g.unique)
 
 
 # ----------------------------------------------------------------------------- average pooling
 
+@lru_cache(maxsize=256)
 def _avg_divisor(S, k, s, p, o, count_include_pad, dtype):
+    """The divisor of each window (a host array, cached)."""
     div = np.ones((), dtype)
     nd = len(S)
     for i in range(nd):
@@ -267,7 +303,7 @@ def _spread(gb, S, k, s, p, o, target):
         # the windows tile the input exactly
         _win(target, k, o, s, dil)[...] = gb.reshape(gb.shape + (1,) * nd)
         return target
-    xp = np.zeros((B,) + _extent(S, k, s, p, dil, o), gb.dtype)
+    xp = _zeros(gb, (B,) + _extent(S, k, s, p, dil, o))
     if _no_overlap(k, s, dil):
         _win(xp, k, o, s, dil)[...] = gb.reshape(gb.shape + (1,) * nd)
     else:
@@ -283,7 +319,7 @@ def _avg_forward(input, output, k, s, p, ceil_mode, count_include_pad, nd, pad_w
     xb = _planes(input.arr(), nd)
     y = out(output, input.size[:-nd] + o)
     yb = _sum_windows(xb, S, k, s, p, o, y.reshape(xb.shape[:1] + o))
-    yb /= _avg_divisor(S, k, s, p, o, count_include_pad, y.dtype)
+    yb /= _dev(_avg_divisor(S, k, s, p, o, bool(count_include_pad), y.dtype), y)
 
 
 def _avg_backward(input, gradOutput, gradInput, k, s, p, ceil_mode, count_include_pad, nd,
@@ -291,7 +327,7 @@ def _avg_backward(input, gradOutput, gradInput, k, s, p, ceil_mode, count_includ
     S, o = _pool_check(input, k, s, p, (1,) * nd, ceil_mode, nd, pad_word)
     _grad_check(gradOutput, input, o, nd)
     g = gradOutput.arr()
-    gb = _planes(g, nd) / _avg_divisor(S, k, s, p, o, count_include_pad, g.dtype)
+    gb = _planes(g, nd) / _dev(_avg_divisor(S, k, s, p, o, bool(count_include_pad), g.dtype), g)
     _spread(gb, S, k, s, p, o, _planes(out(gradInput, input.size), nd))
 
 
@@ -369,7 +405,7 @@ def SpatialSubSampling_accGradParameters(input, gradOutput, gradWeight, gradBias
     S, o = _subsampling_check2(input, gradWeight, kW, kH, dW, dH)
     _grad_check(gradOutput, input, o, 2)
     xb = _planes(input.arr(), 2)
-    sums = _sum_windows(xb, S, (kH, kW), (dH, dW), (0, 0), o, np.empty(xb.shape[:1] + o, xb.dtype))
+    sums = _sum_windows(xb, S, (kH, kW), (dH, dW), (0, 0), o, _empty(xb, xb.shape[:1] + o))
     C = gradWeight.nelement()
     g = gradOutput.arr().reshape(-1, C, o[0] * o[1])
     gradWeight.arr().__iadd__(scale * (g * sums.reshape(g.shape)).sum((0, 2)))
@@ -398,8 +434,10 @@ def _adaptive_bounds(n_in, n_out, f32):
     return start, end
 
 
+@lru_cache(maxsize=256)
 def _adaptive_gather(n_in, n_out):
-    """(idx (o, K), valid (o, K), start (o,)) for the variable windows of one dimension."""
+    """(idx (o, K), valid (o, K), start (o,)) for the variable windows of one dimension (host
+    arrays, cached)."""
     start, end = _adaptive_bounds(n_in, n_out, True)
     K = int((end - start).max())
     j = np.arange(K)
@@ -416,10 +454,10 @@ def SpatialAdaptiveMaxPooling_updateOutput(input, output, indices, oW, oH):
     xb = x.reshape(-1, H, W)
     ry, vy, _, KH = _adaptive_gather(H, oH)
     rx, vx, _, KW = _adaptive_gather(W, oW)
-    g = xb[:, ry[:, None, :, None], rx[None, :, None, :]]          # (B, oH, oW, KH, KW)
+    g = xb[:, _dev(ry, x)[:, None, :, None], _dev(rx, x)[None, :, None, :]]   # (B, oH, oW, KH, KW)
     valid = vy[:, None, :, None] & vx[None, :, None, :]
     if not valid.all():
-        g = np.where(valid, g, -np.inf)
+        g = np.where(_dev(valid, x), g, -np.inf)
     g = g.reshape(xb.shape[0], oH, oW, KH * KW)
     a = g.argmax(-1)
     y = out(output, input.size[:-2] + (oH, oW))
@@ -438,11 +476,12 @@ def SpatialAdaptiveMaxPooling_updateGradInput(input, gradOutput, gradInput, indi
     _, _, sx, _ = _adaptive_gather(W, oW)
     ind = indices.arr().reshape(2, -1, oH, oW)
     B = ind.shape[1]
-    pos = (ind[0] - 1 + sy[:, None]) * W + (ind[1] - 1 + sx[None, :])
-    pos += (np.arange(B) * (H * W))[:, None, None]
+    pos = (ind[0] - 1 + _dev(sy, ind)[:, None]) * W + (ind[1] - 1 + _dev(sx, ind)[None, :])
+    pos += (_arange(ind, B) * (H * W))[:, None, None]
     _scatter_into(out(gradInput, input.size), pos, gradOutput.arr(), False)
 
 
+@lru_cache(maxsize=256)
 def _adaptive_avg_matrix(n_in, n_out, dtype):
     start, end = _adaptive_bounds(n_in, n_out, False)
     j = np.arange(n_in)
@@ -455,8 +494,8 @@ def SpatialAdaptiveAveragePooling_updateOutput(input, output, oW, oH):
     _adaptive_check(input, oW, oH)
     x = np.ascontiguousarray(input.arr())
     H, W = input.size[-2:]
-    ah = _adaptive_avg_matrix(H, oH, x.dtype)
-    aw = _adaptive_avg_matrix(W, oW, x.dtype)
+    ah = _dev(_adaptive_avg_matrix(H, oH, x.dtype), x)
+    aw = _dev(_adaptive_avg_matrix(W, oW, x.dtype), x)
     y = out(output, input.size[:-2] + (oH, oW))
     np.matmul(np.matmul(ah, x), aw.T, out=y)
 
@@ -466,8 +505,8 @@ def SpatialAdaptiveAveragePooling_updateGradInput(input, gradOutput, gradInput):
     H, W = input.size[-2:]
     oH, oW = gradOutput.size[-2:]
     g = np.ascontiguousarray(gradOutput.arr())
-    ah = _adaptive_avg_matrix(H, oH, g.dtype)
-    aw = _adaptive_avg_matrix(W, oW, g.dtype)
+    ah = _dev(_adaptive_avg_matrix(H, oH, g.dtype), g)
+    aw = _dev(_adaptive_avg_matrix(W, oW, g.dtype), g)
     gi = out(gradInput, input.size)
     np.matmul(np.matmul(ah.T, g), aw, out=gi)
 
@@ -495,7 +534,7 @@ def SpatialMaxUnpooling_updateOutput(input, output, indices, oW, oH):
                          % (int(idx[bad][0]), oH, oW))
     y = out(output, input.size[:-2] + (oH, oW))
     y[...] = 0
-    idx = idx + (np.arange(B) * (oH * oW))[:, None]
+    idx = idx + (_arange(idx, B) * (oH * oW))[:, None]
     y.reshape(-1)[idx.reshape(-1)] = input.arr().reshape(-1)
 
 
@@ -507,7 +546,8 @@ def SpatialMaxUnpooling_updateGradInput(input, gradOutput, gradInput, indices, o
                          % (oH, oW, gradOutput.size[-2], gradOutput.size[-1]))
     iH, iW = input.size[-2:]
     B = input.nelement() // (iH * iW)
-    idx = indices.arr().reshape(B, -1) - 1 + (np.arange(B) * (oH * oW))[:, None]
+    ind = indices.arr()
+    idx = ind.reshape(B, -1) - 1 + (_arange(ind, B) * (oH * oW))[:, None]
     gi = out(gradInput, input.size)
     np.take(gradOutput.arr().reshape(-1), idx.reshape(-1), out=gi.reshape(-1))
 
@@ -554,8 +594,8 @@ def TemporalMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kW
     T, F = input.size[-2:]
     B = input.nelement() // (T * F)
     ind = indices.arr().reshape(B, nout, F)
-    pos = (ind + (np.arange(nout) * dW)[:, None]) * F + np.arange(F)
-    pos += (np.arange(B) * (T * F))[:, None, None]
+    pos = (ind + (_arange(ind, nout) * dW)[:, None]) * F + _arange(ind, F)
+    pos += (_arange(ind, B) * (T * F))[:, None, None]
     _scatter_into(out(gradInput, input.size), pos, gradOutput.arr(), dW >= kW)
 
 

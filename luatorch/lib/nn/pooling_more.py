@@ -1,9 +1,9 @@
 """More pooling: volumetric dilated max pooling and max unpooling, fractional max pooling
 (spatial, volumetric), feature LP pooling, dynamic k-max pooling, volumetric replication padding.
 
-The max poolings reuse pooling.py's geometry (`_MaxGeom`: windows as strided views of the
--inf padded input, copied taps first and reduced over the taps). Fractional windows are gathered
-with one fancy index per output; their gradients scatter back with bincount.
+The dilated max pooling copies the windows of the -inf padded input (a strided view) taps first
+and reduces over the taps; fractional windows are gathered with one fancy index per output.
+Gradients scatter back with one fancy assignment when windows cannot overlap, else bincount.
 """
 from math import prod
 
@@ -12,44 +12,115 @@ import numpy as np
 from . import kernel
 from ._util import out, like, check
 from .conv import _shape_str
-from .padding import _replicate_map
-from .pooling import _MaxGeom, _geometry, _win, _scatter_into
 from ..errors import TorchError
 
 
-# ----------------------------------------------------------------------------- max over taps
+# ----------------------------------------------------------------------------- dilated max
 
-def _max_taps(input, output, g):
-    """Max pooling of input into output; returns the tap (0..K-1, row-major over the kernel) of
-    each window's first maximum, shape (B, P)."""
-    xb = input.arr().reshape((g.B,) + g.S)
-    xp = g.padded(xb)
-    y = out(output, input.size[:-g.nd] + g.o)
-    w = np.empty((g.K, g.B * g.P), xp.dtype)
-    np.copyto(w.reshape(g.k + (g.B,) + g.o), _win(xp, g.k, g.o, g.s, g.dil).transpose(g.tapsfirst))
-    m = w.max(0, out=y.reshape(-1))
-    last = (np.equal(w, m) * g.rank).max(0)       # K - (first tap holding the max)
-    return (g.K - last.astype(np.int64)).reshape(g.B, g.P)
+def _strided(a, shape, strides):
+    return np.lib.stride_tricks.as_strided(a, shape, strides)
+
+
+def _scatter(target, pos, vals, unique):
+    """target (contiguous) = zeros with vals added at the flat positions pos."""
+    t = target.reshape(-1)
+    if unique:
+        t[...] = 0
+        t[pos.reshape(-1)] = vals.reshape(-1)
+    else:
+        t[...] = np.bincount(pos.reshape(-1), vals.reshape(-1), t.size)
+
+
+class _VolMax:
+    """The geometry of a volumetric dilated max pooling for one input size and set of options:
+    output sizes (Torch's rules: ceil or floor, the last window starting inside the input), the
+    -inf padded extent covering every window, and the flat input offsets of windows and taps."""
+
+    def __init__(self, size, k, s, p, dil, ceil_mode):
+        if any(v <= 0 for v in k):
+            raise TorchError('kernel size should be greater than zero, but got kT: %d kH: %d '
+                             'kW: %d' % k)
+        if any(v <= 0 for v in s):
+            raise TorchError('stride should be greater than zero, but got dT: %d dH: %d dW: %d'
+                             % s)
+        if any(v <= 0 for v in dil):
+            raise TorchError('dilation should be greater than 0, but got dilationT: %d '
+                             'dilationH: %d dilationW: %d' % dil)
+        if len(size) not in (4, 5):
+            raise TorchError('4D or 5D (batch mode) tensor expected for input, but got: %s'
+                             % _shape_str(size))
+        if any(k[i] // 2 < p[i] for i in range(3)):
+            raise TorchError('pad should be smaller than half of kernel size, but got kT: %d '
+                             'kW: %d, kH: %d, padT: %d, padW: %d, padH: %d'
+                             % (k[0], k[2], k[1], p[0], p[2], p[1]))
+        S = tuple(size[-3:])
+        o = []
+        for i in range(3):
+            num = S[i] - (dil[i] * (k[i] - 1) + 1) + 2 * p[i]
+            n = (-(-num // s[i]) if ceil_mode else num // s[i]) + 1
+            if any(p) and (n - 1) * s[i] >= S[i] + p[i]:
+                n -= 1
+            o.append(n)
+        o = tuple(o)
+        if any(v < 1 for v in o):
+            raise TorchError('Given input size: (%dx%dx%dx%d). Calculated output size: '
+                             '(%dx%dx%dx%d). Output size is too small'
+                             % ((size[-4],) + S + (size[-4],) + o))
+        self.k, self.s, self.p, self.dil, self.S, self.o = k, s, p, dil, S, o
+        self.B = prod(size[:-3])
+        self.K, self.P, self.V = prod(k), prod(o), prod(S)
+        self.L = tuple(max(S[i] + 2 * p[i], (o[i] - 1) * s[i] + dil[i] * (k[i] - 1) + 1)
+                       for i in range(3))
+        self.unique = all(s[i] >= dil[i] * (k[i] - 1) + 1 for i in range(3))
+        st = [S[1] * S[2], S[2], 1]
+        base = sum(((np.arange(o[i]) * s[i] - p[i]) * st[i]).reshape([-1 if j == i else 1
+                                                                       for j in range(3)])
+                   for i in range(3))
+        off = sum((np.arange(k[i]) * dil[i] * st[i]).reshape([-1 if j == i else 1
+                                                              for j in range(3)])
+                  for i in range(3))
+        self.base = base.reshape(-1)
+        self.off = off.reshape(-1)
+
+    def windows(self, x):
+        """x (B, *S) as its windows, taps first: (K, B*P) (a copy)."""
+        B, S, L, p = self.B, self.S, self.L, self.p
+        xp = np.full((B,) + L, -np.inf, x.dtype)
+        xp[:, p[0]:p[0] + S[0], p[1]:p[1] + S[1], p[2]:p[2] + S[2]] = x
+        e = xp.strides
+        v = _strided(xp, self.k + (B,) + self.o,
+                     tuple(e[1 + i] * self.dil[i] for i in range(3)) + (e[0],)
+                     + tuple(e[1 + i] * self.s[i] for i in range(3)))
+        return np.ascontiguousarray(v).reshape(self.K, B * self.P)
+
+
+_VOL = {}
 
 
 def _vol_geom(input, kT, kW, kH, dT, dW, dH, pT, pW, pH, dilT, dilW, dilH, ceil_mode):
-    if input.dim() not in (4, 5):
-        raise TorchError('4D or 5D (batch mode) tensor expected for input, but got: %s'
-                         % _shape_str(input.size))
-    return _geometry(_MaxGeom, input.size, (kT, kH, kW), (dT, dH, dW), (pT, pH, pW),
-                     (dilT, dilH, dilW), bool(ceil_mode), 3)
+    key = (input.size, (kT, kH, kW), (dT, dH, dW), (pT, pH, pW), (dilT, dilH, dilW),
+           bool(ceil_mode))
+    g = _VOL.get(key)
+    if g is None:
+        if len(_VOL) > 256:
+            _VOL.clear()
+        g = _VOL[key] = _VolMax(input.size, *key[1:])
+    return g
 
 
 @kernel
 def VolumetricDilatedMaxPooling_updateOutput(input, output, indices, kT, kW, kH, dT, dW, dH,
                                              pT, pW, pH, dilT, dilW, dilH, ceil_mode):
-    """indices: the max's tap in its window packed as bytes t | h << 8 | w << 16 (Torch's
-    layout)."""
+    """Max over windows whose taps are dilation voxels apart; indices: the max's tap in its
+    window packed as bytes t | h << 8 | w << 16 (Torch's layout), the first maximum winning."""
     g = _vol_geom(input, kT, kW, kH, dT, dW, dH, pT, pW, pH, dilT, dilW, dilH, ceil_mode)
-    tap = _max_taps(input, output, g)
+    w = g.windows(input.arr().reshape((g.B,) + g.S))
+    tap = w.argmax(0)
+    y = out(output, input.size[:-3] + g.o)
+    w.max(0, out=y.reshape(-1))
     zt, rem = np.divmod(tap, kH * kW)
     zh, zw = np.divmod(rem, kW)
-    np.add(zt + (zh << 8), zw << 16, out=out(indices, output.size).reshape(tap.shape))
+    np.add(zt + (zh << 8), zw << 16, out=out(indices, output.size).reshape(-1))
 
 
 @kernel
@@ -63,8 +134,8 @@ def VolumetricDilatedMaxPooling_updateGradInput(input, gradOutput, gradInput, in
                          % (_shape_str(want), _shape_str(gradOutput.size)))
     ind = indices.arr().reshape(g.B, g.P)
     tap = ((ind & 255) * kH + ((ind >> 8) & 255)) * kW + ((ind >> 16) & 255)
-    pos = g.off[tap] + g.base + g.plane_starts() + 1
-    _scatter_into(out(gradInput, input.size), pos, gradOutput.arr(), g.unique)
+    pos = g.off[tap] + g.base + (np.arange(g.B) * g.V)[:, None]
+    _scatter(out(gradInput, input.size), pos, gradOutput.arr(), g.unique)
 
 
 # ----------------------------------------------------------------------------- max unpooling
@@ -118,6 +189,12 @@ def VolumetricMaxUnpooling_updateGradInput(input, gradOutput, gradInput, indices
 
 
 # ----------------------------------------------------------------------------- replication pad
+
+def _replicate_map(n, lo, on):
+    """Input index of each of the on output positions along an axis of n padded by lo (negative:
+    cropped) at the start: clamped to the input."""
+    return np.clip(np.arange(on) - lo, 0, n - 1)
+
 
 def _vpad_maps(input, l, r, t, b, f, k):
     if input.dim() not in (4, 5):
@@ -221,7 +298,7 @@ def _fractional_backward(input, gradOutput, gradInput, indices, osize):
     V = prod(input.size[-nd:])
     planes = input.nelement() // V
     idx = indices.arr().reshape(planes, -1) - 1 + (np.arange(planes) * V)[:, None]
-    _scatter_into(out(gradInput, input.size), idx, gradOutput.arr(), False)
+    _scatter(out(gradInput, input.size), idx, gradOutput.arr(), False)
 
 
 @kernel

@@ -4,11 +4,13 @@ Bilinear interpolation is separable: output = Mh @ input @ Mw^T with two small i
 matrices (weights computed as Torch does, the source coordinate in single precision); the
 gradient is Mh^T @ gradOutput @ Mw.
 """
+from functools import lru_cache
+
 import numpy as np
 
 from . import kernel
 from ._util import out
-from .conv import _shape_str
+from .conv import _dev, _shape_str
 from ..errors import TorchError
 
 
@@ -43,6 +45,7 @@ def SpatialUpSamplingNearest_updateGradInput(input, gradOutput, gradInput, scale
     np.sum(g, axis=(2, 4), out=gi.reshape(-1, H, W))
 
 
+@lru_cache(maxsize=256)
 def _interp_matrix(n_in, n_out, dtype):
     """(n_out, n_in) bilinear interpolation weights, corners aligned (Torch's float maths)."""
     m = np.zeros((n_out, n_in), dtype)
@@ -76,8 +79,8 @@ def SpatialUpSamplingBilinear_updateOutput(input, output, oH, oW):
     _bilinear_check(input, oH, oW)
     x = np.ascontiguousarray(input.arr())
     H, W = input.size[-2:]
-    mh = _interp_matrix(H, oH, x.dtype)
-    mw = _interp_matrix(W, oW, x.dtype)
+    mh = _dev(_interp_matrix(H, oH, x.dtype), x)
+    mw = _dev(_interp_matrix(W, oW, x.dtype), x)
     y = out(output, input.size[:-2] + (oH, oW))
     np.matmul(np.matmul(mh, x), mw.T, out=y)
 
@@ -89,7 +92,7 @@ def SpatialUpSamplingBilinear_updateGradInput(gradOutput, gradInput, N, C, H, W,
         raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s'
                          % (_shape_str(want), _shape_str(gradOutput.size)))
     g = np.ascontiguousarray(gradOutput.arr())
-    mh = _interp_matrix(H, oH, g.dtype)
-    mw = _interp_matrix(W, oW, g.dtype)
+    mh = _dev(_interp_matrix(H, oH, g.dtype), g)
+    mw = _dev(_interp_matrix(W, oW, g.dtype), g)
     gi = out(gradInput, (N, C, H, W))
     np.matmul(np.matmul(mh.T, g), mw, out=gi)

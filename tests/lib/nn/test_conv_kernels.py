@@ -7,7 +7,7 @@ import pytest
 
 from luatorch.lib import types
 from luatorch.lib.errors import TorchError
-from luatorch.lib.nn import load_all
+from luatorch.lib.nn import conv, load_all
 from luatorch.lib.tensor import empty, from_array
 
 K = load_all()
@@ -63,9 +63,18 @@ CASES = [  # (N or None, C, O, S, k, s, p, dil)
 ]
 
 
+@pytest.fixture(params=[False, True], ids=['serial', 'threads'])
+def threads(request, monkeypatch):
+    """Run a test once as is and once with the big loops split between 3 threads."""
+    if request.param:
+        monkeypatch.setattr(conv, '_THREADS', 3)
+        monkeypatch.setattr(conv, '_PARALLEL_MIN', 0)
+        monkeypatch.setattr(conv, '_GEOMS', {})
+
+
 @pytest.mark.parametrize('case', CASES)
 @pytest.mark.parametrize('tt', [types.Double, types.Float])
-def test_spatial_convolution(case, tt):
+def test_spatial_convolution(case, tt, threads):
     N, C, O, S, k, s, p, dil = case
     xs = (N or 1, C) + S
     x = RNG.standard_normal(xs)

@@ -8,7 +8,7 @@ import pytest
 
 from luatorch.lib import types
 from luatorch.lib.errors import TorchError
-from luatorch.lib.nn import load_all
+from luatorch.lib.nn import conv, load_all, pooling
 from luatorch.lib.tensor import empty, from_array
 
 K = load_all()
@@ -61,9 +61,18 @@ MAX_CASES = [  # (shape, k, s, p, ceil)
 ]
 
 
+@pytest.fixture(params=[False, True], ids=['serial', 'threads'])
+def threads(request, monkeypatch):
+    """Run a test once as is and once with the big loops split between 3 threads."""
+    if request.param:
+        monkeypatch.setattr(conv, '_THREADS', 3)
+        monkeypatch.setattr(conv, '_PARALLEL_MIN', 0)
+        monkeypatch.setattr(pooling, '_GEOM', {})
+
+
 @pytest.mark.parametrize('case', MAX_CASES)
 @pytest.mark.parametrize('tt', [D, F])
-def test_spatial_max_pooling(case, tt):
+def test_spatial_max_pooling(case, tt, threads):
     shape, k, s, p, ceil_mode = case
     x = RNG.integers(0, 4, shape).astype(tt.dtype)          # many ties: the first max wins
     y, ind = ref_maxpool(x.reshape((-1,) + shape[-2:]), k, s, p, (1, 1), ceil_mode)
@@ -103,7 +112,7 @@ def test_max_pooling_errors():
 
 
 @pytest.mark.parametrize('ceil_mode', [False, True])
-def test_volumetric_max_pooling_packs_window_offsets(ceil_mode):
+def test_volumetric_max_pooling_packs_window_offsets(ceil_mode, threads):
     x = RNG.integers(0, 5, (2, 5, 6, 7)).astype(float)
     k, s, p = (2, 3, 2), (2, 2, 1), (1, 1, 0)
     o = [out_size(x.shape[1 + i], k[i], s[i], p[i], 1, ceil_mode) for i in range(3)]
