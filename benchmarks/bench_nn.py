@@ -63,7 +63,7 @@ def pytorch_model(name, torch):
         nn.Flatten(-3), nn.Linear(128 * 8 * 8, 10), nn.LogSoftmax(-1))
 
 
-def pytorch_rate(name, seconds, threads, cpu_time=False, cuda=False):
+def pytorch_rate(name, seconds, threads, cpu_time=False, cuda=False, input_grad=False):
     import torch
     torch.set_num_threads(threads)
     torch.manual_seed(1)
@@ -86,6 +86,8 @@ def pytorch_rate(name, seconds, threads, cpu_time=False, cuda=False):
         else:
             x, y = x.float().cuda(), y.cuda()
     opt = torch.optim.SGD(params, lr=0.01, momentum=0.9) if name == 'lenet32' else None
+    if input_grad:   # also compute d loss / d input, as nn's backward always does
+        (xs if per == 1 else x).requires_grad_(True)
     i = [0]
 
     def step():
@@ -131,6 +133,9 @@ def main():
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--cpu-time', action='store_true',
                     help='time by process CPU time (stable on a busy machine; use with --threads 1)')
+    ap.add_argument('--pytorch-input-grad', action='store_true',
+                    help='make PyTorch also compute the gradient with respect to the input, as '
+                         'nn always does (PyTorch skips it by default)')
     ap.add_argument('--cuda', action='store_true',
                     help='train on the GPU (:cuda(); needs CuPy and a CUDA device)')
     args = ap.parse_args()
@@ -151,7 +156,8 @@ def main():
         for _ in range(args.rounds):
             ours.append(luatorch_rate(name, args.seconds, args.threads, args.cpu_time, args.cuda))
             if have_torch:
-                ref.append(pytorch_rate(name, args.seconds, args.threads, args.cpu_time, args.cuda))
+                ref.append(pytorch_rate(name, args.seconds, args.threads, args.cpu_time, args.cuda,
+                                        args.pytorch_input_grad))
         what = WHAT[name].replace('double', 'float32') + ', cuda' if args.cuda else WHAT[name]
         line = '%-16s %-56s luatorch %9.1f samples/s' % (name, what, max(ours))
         if ref:

@@ -240,6 +240,20 @@ local function build_swaps()
       end)
     end
     local tname = mt.__typename
+    -- methods of plain tensors given nodes (y:add(node)): autograd cannot follow them
+    if tname == 'torch.DoubleTensor' or tname == 'torch.FloatTensor' then
+      for name, m in pairs(mt) do
+        if type(m) == 'function' and name:sub(1, 2) ~= '__' and name ~= 'cat' and name ~= 'new' then
+          local msg = 'function ' .. tname .. '.' .. name .. ' not currently supported by autograd'
+          add(mt, name, function(orig)
+            return function(...)
+              if anynode(...) then raise(msg) end
+              return orig(...)
+            end
+          end)
+        end
+      end
+    end
     add(mt, '__newindex', function(ni)
       return function(t, k, v)
         if getmetatable(v) == NODE_MT then

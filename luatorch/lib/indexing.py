@@ -72,6 +72,8 @@ def _view_for_table(t, idx):
 
 def get(t, k):
     """t[k] for a table, ByteTensor mask or LongTensor index."""
+    if isinstance(k, Storage):   # t[LongStorage{i, j}]: the element at those coordinates
+        k = [int(x) for x in k.data]
     if isinstance(k, (int, float)):
         return get_number(t, k)
     if isinstance(k, list):
@@ -116,6 +118,8 @@ def set_number(t, i, v):
 
 
 def set(t, k, v):
+    if isinstance(k, Storage):
+        k = [int(x) for x in k.data]
     if isinstance(k, (int, float)):
         return set_number(t, k, v)
     if isinstance(k, list):

@@ -339,13 +339,10 @@ def test_fill_other_distributions_equal_scalar():
     assert R.get_state(g1) == R.get_state(g2)
 
 
-def test_large_fill_is_fast_and_consistent():
-    import time
+def test_large_fill_is_consistent():
     g1, g2 = gen(21), gen(21)
     a = empty(10 ** 7)
-    t = time.perf_counter()
     R.fill_uniform(g1, a, T.Double)
-    assert time.perf_counter() - t < 2.0            # typically ~0.1 s
     r = R.draw_uint32(g2, 10 ** 7)
     assert np.array_equal(a, r * (1.0 / 2 ** 32))
     assert R.random32(g1) == R.random32(g2)

@@ -43,7 +43,7 @@ def test_mutated_files(rnd, via_file):
     data = fuzz_t7.mutate(rnd, data, fz.corpus)
     t = time.perf_counter()
     problems, _ = fz.run_one(data, mode, via_file=via_file == 0)
-    assert time.perf_counter() - t < 2.0
+    assert time.perf_counter() - t < 10.0   # a hang guard (cases take ~0.01 s), not a speed test
     assert not problems, (problems, data)
 
 

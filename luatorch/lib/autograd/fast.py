@@ -14,11 +14,46 @@ layer's element-after-element order, so a compiled sum may differ from torch.sum
 bits.
 """
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
-from .. import pointwise
+from .. import pointwise, types
+from .. import tensor as T
+from ..storage import Storage
+from ..tensor import Tensor
 
 FAST = {}
 _F64 = np.dtype(np.float64)
+
+
+def as_tensor(a, tt, fresh=False):
+    """A tensor over the numpy array a, with a's geometry (strides included, so that the op
+    layer computes on it exactly as on the tensor the program was captured with)."""
+    it = a.itemsize
+    if a.flags.c_contiguous:
+        flat = a.reshape(-1)
+        strides = T.contiguous_strides(a.shape)
+    elif all(s >= 0 and s % it == 0 for s in a.strides):
+        span = 1 + sum((n - 1) * s // it for n, s in zip(a.shape, a.strides)) if a.size else 0
+        flat = as_strided(a, (span,), (it,))
+        strides = tuple(s // it for s in a.strides)
+    else:
+        a = np.ascontiguousarray(a)
+        flat = a.reshape(-1)
+        strides = T.contiguous_strides(a.shape)
+        fresh = True
+    t = Tensor(tt, Storage(tt, data=flat, view=not fresh), 0, a.shape, strides)
+    return t.set_arr_cache(a)
+
+
+def out_tensor(a, tt):
+    """A tensor owning a copy of array a (results must not share memory with arguments)."""
+    return as_tensor(np.array(a, order='C'), tt, True)
+
+
+def fresh_tensor(a, tt):
+    return as_tensor(a, tt, True)
+
+_TT = {t.dtype: t for t in types.TYPES}
 
 
 def fast(*names, table='torch'):
@@ -73,21 +108,14 @@ fast('__add', table='op')(_binary(np.add))
 fast('__sub', table='op')(_binary(np.subtract))
 fast('cmul')(_binary(np.multiply))
 fast('cdiv')(_binary(np.divide))
-fast('mul')(lambda am, out: _binary(np.multiply)(am, out) if am[0][0] == 'a' else None)
-fast('div')(lambda am, out: _binary(np.divide)(am, out) if am[0][0] == 'a' else None)
+fast('mul')(lambda am, out: _binary(np.multiply)(am, out) if am and am[0][0] == 'a' else None)
+fast('div')(lambda am, out: _binary(np.divide)(am, out) if am and am[0][0] == 'a' else None)
 
 
 @fast('__div', table='op')
 def _div_op(am, out):
     if len(am) == 2 and am[0][0] == 'a' and am[1][0] == 'n':
         return _binary(np.divide)(am, out)
-    return None
-
-
-@fast('add', 'csub')
-def _add3(am, out, sub=None):
-    if not _same_type(am):
-        return None
     return None
 
 
@@ -188,6 +216,10 @@ def _unary(name):
         dt = am[0][1]
         if dt == _F64 or exact:
             return (lambda a: fn64(a)), 'a'
+        if name == 'sigmoid':      # as the op layer: 1.0f / (1.0f + expf(-x))
+            one = dt.type(1)
+            return (lambda a: np.divide(one, np.add(one, np.exp(np.negative(a).astype(_F64))
+                                                    .astype(dt)))), 'a'
         return (lambda a: fn64(a.astype(_F64)).astype(dt)), 'a'
     return factory
 
@@ -204,32 +236,28 @@ def _sign(am, out):
     return None
 
 
-def _acc(dt):
-    return _F64 if dt.kind == 'f' else dt
-
-
-@fast('sum', 'mean')
-def _sum(am, out, mean=False):
-    return None
-
-
 def _reduce(mean):
+    """sum/mean with the op layer's own summation (reduce.seq_all / seq_reduce: element after
+    element, in the accumulation type TH uses), so results are those of torch.sum/mean."""
+    from .. import reduce as R
+    from ..storage import cast
+
     def factory(am, out):
-        if am[0][0] != 'a' or len(am) > 2:
+        if am[0][0] != 'a' or len(am) > 2 or (len(am) == 2 and am[1][0] != 'n'):
             return None
-        dt = am[0][1]
-        acc = _acc(dt)
+        tt = _TT[am[0][1]]
+        acc = np.dtype(tt.acc)
         if len(am) == 1:
             if mean:
-                return (lambda a: float(a.mean(dtype=acc))), 'n'
-            return (lambda a: float(a.sum(dtype=acc))), 'n'
-        if am[1][0] != 'n':
-            return None
+                return (lambda a: float(R.seq_all(np.add, a, acc) / a.size)), 'n'
+            return (lambda a: T.to_number(R.seq_all(np.add, a, acc), tt)), 'n'
+        dt = tt.dtype
 
         def f(a, d):
-            r = a.mean(axis=int(d) - 1, dtype=acc, keepdims=True) if mean else \
-                a.sum(axis=int(d) - 1, dtype=acc, keepdims=True)
-            return r if r.dtype == dt else r.astype(dt)
+            d = int(d) - 1
+            dtype = acc if a.strides[d] == a.itemsize else dt
+            r = cast(R.seq_reduce(np.add, a, d, dtype), tt)
+            return r / dt.type(a.shape[d]) if mean else r
         return f, 'a'
     return factory
 
@@ -337,7 +365,8 @@ def _select_slice_copy(am, out):
 
     def f(g, x, d, i):
         r = np.zeros(shape, dt)
-        r[(slice(None),) * (int(d) - 1) + (int(i) - 1,)] = g
+        idx = (slice(None),) * (int(d) - 1) + (int(i) - 1,)
+        r[idx] = np.reshape(g, r[idx].shape)
         return r
     return f, 'a'
 
@@ -351,6 +380,7 @@ def _narrow_slice_copy(am, out):
     def f(g, x, d, i, n):
         r = np.zeros(shape, dt)
         i = int(i) - 1
-        r[(slice(None),) * (int(d) - 1) + (slice(i, i + int(n)),)] = g
+        idx = (slice(None),) * (int(d) - 1) + (slice(i, i + int(n)),)
+        r[idx] = np.reshape(g, r[idx].shape)
         return r
     return f, 'a'

@@ -13,15 +13,30 @@ and calls back on the first nan/inf of each; `listing` is the program as pseudo-
 import numpy as np
 
 from .. import tensor as T
+from ..storage import Storage
 from ..tensor import Tensor
 from .core import RANDOM, Box, raw
+from .fast import FAST, as_tensor, fresh_tensor, out_tensor
 
 
 def _meta(v):
-    """What the listing needs to know of a value: its type name and size, or 'number'."""
+    """What compiling needs to know of a value: ('tensor', ttype, size), ('number',) or
+    ('other',)."""
     if type(v) is Tensor:
-        return (v.ttype.tensor_name[len('torch.'):], v.size)
-    return ('number', ())
+        return ('tensor', v.ttype, v.size)
+    if type(v) in (int, float):
+        return ('number',)
+    return ('other',)
+
+
+def _tname(m):
+    return m[1].tensor_name[len('torch.'):] if m[0] == 'tensor' else m[0]
+
+
+def _array_ok(m):
+    """Whether values of this description run as numpy arrays in compiled code."""
+    return m[0] == 'tensor' and m[1].is_float and not m[1].cuda and len(m[2]) > 0 and \
+        m[1].dtype.kind == 'f' and m[1].name != 'Half'
 
 
 class Program:
@@ -116,7 +131,7 @@ class Compiled:
         for i in self.keep:
             prim, spec, outs, multi = prog.steps[i]
             for o in outs:
-                if prog.meta[o][0] == 'number':
+                if prog.meta[o][0] != 'tensor':
                     nn += 1
                     names[o] = 'rlocal%d' % nn
                 else:
@@ -124,8 +139,8 @@ class Compiled:
                     names[o] = 'rlocals[%d]' % nt
             args = ', '.join(self._render(s, names, consts) for s in spec)
             fname = display_name(prim, spec, prog.meta)
-            tensors = [names[o] for o in outs if prog.meta[o][0] != 'number']
-            numbers = [names[o] for o in outs if prog.meta[o][0] == 'number']
+            tensors = [names[o] for o in outs if prog.meta[o][0] == 'tensor']
+            numbers = [names[o] for o in outs if prog.meta[o][0] != 'tensor']
             if numbers and not tensors:
                 line = '    local %s = %s(%s)' % (', '.join(numbers), fname, args)
             else:
@@ -156,6 +171,10 @@ class Compiled:
         if type(v) is bool:
             return 'true' if v else 'false'
         if type(v) in (int, float):
+            if v != v:
+                return '(0/0)'
+            if v in (float('inf'), float('-inf')):
+                return 'math.huge' if v > 0 else '-math.huge'
             if type(v) is float and v == int(v) and abs(v) < 1e15:
                 return str(int(v))
             return repr(v)
@@ -194,10 +213,10 @@ class Compiled:
         bad = set(bad)
 
         def vnode(slot):
-            name, size = prog.meta[slot]
+            m = prog.meta[slot]
             label = self.value_name(slot)
-            if name != 'number':
-                label += '\\n%s(%s)' % (name, ', '.join(str(x) for x in size))
+            if m[0] == 'tensor':
+                label += '\\n%s(%s)' % (_tname(m), ', '.join(str(x) for x in m[2]))
             shape = 'invtrapezium' if slot in dict(prog.inputs) else 'ellipse'
             if slot in self.out_names:
                 shape = 'octagon' if self.out_names[slot].startswith('answer') else 'trapezium'
@@ -231,9 +250,15 @@ class Compiled:
 
     # ---------------------------------------------------------------- code
     def _compile(self, checker):
+        """Python source of the program: Float/Double tensors flow as numpy arrays through the
+        steps that have an array kernel (fast.py), as tensors through the others."""
         prog = self.program
+        meta = prog.meta
         consts = {}
-        ns = {'clone': T.clone}
+        ns = {'clone': T.clone, 'W': as_tensor, 'OUT': out_tensor, 'FRESH': fresh_tensor,
+              'np': np}
+        rep = {}      # slot -> 'a' array, 'T' tensor, 'n' number, 'o' other
+        fresh = {}    # slot -> an array no argument or constant shares memory with
 
         def const(v):
             k = id(v)
@@ -241,9 +266,16 @@ class Compiled:
                 consts[k] = ('c%d' % len(consts), v)
             return consts[k][0]
 
-        def arg(s):
+        def ttname(tt):
+            return const(tt)
+
+        def arg_plain(s):
+            """The argument as the op table takes it (tensors as tensors)."""
             k = s[0]
             if k == 'v':
+                r = rep[s[1]]
+                if r == 'a':
+                    return 'W(s%d, %s)' % (s[1], ttname(meta[s[1]][1]))
                 return 's%d' % s[1]
             if k == 'c':
                 v = s[1]
@@ -255,42 +287,103 @@ class Compiled:
                     return repr(v)
                 return const(v)
             if k == 'l':
-                return '[' + ', '.join(arg(x) for x in s[1]) + ']'
+                return '[' + ', '.join(arg_plain(x) for x in s[1]) + ']'
             if k == 'd':
                 return '{' + ', '.join('%s: %s' % (repr(key) if isinstance(key, (int, str))
-                                                   else const(key), arg(x))
+                                                   else const(key), arg_plain(x))
                                        for key, x in s[1]) + '}'
             raise ValueError(k)
 
+        def describe(s):
+            """(description for fast.py, expression) of an argument, or None."""
+            k = s[0]
+            if k == 'v':
+                m = meta[s[1]]
+                r = rep[s[1]]
+                if r == 'a':
+                    return ('a', m[1].dtype, m[2]), 's%d' % s[1]
+                if r == 'T' and _array_ok(m):
+                    return ('a', m[1].dtype, m[2]), 's%d.arr()' % s[1]
+                if r == 'n':
+                    return ('n',), 's%d' % s[1]
+                return None
+            if k == 'c':
+                v = s[1]
+                if type(v) in (int, float) and type(v) is not bool:
+                    return ('n',), arg_plain(s)
+                if type(v) is Tensor and _array_ok(_meta(v)):
+                    return ('a', v.ttype.dtype, v.size), '%s.arr()' % const(v)
+            return None
+
         lines = ['def run(L):']
         for slot, i in prog.inputs:
-            lines.append('    s%d = L[%d]' % (slot, i))
+            m = meta[slot]
+            if _array_ok(m):
+                lines.append('    s%d = L[%d].arr()' % (slot, i))
+                rep[slot], fresh[slot] = 'a', False
+            else:
+                lines.append('    s%d = L[%d]' % (slot, i))
+                rep[slot] = 'T' if m[0] == 'tensor' else ('n' if m[0] == 'number' else 'o')
             if checker is not None:
                 ns['chk'] = checker
                 lines.append('    chk(-1, %d, s%d)' % (slot, slot))
+        self.fast_steps = 0
         for n, i in enumerate(self.keep):
             prim, spec, outs, multi = prog.steps[i]
             fname = 'f%d' % n
-            ns[fname] = prim.fast(spec, prog.meta) if prim.fast is not None else prim.fwd
-            lhs = ', '.join('s%d' % o for o in outs) + (',' if len(outs) == 1 and multi else '')
-            lines.append('    %s = %s(%s)' % (lhs, fname, ', '.join(arg(s) for s in spec)))
-            if checker is not None and not prim.name == 'new':
+            kernel = None
+            factory = FAST.get((prim.table, prim.name))
+            if factory is not None and not multi:
+                descs = [describe(s) for s in spec]
+                om = meta[outs[0]]
+                odesc = ('a', om[1].dtype, om[2]) if _array_ok(om) else \
+                    (('n',) if om[0] == 'number' else None)
+                if all(d is not None for d in descs) and odesc is not None:
+                    kernel = factory([d[0] for d in descs], odesc)
+                    if kernel is not None and (kernel[1] == 'n') != (odesc[0] == 'n'):
+                        kernel = None
+            if kernel is not None:
+                fn, kind = kernel
+                ns[fname] = fn
+                lines.append('    s%d = %s(%s)' % (outs[0], fname, ', '.join(d[1] for d in descs)))
+                rep[outs[0]] = 'n' if kind == 'n' else 'a'
+                fresh[outs[0]] = kind == 'a'
+                self.fast_steps += 1
+            else:
+                ns[fname] = prim.fwd
+                lhs = ', '.join('s%d' % o for o in outs) + (',' if len(outs) == 1 and multi else '')
+                lines.append('    %s = %s(%s)' % (lhs, fname, ', '.join(arg_plain(s) for s in spec)))
+                for o in outs:
+                    m = meta[o]
+                    rep[o] = 'T' if m[0] == 'tensor' else ('n' if m[0] == 'number' else 'o')
+            if checker is not None and prim.name != 'new':
                 for o in outs:
                     lines.append('    chk(%d, %d, s%d)' % (i, o, o))
         rets = []
         for o in self.outputs:
             if o[0] == 'v':
-                rets.append('s%d' % o[1])
+                slot = o[1]
+                if rep.get(slot) == 'a':
+                    fn = 'FRESH' if fresh.get(slot) else 'OUT'
+                    rets.append('%s(s%d, %s)' % (fn, slot, ttname(meta[slot][1])))
+                    fresh[slot] = False      # a second output of the same slot is a copy
+                else:
+                    rets.append('s%d' % slot)
             elif o[0] == 't':
                 rets.append('clone(%s)' % const(o[1]))
             else:
-                rets.append(arg(('c', o[1])))
+                rets.append(arg_plain(('c', o[1])))
         lines.append('    return [%s]' % ', '.join(rets))
         for name, v in consts.values():
             ns[name] = v
         src = '\n'.join(lines) + '\n'
         exec(compile(src, '<autograd program>', 'exec'), ns)
-        return src, ns['run']
+        run = ns['run']
+
+        def quiet_run(leaves):
+            with np.errstate(all='ignore'):
+                return run(leaves)
+        return src, quiet_run
 
 
 _OPERATOR_NAMES = {'__add': 'torch_add', '__sub': 'torch_csub', '__div': 'torch_div',
@@ -307,11 +400,11 @@ def display_name(prim, spec, meta):
             elif s[0] == 'c' and type(s[1]) is Tensor:
                 kinds.append(_meta(s[1]))
             else:
-                kinds.append(('number', ()))
-        tensors = [k for k in kinds if k[0] != 'number']
+                kinds.append(('number',))
+        tensors = [k for k in kinds if k[0] == 'tensor']
         if prim.name == '__mul':
-            if len(tensors) == 2:
-                d = (len(kinds[0][1]), len(kinds[1][1]))
+            if len(tensors) == 2 and len(kinds) == 2:
+                d = (len(kinds[0][2]), len(kinds[1][2]))
                 return {(2, 2): 'torch_mm', (2, 1): 'torch_mv', (1, 1): 'torch_dot'}.get(d, 'torch_mul')
             return 'torch_mul' if tensors else 'mul'
         if not tensors:
@@ -348,7 +441,9 @@ class Optimized:
 
 
 def finite(v):
-    """True when v (tensor or number) holds no nan or inf."""
+    """True when v (tensor, array or number) holds no nan or inf."""
+    if type(v) is np.ndarray:
+        return v.dtype.kind != 'f' or bool(np.isfinite(v).all())
     if type(v) is Tensor:
         if not v.ttype.is_float or not v.size:
             return True
