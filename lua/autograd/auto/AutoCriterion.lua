@@ -9,6 +9,11 @@ local function funcs(self)
   local f = FUNCS[self]
   if f == nil or f.fn ~= self.fn then
     local fn = self.fn
+    if type(fn) ~= 'function' then
+      error(torch.typename(self) .. ': its function is missing (a function saved in a .t7 file ' ..
+            'loads only with torch.load(name, nil, nil, {allowBytecode = true}), and only from ' ..
+            'the same Lua version)', 3)
+    end
     f = {fn = fn, df = main(function(p, target) return fn(p.input, target) end)}
     FUNCS[self] = f
   end

@@ -8,10 +8,17 @@ local main = require 'autograd.main'
 -- the differentiated functions of an instance, kept out of its fields (not serialized)
 local FUNCS = setmetatable({}, {__mode = 'k'})
 
+local function missing(self)
+  error(torch.typename(self) .. ': its function is missing (a function saved in a .t7 file ' ..
+        'loads only with torch.load(name, nil, nil, {allowBytecode = true}), and only from the ' ..
+        'same Lua version)', 3)
+end
+
 local function funcs(self)
   local f = FUNCS[self]
   if f == nil then
     local fn = self.fn
+    if type(fn) ~= 'function' then missing(self) end
     local function wrapper(p) return fn(p.input, p.weight, p.bias) end
     f = {
       forward = main(wrapper, {withForward = true, withGradients = false}),

@@ -347,6 +347,8 @@ prim('cdiv', grads=[lambda g, ans, a, b: unb(ediv(g, b), a),
 def _pow_a(g, ans, a, b):
     if isT(a):      # t ^ n
         return emul(g, emul(P.pow(a, P.__sub(b, 1)), b))
+    if not isT(b):  # n ^ n
+        return P.__mul(P.__mul(g, b), P.__pow(a, P.__sub(b, 1)))
     # n ^ t: sum(g * t * n^(t-1)) = sum(g * t * ans) / n
     return P.__div(tsum(emul(emul(g, b), ans)), a)
 

@@ -57,7 +57,10 @@ class Program:
 
     def add_step(self, prim, spec, outs, multi):
         self.steps.append((prim, spec, outs, multi))
-        self.sites.append(self.site_fn() if self.site_fn is not None else None)
+        site = self.site_fn() if self.site_fn is not None else None
+        if isinstance(site, bytes):
+            site = site.decode('utf-8', 'replace')
+        self.sites.append(site)
 
 
 def _spec_slots(spec, out):

@@ -113,6 +113,7 @@ def _thread_count():
 
 _THREADS = _thread_count()
 _POOL = []
+os.register_at_fork(after_in_child=_POOL.clear)      # a forked child starts its own threads
 # below this many elements of work, splitting costs more than it saves
 _PARALLEL_MIN = 1 << 18
 
