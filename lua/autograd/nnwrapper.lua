@@ -3,7 +3,8 @@
 -- without becomes f(input), a criterion f(input, target). Each is a primitive whose forward
 -- and gradient are the module's own forward and backward (luatorch/lib/autograd/nnprims.py).
 local runtime = require 'autograd.runtime'
-local AG, apply = runtime.AG, runtime.apply
+local AG = runtime.AG
+local apply = AG.apply_prim
 local pause, resume = runtime.pause, runtime.resume
 
 local nnwrapper = {}

@@ -69,7 +69,7 @@ def _table(lua):
     caller = LuaCaller(lua)
     t = lua.table()
     t.NODE_KIND = NODE_KIND
-    for name in ('apply', 'raw_value', 'value_kind', 'typename', 'depth', 'recording', 'begin',
+    for name in ('apply', 'apply_prim', 'raw_value', 'value_kind', 'typename', 'depth', 'recording', 'begin',
                  'leaves', 'gradients', 'close', 'opt_new', 'opt_run', 'opt_begin', 'opt_finish',
                  'assign', 'program_source', 'program_dot', 'program_steps', 'program_info'):
         t[name.encode()] = lua_function(getattr(engine, name), lua)
@@ -78,10 +78,9 @@ def _table(lua):
 
     def nnprim(name, layout, fwd, bwd):
         """A primitive running an nn module or criterion (Lua forward/backward functions)."""
-        p = nnprims.module_prim(name, layout,
-                                lambda *a: caller.call(fwd, *a),
-                                lambda *a: caller.call(bwd, *a))
-        return p.id + 1
+        return nnprims.module_prim(name, layout,
+                                   lambda *a: caller.call(fwd, *a),
+                                   lambda *a: caller.call(bwd, *a))
 
     t.nnprim = lua_function(nnprim, lua)
     return t

@@ -23,6 +23,11 @@ def apply(pid, *args):
     return PRIMS[pid - 1](*args)
 
 
+def apply_prim(prim, *args):
+    """A primitive given as an object (functionalized nn modules) applied to args."""
+    return prim(*args)
+
+
 def raw_value(v):
     return deep_raw(v)
 

@@ -12,7 +12,7 @@ from .. import tensor as T
 from ..errors import TorchError
 from ..tensor import Tensor
 from .core import DIFF, MISSING
-from .prims import PRIMS, P, Prim, isT, raw
+from .prims import P, Prim, isT, raw
 
 
 def _copy(v):
@@ -46,8 +46,9 @@ def _regroup(x, parts):
 
 
 def _new(name, fwd, kind=DIFF):
+    """A primitive outside the global table (it lives as long as its Lua wrapper holds it)."""
     p = Prim(name, fwd, kind, 'nn', False, name)
-    PRIMS.append(p)
+    p.id = -1
     p.effect = True
     return p
 

@@ -35,7 +35,7 @@ class Prim:
                  'effect')
 
     def __init__(self, name, fwd, kind, table, method, qualname):
-        self.id = len(PRIMS)
+        self.id = len(PRIMS)   # its place in PRIMS once declared (prim() appends it)
         self.name = name
         self.fwd = fwd
         self.vjps = []

@@ -102,9 +102,9 @@ def _out(t, size, strides):
 # ----------------------------------------------------------------------------- threads
 
 def _thread_count():
-    """Threads for the big element-wise loops (copies, folds, pooling): as many as BLAS uses
-    (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS, else the machine's cores)."""
-    for var in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS'):
+    """Threads for the big element-wise loops (copies, folds, pooling): LUATORCH_NN_THREADS, else
+    as many as BLAS uses (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS, else the machine's cores)."""
+    for var in ('LUATORCH_NN_THREADS', 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS'):
         v = os.environ.get(var, '')
         if v.isdigit() and int(v) > 0:
             return int(v)
