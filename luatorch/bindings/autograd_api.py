@@ -28,11 +28,23 @@ class LuaCaller:
         t = type(v)
         k = export.KIND_OF.get(t)
         if k is not None:
-            return self.wrap(v, k(v))
+            self.lua.globals().__AGDEBUG = True
+            p = self.wrap(v, k(v))
+            back = self.U(p)
+            self.lua.globals().__AGDEBUG = False
+            if back is not v:
+                import sys
+                sys.stderr.write('WRAP MISMATCH %r %r\n' % (v, back))
+            return p
         if t is list or t is tuple:
             tab = self.lua.table()
             for i, x in enumerate(v, 1):
                 tab[i] = self.to_lua(x)
+            for i, x in enumerate(v, 1):
+                back = self.U(tab[i])
+                if back is not x:
+                    import sys
+                    sys.stderr.write('ROUNDTRIP MISMATCH %d %r %r\n' % (i, x, back))
             return tab
         if t is dict:
             tab = self.lua.table()
