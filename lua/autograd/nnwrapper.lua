@@ -57,17 +57,7 @@ local function wrapModuleWithParams(module, name)
     for i, p in ipairs(own) do
       local q = params[i]
       if q == nil then error('autograd: ' .. name .. ' expects ' .. #own .. ' parameter tensors', 4) end
-      if not rawequal(p, q) then
-        local before = p:nElement()
-        local bridge = require 'torch._bridge'
-        local qo = rawget(bridge.P2O, q)
-        p:set(q)
-        if p:nElement() ~= before then
-          io.stderr:write('DEBUG set changed size: before=' .. before .. ' after=' .. p:nElement() .. ' i=' .. i .. ' q=' .. tostring(torch.type(q)) .. ' qo=' .. tostring(qo) .. ' #params=' .. #params .. ' name=' .. name .. '\n')
-          for j, x in ipairs(params) do io.stderr:write('  param ' .. j .. ' ' .. tostring(x:nElement()) .. '\n') end
-          io.stderr:write(debug.traceback() .. '\n')
-        end
-      end
+      if not rawequal(p, q) then p:set(q) end
     end
   end
   local function forward(params, x)

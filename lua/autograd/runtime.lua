@@ -525,6 +525,12 @@ function runtime.optimized(state, fn, opt, ...)
   local entry = {withgrad = withgrad, pidx = withgrad and pidx or {}, psk = sks[argnum],
                  tmpl = tmpl, nres = res.n}
   state.entries[vals[1]] = entry
+  if opt.showCode then print(AG.program_listing(state.opt, vals[1])) end
+  if opt.dotFile then
+    local f = assert(io.open(opt.dotFile, 'w'))
+    f:write(AG.program_dot(state.opt, vals[1]))
+    f:close()
+  end
   return results(entry, vals)
 end
 

@@ -23,28 +23,36 @@ class LuaCaller:
         self.lua = lua
         self.wrap = lua.eval(b"require('torch._bridge').wrap")
         self.U = lua.eval(b"require('torch._bridge').U")
+        self.last = {}   # id -> (object, proxy) of the previous call's objects
+        self.now = {}
+
+    def proxy(self, v, kind):
+        """A Lua proxy of v. The proxies of the previous call are reused: pushing an object again
+        after its Lua wrapper died is what can make lupa hand back another object's wrapper
+        (its reference table is weak-valued and filled with luaL_ref), so objects passed call
+        after call (parameters) keep one live proxy; each new proxy is checked."""
+        key = id(v)
+        held = self.now.get(key) or self.last.get(key)
+        if held is not None and held[0] is v:
+            self.now[key] = held
+            return held[1]
+        p = self.wrap(v, kind)
+        if self.U(p) is not v:
+            raise TorchError('internal error: the Lua proxy of a %s resolves to another object '
+                             '(lupa reused a reference slot); the gradients of this call would '
+                             'be wrong' % type(v).__name__)
+        self.now[key] = (v, p)
+        return p
 
     def to_lua(self, v):
         t = type(v)
         k = export.KIND_OF.get(t)
         if k is not None:
-            self.lua.globals().__AGDEBUG = True
-            p = self.wrap(v, k(v))
-            back = self.U(p)
-            self.lua.globals().__AGDEBUG = False
-            if back is not v:
-                import sys
-                sys.stderr.write('WRAP MISMATCH %r %r\n' % (v, back))
-            return p
+            return self.proxy(v, k(v))
         if t is list or t is tuple:
             tab = self.lua.table()
             for i, x in enumerate(v, 1):
                 tab[i] = self.to_lua(x)
-            for i, x in enumerate(v, 1):
-                back = self.U(tab[i])
-                if back is not x:
-                    import sys
-                    sys.stderr.write('ROUNDTRIP MISMATCH %d %r %r\n' % (i, x, back))
             return tab
         if t is dict:
             tab = self.lua.table()
@@ -62,6 +70,7 @@ class LuaCaller:
         return export.from_lua(v)
 
     def call(self, fn, *args):
+        self.last, self.now = self.now or self.last, {}
         try:
             r = fn(*[self.to_lua(a) for a in args])
         except lupa.LuaError as e:
@@ -83,7 +92,7 @@ def _table(lua):
     t.NODE_KIND = NODE_KIND
     for name in ('apply', 'apply_prim', 'raw_value', 'value_kind', 'typename', 'depth', 'recording', 'begin',
                  'leaves', 'gradients', 'close', 'opt_new', 'opt_run', 'opt_begin', 'opt_finish',
-                 'assign', 'program_source', 'program_dot', 'program_steps', 'program_info'):
+                 'assign', 'program_source', 'program_dot', 'program_steps', 'program_info', 'program_listing'):
         t[name.encode()] = lua_function(getattr(engine, name), lua)
     t.prims = lua.table(*[lua.table(i, tbl.encode(), name.encode(), kind, method)
                           for i, tbl, name, kind, method in prims.names()])

@@ -12,7 +12,7 @@ from ..registry import NOTHING
 from ..tensor import Tensor
 from . import prims
 from .core import ACTIVE, RECORDING, Box, Trace, backward, deep_raw, raw
-from .prims import P, isT, size, vas
+from .prims import P, isT, vas
 from .program import Compiled, Optimized, Program, finite, output_spec
 
 PRIMS = prims.PRIMS
@@ -250,6 +250,11 @@ def _unwrap_to(v, rec):
 def program_source(opt, number):
     """The compiled Python of program `number` (1-based) of an optimized df."""
     return opt.programs[number - 1].source
+
+
+def program_listing(opt, number):
+    """Program `number` as pseudo-Lua (what optimized mode runs, one line per step)."""
+    return opt.programs[number - 1].listing
 
 
 def program_info(opt, number, step, slot):

@@ -65,9 +65,6 @@ def module_prim(name, layout, lfwd, lbwd):
     state = _State()
 
     def fwd(*args):
-        import sys
-        if layout == 'params':
-            sys.stderr.write('PYFWD %s %s %s\n' % (name, [getattr(a, 'size', a) for a in args[0]], getattr(args[1], 'size', None)))
         out = _copy(lfwd(*args))
         state.last = out
         return out

@@ -323,7 +323,7 @@ def _add_grads(sign):
         if c is None:
             return unb(g if sign > 0 else neg(g), b)
         # (a, value, c): a +- value * c
-        s = tsum(emul(g, c)) if isT(c) and isT(g) else tsum(emul(g, c))
+        s = tsum(emul(g, c))
         return s if sign > 0 else neg(s)
 
     def gc(g, ans, a, b, c=None):
@@ -416,10 +416,6 @@ def _clamp_g(g, ans, x, lo, hi):
 
 
 prim('clamp', grads=[_clamp_g, MISSING, MISSING])
-
-
-def _lerp(g, ans, a, b, w):
-    return g
 
 
 prim('lerp', grads=[lambda g, ans, a, b, w: P.mul(g, P.__sub(1, w)),
@@ -592,9 +588,9 @@ prim('cmin', grads=[_cext_g(0), _cext_g(1)])
 
 
 def _prod_g(g, ans, x, d=None):
+    # d prod / d x_i = prod / x_i (x without zeros)
     if d is None:
-        return P.mul(P.cinv(x), P.__mul(g, ans)) if False else \
-            P.cdiv(P.fillLike(x, P.__mul(g, ans)), x)
+        return P.cdiv(P.fillLike(x, P.__mul(g, ans)), x)
     return P.cdiv(P.cmul(P.expandAs(g, x), P.expandAs(ans, x)), x)
 
 
@@ -889,7 +885,6 @@ def _util_cat(x, y=None, d=None):
 
 def _util_cat_g(pos):
     def f(g, ans, x, y=None, d=None):
-        X = raw(x)
         if isT(x):
             return _cat_grad(pos)(g, ans, x, y, d) if d is not None else _cat_grad(pos)(g, ans, x, y)
         items = list(x) if isinstance(x, list) else [x[k] for k in sorted(x)]

@@ -13,7 +13,6 @@ and calls back on the first nan/inf of each; `listing` is the program as pseudo-
 import numpy as np
 
 from .. import tensor as T
-from ..storage import Storage
 from ..tensor import Tensor
 from .core import RANDOM, Box, raw
 from .fast import FAST, as_tensor, fresh_tensor, out_tensor
