@@ -1,5 +1,11 @@
 """luatorch: legacy Torch7 code, run unchanged on Python, numpy and LuaJIT."""
-from .lib.tensor import Tensor
+import os
+
+# (nn-conv) OpenBLAS's idle threads sleep at once instead of spinning ~0.1 s after each GEMM, so
+# the nn kernels' own threads get the cores between GEMMs (read when numpy loads OpenBLAS)
+os.environ.setdefault('OPENBLAS_THREAD_TIMEOUT', '4')
+
+from .lib.tensor import Tensor  # noqa: E402
 
 
 def Runtime(*args, **kwargs):

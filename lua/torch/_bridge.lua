@@ -2,6 +2,7 @@
 -- A tensor is a userdata proxy (newproxy) sharing its type's metatable; P2O maps it to the
 -- Python object. Python adapters encode results as described in luatorch/bindings/export.py.
 local py = assert(rawget(_G, '__luatorch'), 'torch must be loaded through the luatorch runtime')
+local tick = require('torch._refs').tick
 
 local bridge = {py = py}
 -- Lazy row views: t[i] on a tensor of 2+ dimensions gives a proxy that only remembers its
@@ -20,6 +21,7 @@ P2O = setmetatable({}, {__mode = 'k', __index = function(_, p)
   if k == nil or k < 0 then error(e or 'index out of range', 3) end
   rawset(P2O, p, v)
   LZ[p] = nil
+  tick()
   return v
 end})
 bridge.P2O = P2O
@@ -32,6 +34,7 @@ local newproxy, type, select, error, unpack = newproxy, type, select, error, unp
 local function wrap(o, k)
   local p = newproxy(PROTO[k])
   P2O[p] = o
+  tick()
   return p
 end
 bridge.wrap = wrap

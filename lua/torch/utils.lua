@@ -40,16 +40,17 @@ function torch.setheaptracking(on)
 end
 function torch.getheaptracking() return torch._heaptracking end
 
--- collectgarbage() / collectgarbage('collect') also hands freed tensor memory back to the
+-- collectgarbage() / collectgarbage('collect') also frees the Python objects Lua no longer
+-- holds (torch._refs: a sweep of lupa's wrappers) and hands freed tensor memory back to the
 -- system (glibc keeps it otherwise), so RSS drops when a model is dropped
 local lua_collectgarbage, heap_trim = collectgarbage, bridge.py.heap_trim
+local sweep = require('torch._refs').sweep
 function collectgarbage(opt, ...)
   if opt == nil or opt == 'collect' then
     -- twice: a dead tensor proxy's Python object is released on the cycle after the proxy's
-    local r = lua_collectgarbage('collect')
-    lua_collectgarbage('collect')
+    sweep(2)
     heap_trim()
-    return r
+    return 0
   end
   return lua_collectgarbage(opt, ...)
 end

@@ -19,6 +19,7 @@ import numpy as np
 from lupa import luajit21 as lupa
 
 from ..lib.errors import TorchError, invalid_args
+from ..lib.random import Generator
 from ..lib.registry import NOTHING
 from ..lib.storage import Storage
 from ..lib.tensor import Tensor
@@ -30,6 +31,7 @@ lua_type = lupa.lua_type
 KIND_OF = {
     Tensor: lambda o: o.ttype.idx,
     Storage: lambda o: 100 + o.ttype.idx,
+    Generator: lambda o: 200,     # lua/torch/Tensor.lua makes its metatable
 }
 
 

@@ -21,20 +21,21 @@ trim = _malloc_trim()
 class Collector:
     """Runs a full Lua collection in one Lua state when tracked tensor memory passes the limit."""
 
-    def __init__(self, lua):
-        self._gc = lua.eval(b'collectgarbage')
+    def __init__(self, sweep):
+        self._sweep = sweep
 
     def collect(self):
-        # twice: a dead proxy's entry in the weak-keyed proxy table is cleared by the first
-        # cycle, the Python object it held is released by the second
-        self._gc(b'collect')
-        self._gc(b'collect')
+        # a sweep of lupa's wrappers (lua/torch/_refs.lua), two cycles: a dead proxy's entry in
+        # the weak-keyed proxy table is cleared by the first, the Python object it held is
+        # released by the second
+        self._sweep(2)
         trim()
 
 
-def install(lua, t, owner):
-    """Register owner's collector (kept alive by owner) and export the Lua-facing functions."""
-    owner._heap_collector = Collector(lua)
+def install(lua, t, owner, sweep):
+    """Register owner's collector (kept alive by owner; sweep(n): n full collections of the Lua
+    state freeing unreachable Python objects) and export the Lua-facing functions."""
+    owner._heap_collector = Collector(sweep)
     heap.register(id(owner), owner._heap_collector)
     t.heap_set_tracking = lambda on: heap.set_tracking(on)
     t.heap_trim = trim

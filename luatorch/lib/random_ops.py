@@ -18,7 +18,6 @@ Declared (all with an optional Generator `g`):
   torch.multinomial([res,] [g,] probs, n [, replacement]) (also as methods, self = result)
 * torch.Generator(): a new generator seeded from the OS; kind 200 in the Lua binding
 """
-import sys
 
 import numpy as np
 
@@ -33,18 +32,6 @@ from .tensor import Tensor
 
 Generator = R.Generator
 
-# the Lua binding's kind number for Generator proxies (lua/torch/Tensor.lua makes its metatable)
-GENERATOR_KIND = 200
-
-
-def _register_kind():
-    # lib never imports the binding; when the binding is loaded, tell it about Generator
-    export = sys.modules.get('luatorch.bindings.export')
-    if export is not None:
-        export.register_kind(Generator, lambda o: GENERATOR_KIND)
-
-
-_register_kind()
 
 
 # ----------------------------------------------------------------------------- argument matching

@@ -203,10 +203,16 @@ class _ConvGeom:
         self.istrides = contiguous_strides(self.isize)
         self.colshape = (self.N, self.CK, self.P)
         self.colstrides = contiguous_strides(self.colshape)
+        # the convolution kernels keep their columns as (C*K, N, P): one GEMM for the batch
+        self.tcolshape = (self.CK, self.N, self.P)
+        self.tcolstrides = contiguous_strides(self.tcolshape)
         self.inner = (Ellipsis,) + tuple(slice(p[i], p[i] + self.S[i]) for i in range(nd))
         # element strides of the windows of a contiguous padded input (N, C, *Sp)
         sp = [prod(self.Sp[i + 1:]) for i in range(nd)]
         self.wshape = (self.N, self.C) + tuple(k) + self.o
+        self.twshape = (self.C,) + tuple(k) + (self.N,) + self.o
+        self.to_t = (1,) + tuple(range(2, 2 + nd)) + (0,) + tuple(range(2 + nd, 2 + 2 * nd))
+        self.from_t = (1 + nd, 0) + tuple(range(1, 1 + nd)) + tuple(range(2 + nd, 2 + 2 * nd))
         self.wstrides = ((self.C * prod(self.Sp), prod(self.Sp)) + tuple(a * d for a, d in zip(sp, dil))
                          + tuple(a * t for a, t in zip(sp, s)))
         self._wbytes = {}
@@ -216,9 +222,15 @@ class _ConvGeom:
         self.taps = [(lead + tuple(slice(off[i] * dil[i], off[i] * dil[i] + s[i] * (self.o[i] - 1) + 1,
                                          s[i]) for i in range(nd)), lead + off)
                      for off in np.ndindex(*k)]
-        self._scatter_index = None
+        self._scatter_index = {}
         self.rowpad = self.O % 8 != 0 and self.O < 64
         self._rows = {}
+        # one GEMM for the batch (columns (C*K, N, P)) rather than one per sample, when the
+        # products per sample are small or narrow: fewer BLAS calls (each one wakes BLAS's
+        # threads), at the price of transposing the output and gradOutput
+        self.onegemm = self.N > 1 and (
+            _ONEGEMM if _ONEGEMM is not None
+            else self.O * self.CK * self.P < _ONEGEMM_MAX or self.P < 512)
 
     def rows(self, like, n):
         """A zero-initialised (O rounded up to 8, n) buffer of like's type and module; callers
@@ -247,35 +259,46 @@ class _ConvGeom:
             st = self._wbytes[it] = tuple(v * it for v in self.wstrides)
         return _view(xp, self.wshape, st)
 
-    def unfold(self, x, buf):
-        """Columns (N, C*K, P) of x (N, C, *S), in the tensor buf when given."""
-        if self.pointwise:
+    def unfold(self, x, buf, t=False):
+        """Columns of x (N, C, *S): (N, C*K, P), or (C*K, N, P) when t; in the tensor buf when
+        given."""
+        if self.pointwise and (not t or self.N == 1):
             if buf is not None:
                 out(buf, (0,))
-            return np.ascontiguousarray(x).reshape(self.N, self.C, self.P)
+            c = np.ascontiguousarray(x).reshape(self.N, self.C, self.P)
+            return c.reshape(self.C, 1, self.P) if t else c
         v = self.windows(self.padded(x))
-        b = _out(buf, self.colshape, self.colstrides) if buf is not None else \
-            _empty(x, self.colshape)
-        b4 = b.reshape(self.wshape)
+        shape, strides = (self.tcolshape, self.tcolstrides) if t else (self.colshape, self.colstrides)
+        b = _out(buf, shape, strides) if buf is not None else _empty(x, shape)
+        if t:
+            b4, v = b.reshape(self.twshape), v.transpose(self.to_t)      # (C, *k, N, *o)
+            nat = (slice(None),) * (1 + self.nd)
+        else:
+            b4, nat = b.reshape(self.wshape), ()
         if not self.split or not _host(b):
             np.copyto(b4, v)
         elif self.N > 1:
-            parallel(lambda lo, hi: np.copyto(b4[lo:hi], v[lo:hi]), self.N, b.size)
+            parallel(lambda lo, hi: np.copyto(b4[nat + (slice(lo, hi),)], v[nat + (slice(lo, hi),)]),
+                     self.N, b.size)
         else:
-            parallel(lambda lo, hi: np.copyto(b4[:, lo:hi], v[:, lo:hi]), self.C, b.size)
+            sl = (lambda lo, hi: (slice(lo, hi),)) if t else (lambda lo, hi: (slice(None), slice(lo, hi)))
+            parallel(lambda lo, hi: np.copyto(b4[sl(lo, hi)], v[sl(lo, hi)]), self.C, b.size)
         return b
 
-    def scatter_index(self):
+    def scatter_index(self, t):
         """For each column element, its flat position in the padded input (for bincount)."""
-        if self._scatter_index is None:
+        idx = self._scatter_index.get(t)
+        if idx is None:
             base = np.arange(self.N * self.C * prod(self.Sp), dtype=np.int64).reshape(
                 (self.N, self.C) + self.Sp)
-            self._scatter_index = self.windows(base).reshape(-1).copy()
-        return self._scatter_index
+            w = self.windows(base)
+            idx = self._scatter_index[t] = (w.transpose(self.to_t) if t else w).reshape(-1).copy()
+        return idx
 
-    def fold(self, cols, target):
-        """Adjoint of unfold: add the columns (N, C*K, P) into target (N, C, *S)."""
-        if self.pointwise:
+    def fold(self, cols, target, t=False):
+        """Adjoint of unfold: add the columns ((N, C*K, P), or (C*K, N, P) when t) into target
+        (N, C, *S)."""
+        if self.pointwise and (not t or self.N == 1):
             target[...] = cols.reshape(target.shape)
             return
         n = cols.size
@@ -283,12 +306,12 @@ class _ConvGeom:
         # (its index costs 8 bytes per column element, kept with the geometry: capped)
         if ((n <= _SMALL_FOLD or (self.o[-1] < 16 and n <= 1 << 22))
                 and self.N * self.C * prod(self.Sp) <= 4 * n):
-            r = np.bincount(_dev(self.scatter_index(), cols), cols.reshape(-1),
+            r = np.bincount(_dev(self.scatter_index(t), cols), cols.reshape(-1),
                             minlength=self.N * self.C * prod(self.Sp))
             target[...] = r.reshape((self.N, self.C) + self.Sp)[self.inner]
             return
         xp = target if not self.pad else _empty(cols, (self.N, self.C) + self.Sp)
-        c = cols.reshape(self.wshape)
+        c = cols.reshape(self.twshape).transpose(self.from_t) if t else cols.reshape(self.wshape)
         w = self.windows(xp) if self.unique else None
 
         def part(lo, hi, axis):
@@ -313,6 +336,9 @@ class _ConvGeom:
 
 # below this many column elements, folding them back with one bincount beats K strided adds
 _SMALL_FOLD = 1 << 16
+# the batch is one GEMM below this many multiply-adds per sample (LUATORCH_NN_ONEGEMM=0/1 forces)
+_ONEGEMM_MAX = 1 << 20
+_ONEGEMM = {'0': False, '1': True}.get(os.environ.get('LUATORCH_NN_ONEGEMM', ''))
 
 
 def _conv_geom(input, weight, k, s, p, dil):
@@ -371,49 +397,70 @@ def _go(gradOutput, g):
     return gradOutput.arr().reshape(g.N, g.O, g.P)
 
 
+def _mm(a, b, g, out=None):
+    """a (O, n) @ b (n, m) for a with few rows, padded to a multiple of 8 rows (OpenBLAS is up to
+    1.5x faster per flop so) when g says so; into out when given."""
+    if g.rowpad:
+        ap = g.rows(a, a.shape[1])
+        ap[:g.O] = a
+        r = (ap @ b)[:g.O]
+        if out is None:
+            return r
+        out[...] = r
+        return out
+    return a @ b if out is None else np.matmul(a, b, out=out)
+
+
 def conv_forward(input, output, weight, bias, finput, k, s, p, dil):
-    """Convolution of input ([N,] C, *S) with weight (O, C*K or O, C, *k): output ([N,] O, *o)."""
+    """Convolution of input ([N,] C, *S) with weight (O, C*K or O, C, *k): output ([N,] O, *o).
+    The columns (finput) are (N, C*K, P) and multiplied sample by sample, or, for a batch of
+    small products, kept as (C*K, N, P) and multiplied in one GEMM (g.onegemm)."""
     g = _conv_geom(input, weight, k, s, p, dil)
     if bias is not None and bias.size != (g.O,):
         _bias_check(bias, g.O)
-    cols = g.unfold(input.arr().reshape(g.xshape), finput)
+    t = g.onegemm
+    cols = g.unfold(input.arr().reshape(g.xshape), finput, t)
     y3 = _out(output, g.yshape, g.ystrides).reshape(g.N, g.O, g.P)
     w2 = weight.arr().reshape(g.O, g.CK)
-    if g.rowpad:
-        # OpenBLAS is up to 1.5x faster per flop with a multiple of 8 rows
+    if g.N == 1:
+        _mm(w2, cols.reshape(g.CK, g.P), g, y3[0])
+    elif t:
+        y3[...] = _mm(w2, cols.reshape(g.CK, g.N * g.P), g).reshape(g.O, g.N, g.P).transpose(1, 0, 2)
+    elif g.rowpad:
         wp = g.rows(w2, g.CK)
         wp[:g.O] = w2
-        y3[...] = (wp @ cols[0])[None, :g.O] if g.N == 1 else np.matmul(wp, cols)[:, :g.O]
-    elif g.N == 1:
-        np.matmul(w2, cols[0], out=y3[0])
+        y3[...] = np.matmul(wp, cols)[:, :g.O]
     else:
         np.matmul(w2, cols, out=y3)
     if bias is not None:
         y3 += bias.arr()[:, None]
 
 
+def _go_t(go, g):
+    """gradOutput (N, O, P) as (O, N*P) (a copy when N > 1)."""
+    return go[0] if g.N == 1 else np.ascontiguousarray(go.transpose(1, 0, 2)).reshape(g.O, -1)
+
+
 def conv_grad_input(input, gradOutput, gradInput, weight, fgradInput, k, s, p, dil):
     g = _conv_geom(input, weight, k, s, p, dil)
     go = _go(gradOutput, g)
     w2t = weight.arr().reshape(g.O, g.CK).T
-    gcols = (w2t @ go[0])[None] if g.N == 1 else np.matmul(w2t, go)
-    g.fold(gcols, _out(gradInput, g.isize, g.istrides).reshape(g.xshape))
+    # (with few output planes the product is thin: one per sample writes its columns to cache)
+    t = g.N == 1 or (g.onegemm and g.O >= 16)
+    gcols = w2t @ _go_t(go, g) if t else np.matmul(w2t, go)    # (C*K, N*P) or (N, C*K, P)
+    g.fold(gcols, _out(gradInput, g.isize, g.istrides).reshape(g.xshape), t)
 
 
 def conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, k, s, p, dil, scale):
     g = _conv_geom(input, gradWeight, k, s, p, dil)
     go = _go(gradOutput, g)
-    if finput is not None and finput.size == g.colshape:
+    t = g.onegemm
+    if finput is not None and finput.size == (g.tcolshape if t else g.colshape):
         cols = finput.arr()
     else:
-        cols = g.unfold(input.arr().reshape(g.xshape), None)
-    if g.N == 1:
-        if g.rowpad:
-            gp = g.rows(go, g.P)
-            gp[:g.O] = go[0]
-            dw = (gp @ cols[0].T)[:g.O]
-        else:
-            dw = go[0] @ cols[0].T
+        cols = g.unfold(input.arr().reshape(g.xshape), None, t)
+    if t or g.N == 1:
+        dw = _mm(_go_t(go, g), cols.reshape(g.CK, g.N * g.P).T if t else cols[0].T, g)
     else:
         dw = np.matmul(go, cols.transpose(0, 2, 1)).sum(0)
     if scale != 1:
