@@ -414,6 +414,25 @@ if storage_methods then
   end
 end
 
+-- t:data() / s:data([asnumber]): an FFI pointer to the first element (a number with asnumber), as
+-- Torch7's FFI gives; valid while the storage keeps its buffer (a resize may move it)
+do
+  local data_address = py.data_address
+  local function data(self, asnumber)
+    local o = P2O[self]
+    if o == nil then raise('tensor or storage expected') end
+    local ct, addr = data_address(o)
+    if ct == nil then raise(addr) end
+    if asnumber then return addr end
+    return ffi.cast(ct, addr)
+  end
+  for _, mts in ipairs({tensor_mts, storage_mts}) do
+    for _, mt in ipairs(mts) do
+      if rawget(mt, 'data') == nil then mt.data = data end
+    end
+  end
+end
+
 -- `new` is the type's constructor, as in Torch: t.new() is an empty tensor of t's type and
 -- t:new() a tensor viewing t (torch.XTensor(t))
 for mt, ctor in pairs(type_ctors) do rawset(mt, 'new', ctor) end

@@ -484,14 +484,15 @@ end
 
 ------------------------------------------------------------------------ equality checks
 
--- Byte, Char and Short tensors are compared as doubles (Torch has no abs for them)
-local NO_ABS = {['torch.ByteTensor'] = true, ['torch.CharTensor'] = true,
-                ['torch.ShortTensor'] = true}
+-- tensors of a type without abs (Byte, Char, Short, Half) are compared as doubles
+local function with_abs(t)
+  if t.abs then return t end
+  return t:double()
+end
 
 -- same type and size: max |ta - tb| <= tolerance
 function compare.sameFormatTensors(ta, tb, tolerance, negate, storage)
-  if NO_ABS[ta:type()] then ta = ta:double() end
-  if NO_ABS[tb:type()] then tb = tb:double() end
+  ta, tb = with_abs(ta), with_abs(tb)
   local err = ta:clone():add(-1, tb):abs():max()
   local ok = err <= tolerance
   if negate then ok = not ok end

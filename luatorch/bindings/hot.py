@@ -146,6 +146,34 @@ def geometry(t):
         return 0, 0, 0, 0, 0, 0, 0, False, False
 
 
+# t:data() / s:data(): the C element type Torch7's FFI gives each type's pointer
+_DATA_CTYPES = {'Byte': b'unsigned char *', 'Char': b'char *', 'Short': b'short *',
+                'Int': b'int *', 'Long': b'long *', 'Float': b'float *', 'Double': b'double *',
+                'Half': b'uint16_t *'}
+
+
+def data_address(o):
+    """(C pointer type, address of the first element) of a tensor or storage, as Torch7's
+    t:data() gives it (address 0, a NULL pointer, when there is no element); or (None, message).
+    The memory is the storage's buffer: valid while the storage keeps it (as in Torch7, a resize
+    may move it)."""
+    try:
+        if isinstance(o, Tensor):
+            st, off = o.storage, o.offset
+        elif isinstance(o, Storage):
+            st, off = o, 0
+        else:
+            return None, b'tensor or storage expected'
+        ct = _DATA_CTYPES[o.ttype.name]
+        if st is None or st.size() == 0:
+            return ct, 0
+        d = st.data
+        base = d.ctypes.data if isinstance(d, np.ndarray) else int(d.data.ptr)
+        return ct, base + off * d.itemsize
+    except Exception as e:  # noqa: BLE001
+        return None, error_text(e)
+
+
 def index_number(t, i, lazy=False):
     """t[i]: a number (1-D) or (view, kind) -- or (None, -2) when lazy -- or (None, -1, message)."""
     size = t.size
@@ -272,6 +300,7 @@ def exports(lua):
     return {
         'add': fast_add, 'mul': fast_mul, 'cmul': fast_cmul, 'fill': fast_fill,
         'geometry': geometry, 'epoch_address': int(T.EPOCH.ctypes.data),
+        'data_address': data_address,
         'index_number': index_number, 'set_number': set_number, 'dims': dims,
         'element2': element2, 'set_element2': set_element2,
         'index_get': lua_function(indexing.get, lua),

@@ -3,6 +3,7 @@ import numpy as np
 
 from . import tensor as T
 from . import types
+from . import xp as _xp
 from .errors import TorchError, check, invalid_args
 from .registry import torch_fn, torch_op
 from .storage import Storage, cast
@@ -74,10 +75,13 @@ def new_tensor(ttype, *args):
 
 
 def new_storage(ttype, *args):
-    """torch.XStorage([n | table | storage, offset, size])"""
+    """torch.XStorage([n | table | storage, offset, size | filename, shared, size, sharedMem])"""
     if not args or args[0] is None:
         return Storage(ttype, 0)
     a0 = args[0]
+    if isinstance(a0, str):
+        from .mapped import map_storage
+        return map_storage(ttype, a0, *args[1:4])
     if isinstance(a0, list):
         return Storage(ttype, data=cast(np.array(a0, dtype=np.float64), ttype).astype(ttype.dtype))
     if isinstance(a0, Storage):
@@ -540,12 +544,13 @@ def _mask(mask, t):
 
 @torch_op('maskedSelect', 'tt', inplace=False)
 def masked_select(res, t, mask):
-    vals = t.arr()[_mask(mask, t)] if t.size else np.zeros(0, t.ttype.dtype)
+    vals = t.arr()[_mask(mask, t)] if t.size else t.ttype.xp.zeros(0, t.ttype.dtype)
     return _set_result(res, t.ttype, vals)
 
 
 def _set_result(res, ttype, vals):
-    vals = np.asarray(vals)
+    if type(vals) is not np.ndarray:
+        vals = _xp.asarray_any(vals)
     if res is None:
         return T.from_array(vals, ttype) if vals.size else T.empty(ttype)
     T.resize(res, vals.shape if vals.size else ())
@@ -574,16 +579,19 @@ torch_fn('maskedFill', function=False)(masked_fill)
 torch_fn('maskedCopy', function=False)(masked_copy)
 
 
-def _index_arr(idx):
+def _index_arr(idx, t):
+    """0-based indices of LongTensor idx, as an array of t's module (cutorch takes a LongTensor
+    index for a Cuda tensor too)."""
     check(idx.ttype.name == 'Long', 'index must be a LongTensor')
     check(len(idx.size) <= 1, 'Index is supposed to be a vector')
-    return idx.arr().reshape(-1) - 1
+    ix = idx.arr().reshape(-1) - 1
+    return ix if idx.ttype.cuda is t.ttype.cuda else _xp.on_side(ix, t.arr())
 
 
 @torch_op('index', 'tnt', inplace=False)
 def index_select(res, t, dim, idx):
     d = T._dim(t, dim, 'index', 2)
-    ix = _index_arr(idx)
+    ix = _index_arr(idx, t)
     if ix.size and (ix.min() < 0 or ix.max() >= t.size[d]):
         raise TorchError('index out of range')
     vals = np.take(t.arr(), ix, axis=d)
@@ -592,7 +600,7 @@ def index_select(res, t, dim, idx):
 
 def index_copy(t, dim, idx, src):
     d = T._dim(t, dim, 'indexCopy', 2)
-    ix = _index_arr(idx)
+    ix = _index_arr(idx, t)
     a = t.arr()
     sl = [slice(None)] * a.ndim
     sl[d] = ix
@@ -602,7 +610,7 @@ def index_copy(t, dim, idx, src):
 
 def index_fill(t, dim, idx, v):
     d = T._dim(t, dim, 'indexFill', 2)
-    ix = _index_arr(idx)
+    ix = _index_arr(idx, t)
     a = t.arr()
     sl = [slice(None)] * a.ndim
     sl[d] = ix
@@ -612,7 +620,7 @@ def index_fill(t, dim, idx, v):
 
 def index_add(t, dim, idx, src):
     d = T._dim(t, dim, 'indexAdd', 2)
-    ix = _index_arr(idx)
+    ix = _index_arr(idx, t)
     a = t.arr()
     np.add.at(a, tuple([slice(None)] * d + [ix]), cast(src.arr(), t.ttype))
     return t
@@ -627,6 +635,8 @@ torch_fn('indexAdd', function=False)(index_add)
 def gather(res, t, dim, idx):
     d = T._dim(t, dim, 'gather', 2)
     ix = idx.arr() - 1
+    if idx.ttype.cuda is not t.ttype.cuda:
+        ix = _xp.on_side(ix, t.arr())
     if ix.size and (ix.min() < 0 or ix.max() >= t.size[d]):
         raise TorchError('Invalid index in gather')
     vals = np.take_along_axis(t.arr(), ix, axis=d)
@@ -637,6 +647,8 @@ def gather(res, t, dim, idx):
 def scatter(t, dim, idx, src):
     d = T._dim(t, dim, 'scatter', 2)
     ix = idx.arr() - 1
+    if idx.ttype.cuda is not t.ttype.cuda:
+        ix = _xp.on_side(ix, t.arr())
     if ix.size and (ix.min() < 0 or ix.max() >= t.size[d]):
         raise TorchError('Invalid index in scatter')
     a = t.arr()
@@ -657,7 +669,7 @@ def nonzero(*args):
     elif len(args) == 2:
         res, a = args[0], args[1:]
     t = a[0]
-    nz = np.argwhere(t.arr() != 0) + 1 if t.size else np.zeros((0, 1), np.int64)
+    nz = np.argwhere(t.arr() != 0) + 1 if t.size else t.ttype.xp.zeros((0, 1), np.int64)
     if res is None:
         res = T.empty(t.ttype.twin(types.Long))
     if nz.shape[0] == 0:
