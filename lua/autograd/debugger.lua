@@ -24,6 +24,21 @@ function debugger.site()
   end
 end
 
+-- 'file:line' of the user's code calling the current op (the profiler's key)
+function debugger.line()
+  local level = 2
+  while true do
+    local info = debug.getinfo(level, 'Sl')
+    if not info then return nil end
+    local src = info.source
+    if info.what ~= 'C' and info.what ~= 'tail' and not (shim and src:sub(2, #shim + 1) == shim)
+        and src ~= '=[C]' then
+      return info.short_src .. ':' .. tostring(info.currentline)
+    end
+    level = level + 1
+  end
+end
+
 local function writeFile(fileName, text)
   local f = assert(io.open(fileName, 'w'))
   f:write(text)

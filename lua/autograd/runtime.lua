@@ -91,7 +91,16 @@ local function unsupported(tn, k)
   return function() raise('function ' .. tostring(tn) .. '.' .. k .. ' not currently supported by autograd') end
 end
 
+-- methods declared with autograd.overload.module's class(): name -> {tensor type name -> fn}
+local USER_METHODS = {}
+runtime.USER_METHODS = USER_METHODS
+
 NODE_MT.__index = function(self, k)
+  local u = USER_METHODS[k]
+  if u ~= nil then
+    local f = u[vtypename(self)]
+    if f ~= nil then return f end
+  end
   local m = METHODS[k]
   if m ~= nil then return m end
   local tk = type(k)
@@ -264,7 +273,18 @@ local function build_swaps()
       end
     end)
   end
+  -- functions declared with autograd.overload.module, last: they wrap the swaps above
+  for _, u in ipairs(runtime.user_swaps) do add(u[1], u[2], u[3]) end
   return swaps
+end
+
+-- {table, key, make} of autograd.overload.module's declarations
+runtime.user_swaps = {}
+local user_dirty = false
+function runtime.user_swap(tbl, key, make)
+  local u = runtime.user_swaps
+  u[#u + 1] = {tbl, key, make}
+  user_dirty = true
 end
 
 local depth = 0
@@ -272,6 +292,9 @@ local depth = 0
 function runtime.install()
   depth = depth + 1
   if depth > 1 then return end
+  if user_dirty then
+    SWAPS, user_dirty = nil, false
+  end
   SWAPS = SWAPS or build_swaps()
   for i = 1, #SWAPS do
     local s = SWAPS[i]
@@ -289,7 +312,7 @@ end
 function runtime.uninstall()
   depth = depth - 1
   if depth > 0 then return end
-  for i = 1, #SWAPS do
+  for i = #SWAPS, 1, -1 do     -- last first: a swap may wrap an earlier one of the same key
     local s = SWAPS[i]
     if rawget(s[1], s[2]) == s[5] then rawset(s[1], s[2], s[4]) end
   end
@@ -404,7 +427,7 @@ function runtime.direct(fn, opt, ...)
   end
   local leaves = {}
   local sk = skel(args[argnum], leaves, true, nil, 0)
-  local tr = AG.begin()
+  local tr = AG.begin(opt.profiler)
   runtime.install()
   local ok, res = pcall(function()
     local boxes = AG.leaves(tr, leaves)
@@ -487,10 +510,21 @@ function runtime.optimized(state, fn, opt, ...)
     sks[i] = skel(args[i], leaves, i == argnum, key, 0, i == argnum, flags)
     key[#key + 1] = '|'
   end
+  if opt.signatureFn then
+    -- the caller's signature of the arguments: nil runs the function uncached (direct mode);
+    -- otherwise it is part of the cache key (with the types and sizes, always part of it)
+    local sig = opt.signatureFn({unpack(args, 1, args.n)})
+    if sig == nil then
+      state.captured = true
+      return runtime.direct(fn, opt, ...)
+    end
+    key[#key + 1] = 'S' .. tostring(sig)
+  end
   local skey = table.concat(key)
   local vals = pack(AG.opt_run(state.opt, skey, leaves))
   if vals[1] ~= nil then return results(state.entries[vals[1]], vals) end
   -- first call for these shapes: capture
+  state.captured = true
   local seedleaf
   if opt.partialGrad and withgrad then
     local s = sks[args.n]
@@ -521,7 +555,8 @@ function runtime.optimized(state, fn, opt, ...)
   for i = 1, #leaves do if flags[i] then pidx[#pidx + 1] = i end end
   local hook = state.hook
   local vals = pack(AG.opt_finish(state.opt, skey, leaves, rec, gtr, res[1],
-                                  seedleaf and boxes[seedleaf] or nil, nodes, hook))
+                                  seedleaf and boxes[seedleaf] or nil, nodes, hook,
+                                  opt.reduceFootprint))
   local entry = {withgrad = withgrad, pidx = withgrad and pidx or {}, psk = sks[argnum],
                  tmpl = tmpl, nres = res.n}
   state.entries[vals[1]] = entry

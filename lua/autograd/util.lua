@@ -117,6 +117,53 @@ function util.defaultBool(b, db)
   return b
 end
 
+-- gradient pieces of torch.cat: the slices of g for each tensor of x (concatenated along dim,
+-- default their last), and for a table of numbers the elements of g
+function util.catTableGradient(g, x, dim)
+  dim = dim or torch.nDimension(x[1])
+  local out, at = {}, 1
+  for i = 1, #x do
+    local n = torch.size(x[i], dim)
+    out[i] = torch.narrow(g, dim, at, n)
+    at = at + n
+  end
+  return out
+end
+
+function util.catNumberGradient(g, x, dim)
+  local out = {}
+  for i = 1, #x do out[i] = torch.select(g, 1, i) end
+  return out
+end
+
+-- the forms writing into a given tensor `o` (torch-autograd's generated code reuses tensors)
+function util.newTensorLikeInPlace(o, a) return o end
+function util.fillSameSizeAsInPlace(o, a, b) return o:fill(value(b)) end
+function util.zerosLikeInPlace(o, a, b) return o:zero() end
+function util.fillInPlace(o, a, b) return o:fill(value(b)) end
+function util.cloneInPlace(o, a) return o:copy(value(a)) end
+function util.newInPlace(o, s) return o end
+function util.typeAsInPlace(o, a, b) return o:copy(value(a)) end
+
+function util.selectSliceCopyInPlace(o, g, x, dim, index)
+  o:zero():select(dim, index):copy(value(g))
+  return o
+end
+
+function util.narrowSliceCopyInPlace(o, g, x, dim, index, size)
+  o:zero():narrow(dim, index, size):copy(value(g))
+  return o
+end
+
+function util.indexAddInPlace(o, g, x, dim, index)
+  o:zero()
+  g = value(g)
+  for i = 1, torch.size(index, 1) do
+    o:narrow(dim, index[i], 1):add(g:narrow(dim, i, 1))
+  end
+  return o
+end
+
 local function sortedKeys(tbl)
   local keys = {}
   for k in pairs(tbl) do keys[#keys + 1] = k end

@@ -3,8 +3,9 @@
 Boxes (the traced values) cross to Lua as proxies of their own kind, NODE_KIND, whose metatable
 lua/autograd/runtime.lua fills; they unwrap back to the Python box like tensors do.
 
-Primitives whose maths is Lua code (functionalized nn modules and criteria) are made here: their
-forward and backward are Lua functions, called with proxies and giving back Python values.
+Primitives whose maths is Lua code (functionalized nn modules and criteria, functions declared
+with autograd.overload.module) are made here: their forward and gradients are Lua functions,
+called with proxies and giving back Python values.
 """
 from lupa import luajit21 as lupa
 
@@ -27,20 +28,15 @@ class LuaCaller:
         self.now = {}
 
     def proxy(self, v, kind):
-        """A Lua proxy of v. The proxies of the previous call are reused: pushing an object again
-        after its Lua wrapper died is what can make lupa hand back another object's wrapper
-        (its reference table is weak-valued and filled with luaL_ref), so objects passed call
-        after call (parameters) keep one live proxy; each new proxy is checked."""
+        """A Lua proxy of v. Objects passed again by the next call (parameters, call after call)
+        get the proxy they had, so Lua sees the same object (nn's parameter binding compares
+        with rawequal) and no new proxy is made per call."""
         key = id(v)
         held = self.now.get(key) or self.last.get(key)
         if held is not None and held[0] is v:
             self.now[key] = held
             return held[1]
         p = self.wrap(v, kind)
-        if self.U(p) is not v:
-            raise TorchError('internal error: the Lua proxy of a %s resolves to another object '
-                             '(lupa reused a reference slot); the gradients of this call would '
-                             'be wrong' % type(v).__name__)
         self.now[key] = (v, p)
         return p
 
@@ -90,9 +86,11 @@ def _table(lua):
     caller = LuaCaller(lua)
     t = lua.table()
     t.NODE_KIND = NODE_KIND
-    for name in ('apply', 'apply_prim', 'raw_value', 'value_kind', 'typename', 'depth', 'recording', 'begin',
-                 'leaves', 'gradients', 'close', 'opt_new', 'opt_run', 'opt_begin', 'opt_finish',
-                 'assign', 'program_source', 'program_dot', 'program_steps', 'program_info', 'program_listing'):
+    for name in ('apply', 'apply_prim', 'raw_value', 'value_kind', 'typename', 'depth',
+                 'recording', 'begin', 'leaves', 'gradients', 'close', 'opt_new', 'opt_run',
+                 'opt_begin', 'opt_finish', 'assign', 'program_source', 'program_dot',
+                 'program_steps', 'program_info', 'program_listing', 'profiler_new',
+                 'profiler_cycle', 'profiler_report', 'profile_summary'):
         t[name.encode()] = lua_function(getattr(engine, name), lua)
     t.prims = lua.table(*[lua.table(i, tbl.encode(), name.encode(), kind, method)
                           for i, tbl, name, kind, method in prims.names()])
@@ -104,6 +102,17 @@ def _table(lua):
                                    lambda *a: caller.call(bwd, *a))
 
     t.nnprim = lua_function(nnprim, lua)
+
+    def vjp(fn):
+        return lambda g, ans, *args: caller.call(fn, g, ans, *args)
+
+    def userprim(name, how, fwd, grads=None):
+        """A primitive declared with autograd.overload.module: Lua forward `fwd`, Lua gradient
+        functions `grads` (a list, false where none is given)."""
+        vjps = [None if g is False or g is None else vjp(g) for g in (grads or [])]
+        return nnprims.user_prim(name, how, lambda *a: caller.call(fwd, *a), vjps)
+
+    t.userprim = lua_function(userprim, lua)
     return t
 
 

@@ -6,4 +6,6 @@ return {
   RecurrentNetwork = require 'autograd.model.RecurrentNetwork',
   RecurrentLSTMNetwork = require 'autograd.model.RecurrentLSTMNetwork',
   RecurrentGRUNetwork = require 'autograd.model.RecurrentGRUNetwork',
+  RecurrentFWNetwork = require 'autograd.model.RecurrentFWNetwork',
+  AlexNet = require 'autograd.model.AlexNet',
 }

@@ -35,7 +35,7 @@ BOXABLE = set()   # the value types a box may hold (Tensor, int, float, boxes): 
 
 
 class Trace:
-    __slots__ = ('level', 'record', 'tape', 'live', 'leaves', 'program', 'debug')
+    __slots__ = ('level', 'record', 'tape', 'live', 'leaves', 'program', 'debug', 'prof')
 
     def __init__(self, record=False):
         _level[0] += 1
@@ -46,6 +46,7 @@ class Trace:
         self.leaves = []
         self.program = None
         self.debug = None
+        self.prof = None      # a profiler.Profiler timing the ops (direct mode's profile option)
         ACTIVE.append(self)
         if record:
             RECORDING[0] = self
@@ -214,9 +215,30 @@ def apply(prim, args):
         rawargs = tuple(_unbox(a, top, (i,), parents, spec) for i, a in enumerate(args))
         return _record(top, prim, spec, apply(prim, rawargs))
     rawargs = tuple(_unbox(a, top, (i,), parents, None) for i, a in enumerate(args))
+    prof = top.prof
+    if prof is not None:
+        return _profiled(prof, top, prim, rawargs, parents)
     ans = apply(prim, rawargs)
     if kind == NONDIFF or kind == RANDOM:
         return ans
+    return _boxed(top, prim, rawargs, parents, ans)
+
+
+def _profiled(prof, top, prim, rawargs, parents):
+    t0 = prof.clock()
+    ans = apply(prim, rawargs)
+    elapsed = prof.clock() - t0
+    if prim.kind == NONDIFF or prim.kind == RANDOM:
+        prof.forward(prim, None, elapsed)
+        return ans
+    r = _boxed(top, prim, rawargs, parents, ans)
+    prof.forward(prim, r[0] if type(r) is tuple else r, elapsed)
+    return r
+
+
+def _boxed(top, prim, rawargs, parents, ans):
+    """The box of a differentiating trace for the result `ans` of prim."""
+    kind = prim.kind
     multi = type(ans) is tuple
     first = ans[0] if multi else ans
     if type(first) not in BOXABLE:
@@ -278,35 +300,46 @@ def backward(trace, out, seed, accumulate):
     Gradients end up in the `g` slot of the trace's leaves; `accumulate(a, b)` adds two."""
     out.g = seed
     tape = trace.tape
+    prof = trace.prof
     for i in range(len(tape) - 1, -1, -1):
         b = tape[i]
         g = b.g
         if g is None:
             continue
-        b.g = None
-        prim = b.prim
-        args = b.args
-        ans = b.out if b.out is not None else b.value
-        vjps = prim.vjps
-        full = {}
-        for path, pb in b.parents:
-            pos = path[0]
-            vjp = vjps[pos] if pos < len(vjps) else None
-            if vjp is None:
-                continue
-            if vjp is MISSING:
-                raise TorchError('missing gradient for argument %d in function %s'
-                                 % (pos + 1, prim.qualname))
-            if len(path) == 1:
-                gp = vjp(g, ans, *args)
-            else:
-                if pos not in full:
-                    full[pos] = vjp(g, ans, *args)
-                gp = _pick(full[pos], path)
-            if gp is None:
-                continue
-            if pb.g is None:
-                pb.g = gp
-            else:
-                pb.g = accumulate(pb.g, gp)
+        if prof is not None:
+            t0 = prof.clock()
+            _chain(b, g, accumulate)
+            prof.backward(b, prof.clock() - t0)
+        else:
+            _chain(b, g, accumulate)
     trace.tape = []
+
+
+def _chain(b, g, accumulate):
+    """The gradients of box b's arguments from g, the gradient of b, added to theirs."""
+    b.g = None
+    prim = b.prim
+    args = b.args
+    ans = b.out if b.out is not None else b.value
+    vjps = prim.vjps
+    full = {}
+    for path, pb in b.parents:
+        pos = path[0]
+        vjp = vjps[pos] if pos < len(vjps) else None
+        if vjp is None:
+            continue
+        if vjp is MISSING:
+            raise TorchError('missing gradient for argument %d in function %s'
+                             % (pos + 1, prim.qualname))
+        if len(path) == 1:
+            gp = vjp(g, ans, *args)
+        else:
+            if pos not in full:
+                full[pos] = vjp(g, ans, *args)
+            gp = _pick(full[pos], path)
+        if gp is None:
+            continue
+        if pb.g is None:
+            pb.g = gp
+        else:
+            pb.g = accumulate(pb.g, gp)

@@ -13,6 +13,7 @@ from ..tensor import Tensor
 from . import prims
 from .core import ACTIVE, RECORDING, Box, Trace, backward, deep_raw, raw
 from .prims import P, isT, vas
+from .profiler import Profiler, summary
 from .program import Compiled, Optimized, Program, finite, output_spec
 
 PRIMS = prims.PRIMS
@@ -61,8 +62,28 @@ def recording():
 
 # ------------------------------------------------------------------------------ direct mode
 
-def begin():
-    return Trace()
+def begin(profiler=None):
+    t = Trace()
+    t.prof = profiler
+    return t
+
+
+# ------------------------------------------------------------------------------ profiling
+
+def profiler_new(site=None):
+    return Profiler(site)
+
+
+def profiler_cycle(p):
+    p.cycle()
+
+
+def profiler_report(p, kind):
+    return p.report(kind)
+
+
+def profile_summary(stats):
+    return summary(stats)
 
 
 def leaves(trace, values):
@@ -188,9 +209,10 @@ INVALID_RETURN = ('invalid return value type from autograd function, autograd on
                   'scalar return values')
 
 
-def opt_finish(opt, skey, values, rec, g, out, seed, answers, hook=None, run=False):
+def opt_finish(opt, skey, values, rec, g, out, seed, answers, hook=None, reduce=False, run=False):
     """Finish a capture: reverse pass (recorded), compile, store. Returns (number, outputs...)
-    where the outputs are the gradients of the parameters, then the answers."""
+    where the outputs are the gradients of the parameters, then the answers. `reduce`
+    (reduceFootprint): the program drops each value it makes after its last use."""
     try:
         rec.program.site_fn = None
         grads = []
@@ -212,7 +234,7 @@ def opt_finish(opt, skey, values, rec, g, out, seed, answers, hook=None, run=Fal
                  + ['answer[%d]' % (i + 1) for i in range(len(answers))])
         holder = []
         checker = _checker(hook, holder) if hook is not None else None
-        compiled = Compiled(rec.program, outputs, names, checker)
+        compiled = Compiled(rec.program, outputs, names, checker, bool(reduce))
         holder.append(compiled)
         rec.close()
         num = opt.add(skey, values, compiled)

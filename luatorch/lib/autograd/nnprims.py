@@ -1,4 +1,5 @@
-"""Primitives made of an nn module or criterion (autograd.functionalize, autograd.nn.*).
+"""Primitives made of Lua code: nn modules and criteria (autograd.functionalize, autograd.nn.*),
+and functions declared with autograd.overload.module (`user_prim`, at the end).
 
 The module's own forward and backward (Lua, given here as Python callables) are the forward
 and the gradient: `F(params, x)` / `F(x)` / `F(x, y)` computes the output, and a second
@@ -11,7 +12,7 @@ dropout noise or pooling indices belongs to the last forward).
 from .. import tensor as T
 from ..errors import TorchError
 from ..tensor import Tensor
-from .core import DIFF, MISSING
+from .core import DIFF, MISSING, STATIC, ZERO
 from .prims import P, Prim, isT, raw
 
 
@@ -126,3 +127,26 @@ def module_prim(name, layout, lfwd, lbwd):
     else:
         raise TorchError('unknown nn primitive layout %s' % layout)
     return F
+
+
+# ------------------------------------------------------------------------------ user primitives
+
+KINDS = {'gradient': DIFF, 'dynamic': DIFF, 'initializer': ZERO, 'static': STATIC}
+
+
+def user_prim(name, how, fwd, vjps=()):
+    """A primitive declared from Lua with autograd.overload.module: `fwd(*values)` is the
+    function as it was (called with plain values), `vjps[i](g, ans, *args)` the gradient with
+    respect to argument i+1 (called with the traced values, so it is differentiated and recorded
+    in turn), None where no gradient was given. `how` is the declaration: 'gradient' and
+    'dynamic' are differentiable (a missing gradient is an error when one is needed),
+    'initializer' gives a traced result no gradient flows through, 'static' a plain one."""
+    kind = KINDS.get(how)
+    if kind is None:
+        raise TorchError('autograd.overload: unknown kind of function %s' % how)
+    p = Prim(name, fwd, kind, 'user', False, name)
+    p.id = -1
+    if kind == DIFF:
+        given = list(vjps)
+        p.vjps = [MISSING if v is None else v for v in given] + [MISSING] * 16
+    return p

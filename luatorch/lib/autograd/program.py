@@ -105,14 +105,37 @@ def _needed_steps(program, outputs):
 class Compiled:
     """A program compiled to Python: `run(leaves)` -> list of outputs."""
 
-    def __init__(self, program, outputs, names=None, checker=None):
+    def __init__(self, program, outputs, names=None, checker=None, reduce=False):
         self.program = program
         self.outputs = outputs
         self.names = names or []      # display names of the outputs (grad(x), answer[1])
         self.keep = _needed_steps(program, outputs)
         self.number = 0
+        self.reduce = reduce          # reduceFootprint: values released after their last use
         self._listing()
         self.source, self.run = self._compile(checker)
+
+    def _last_uses(self):
+        """step index (in self.keep order) -> slots read for the last time there, for the
+        values the program makes (not its inputs, not its outputs)."""
+        prog = self.program
+        last = {}
+        made = set()
+        for n, i in enumerate(self.keep):
+            prim, spec, outs, multi = prog.steps[i]
+            for s in _spec_slots(spec, set()):
+                last[s] = n
+            for o in outs:
+                made.add(o)
+                last.setdefault(o, n)
+        for o in self.outputs:
+            if o[0] == 'v':
+                last.pop(o[1], None)
+        by_step = {}
+        for s, n in last.items():
+            if s in made:
+                by_step.setdefault(n, []).append(s)
+        return by_step
 
     # ---------------------------------------------------------------- display
     def _listing(self):
@@ -330,6 +353,7 @@ class Compiled:
                 ns['chk'] = checker
                 lines.append('    chk(-1, %d, s%d)' % (slot, slot))
         self.fast_steps = 0
+        release = self._last_uses() if self.reduce else {}
         for n, i in enumerate(self.keep):
             prim, spec, outs, multi = prog.steps[i]
             fname = 'f%d' % n
@@ -361,6 +385,8 @@ class Compiled:
             if checker is not None and prim.name != 'new':
                 for o in outs:
                     lines.append('    chk(%d, %d, s%d)' % (i, o, o))
+            if n in release:
+                lines.append('    del %s' % ', '.join('s%d' % o for o in sorted(release[n])))
         rets = []
         for o in self.outputs:
             if o[0] == 'v':
