@@ -28,8 +28,10 @@ end
 
 function SpatialMaxPooling:updateOutput(input)
   local indices = self.indices
-  if not indices or torch.type(indices) ~= 'torch.LongTensor' then
-    indices = indices and indices:long() or torch.LongTensor()
+  -- the indices live on the input's side (a CudaLongTensor for a Cuda input, as in cunn)
+  local itype = torch.type(input):find('^torch%.Cuda') and 'torch.CudaLongTensor' or 'torch.LongTensor'
+  if not indices or torch.type(indices) ~= itype then
+    indices = indices and indices:type(itype) or torch.LongTensor():type(itype)
     self.indices = indices
   end
   -- fields missing from modules saved by older versions

@@ -27,6 +27,14 @@ local EPOCH = ffi.cast('const double *', py.epoch_address)
 local geometry = py.geometry
 local GEO = setmetatable({}, {__mode = 'k'})
 local F32 = ffi.new('float[1]')
+-- emptied at the start of every full collection that frees Python objects (torch._refs sweeps):
+-- a record holds its tensor's buffer, and a weak-keyed table's values are marked even when the
+-- key is dead, so without this a dropped tensor's buffer outlived collectgarbage() (a cycle
+-- later). Kept 'k' and not 'kv' between sweeps: records lost at every incremental cycle cost
+-- a crossing each in hot loops (measured: scalar access 7% slower).
+require('torch._refs').on_sweep(function()
+  for o in next, GEO do GEO[o] = nil end
+end)
 
 local function geo(o)
   local g, ep = GEO[o], EPOCH[0]

@@ -10,6 +10,7 @@ Also the small helpers the other linear-algebra modules (linalg, conv, shape_ops
 import numpy as np
 
 from . import tensor as T
+from . import xp as _xp
 from .errors import TorchError, invalid_args
 from .registry import OPS, bad_args, torch_fn, torch_op
 from .storage import cast
@@ -66,7 +67,8 @@ def values(t):
 
 def store(res, ttype, vals):
     """Write computed values into res (resized as TH does) or into a new tensor; returns it."""
-    vals = np.asarray(vals)
+    if type(vals) is not np.ndarray:
+        vals = _xp.asarray_any(vals)
     if res is None:
         res = T.empty(ttype, vals.shape if vals.size else ())
     else:
@@ -241,7 +243,7 @@ def addbmm(res, *srcs):
     nb, n, m = b1.size
     p = b2.size[2]
     if nb == 0:
-        return _combine(res, 1, t, 1, np.zeros((n, p), values(t).dtype), tt)
+        return _combine(res, 1, t, 1, t.ttype.xp.zeros((n, p), values(t).dtype), tt)
     # sum over the batch of b1[i] * b2[i] is one matrix product of the batches laid side by side
     x = values(b1).transpose(1, 0, 2).reshape(n, nb * m)
     y = values(b2).reshape(nb * m, p)

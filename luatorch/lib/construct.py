@@ -622,7 +622,8 @@ def index_add(t, dim, idx, src):
     d = T._dim(t, dim, 'indexAdd', 2)
     ix = _index_arr(idx, t)
     a = t.arr()
-    np.add.at(a, tuple([slice(None)] * d + [ix]), cast(src.arr(), t.ttype))
+    # along axis 0 of views (CuPy's scatter-add takes an index array, not a tuple with slices)
+    np.add.at(np.moveaxis(a, d, 0), ix, np.moveaxis(cast(src.arr(), t.ttype), d, 0))
     return t
 
 

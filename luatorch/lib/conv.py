@@ -11,6 +11,7 @@ import itertools
 
 import numpy as np
 
+from . import xp as _xp
 from .blas import invalid, same_type, store, values
 from .errors import TorchError
 from .registry import torch_op
@@ -64,12 +65,13 @@ def convolve(x, k, nsp, mode, kind):
         # TH's scalar loops (3-D, or 2-D with fewer than 4 output columns) sum each plane's
         # products apart and add that sum to the output
         per_plane = nsp == 3 or osz[-1] < 4
+    zeros = _xp.module_of(x).zeros
     if x.ndim == k.ndim:                 # mul / cmul: one kernel per plane
-        out = np.zeros(x.shape[:-nsp] + osz, np.result_type(x, k))
+        out = zeros(x.shape[:-nsp] + osz, np.result_type(x.dtype, k.dtype))
         acc(out, x, w)
         return out
     # mv: out[q] = sum over input planes p of x[p] * k[q][p], plane after plane
-    out = np.zeros((k.shape[0],) + osz, np.result_type(x, k))
+    out = zeros((k.shape[0],) + osz, np.result_type(x.dtype, k.dtype))
     for p in range(x.shape[0]):
         if per_plane:
             s = np.zeros_like(out)

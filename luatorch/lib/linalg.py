@@ -7,11 +7,16 @@ Results follow TH's conventions, which users observe: matrices LAPACK wrote are 
 layout, a result that is also the input and is not laid out so gets the values copied back.
 Factorisations numpy.linalg does not expose (LU with its pivots, triangular solves, Householder
 products, pivoted Cholesky) are written here with vectorised numpy steps.
+
+Cuda tensors: the factorisations run on the host, as cutorch's MAGMA routines do for their panel
+work: the matrices are read to the host explicitly (`_host`) and the results written back to the
+tensors' side (`_put`), so the values are the CPU's bit for bit.
 """
 import numpy as np
 
 from . import tensor as T
 from . import types
+from . import xp as _xp
 from .blas import invalid
 from .errors import TorchError
 from .registry import torch_fn
@@ -79,6 +84,16 @@ _EXPECTED = {
 }
 
 
+def _host(t):
+    """Tensor t's values as a host array (a Cuda tensor's read back explicitly)."""
+    return _xp.to_host(t.arr())
+
+
+def _put(dst, vals):
+    """dst[...] = vals (host values), on dst's side."""
+    _xp.put(dst, vals)
+
+
 def _bad(name, args):
     return invalid(name, args, _EXPECTED.get(name, ''))
 
@@ -111,7 +126,7 @@ def _check_system(name, a, b, square=True):
 
 def _rhs(b):
     """B as a matrix (a vector is one column), and the tensor TH clones it from."""
-    a = b.arr()
+    a = _host(b)
     if len(b.size) == 1:
         return a.reshape(-1, 1), None
     return a, b
@@ -151,7 +166,7 @@ def _out(res, src, rows, cols, tt):
 def _write(pair, vals):
     work, res = pair
     if work.nelement():
-        work.arr()[...] = cast(np.asarray(vals), work.ttype)
+        _put(work.arr(), cast(np.asarray(vals), work.ttype))
     if work is not res:
         T.copy(res, work)
     return res
@@ -163,7 +178,7 @@ def _vector_out(res, vals, tt):
         res = T.empty(tt)
     T.resize(res, vals.shape)
     if vals.size:
-        res.arr()[...] = cast(vals, tt)
+        _put(res.arr(), cast(vals, tt))
     return res
 
 
@@ -327,7 +342,7 @@ def gesv(*args):
     (rb, ra), (b, a), _, tt = _parse('gesv', args, 2, 2)
     _check_system('gesv', a, b)
     bm, bsrc = _rhs(b)
-    av = a.arr()
+    av = _host(a)
     lu, _, info = lu_factor(av)
     _lapack_error(info > 0, 'Lapack Error in gesv : U(%d,%d) is zero, singular U.' % (info, info))
     try:
@@ -346,7 +361,7 @@ def trtrs(*args):
         'trtrs', args, 2, 2, (('UL', 'U'), ('NT', 'N'), ('NU', 'N')))
     _check_system('trtrs', a, b)
     bm, bsrc = _rhs(b)
-    av = np.array(a.arr(), copy=True)
+    av = np.array(_host(a), copy=True)
     n, nrhs = bm.shape
     if diag == 'N' and n:
         zero = np.flatnonzero(np.diagonal(av) == 0)
@@ -367,7 +382,7 @@ def gels(*args):
     (rb, ra), (b, a), _, tt = _parse('gels', args, 2, 2)
     _check_system('gels', a, b, square=False)
     bm, bsrc = _rhs(b)
-    av = a.arr().astype(np.float64)
+    av = _host(a).astype(np.float64)
     m, n = a.size
     nrhs = bm.shape[1]
     ldb = max(m, n)
@@ -395,7 +410,7 @@ def gels(*args):
     # the solution is the first n rows of the ldb x nrhs column-major block LAPACK worked in
     work, res = _out(rb, bsrc, ldb, nrhs, tt)
     if work.nelement():
-        work.arr()[...] = cast(full, tt)
+        _put(work.arr(), cast(full, tt))
     work.size = (n, nrhs)
     work._sd = None
     T.geometry_changed()
@@ -409,7 +424,7 @@ def gels(*args):
 def inverse(*args):
     (ra,), (a,), _, tt = _parse('inverse', args, 1, 1)
     _square(a, 'inverse')
-    av = a.arr()
+    av = _host(a)
     n = a.size[0]
     try:
         inv = np.linalg.inv(av) if n else av.copy()
@@ -426,7 +441,7 @@ def inverse(*args):
 def potrf(*args):
     (ra,), (a,), (uplo,), tt = _parse('potrf', args, 1, 1, (('UL', 'U'),))
     _square(a, 'potrf')
-    av = a.arr()
+    av = _host(a)
     n = a.size[0]
     src = av.T if uplo == 'U' else av               # numpy reads the lower triangle
     try:
@@ -444,7 +459,7 @@ def potrs(*args):
     (rb,), (b, a), (uplo,), tt = _parse('potrs', args, 1, 2, (('UL', 'U'),))
     _check_system('potrs', a, b)
     bm, bsrc = _rhs(b)
-    av = a.arr()
+    av = _host(a)
     if uplo == 'U':
         u = np.triu(av)
         x = tri_solve(u, tri_solve(u.T, bm, lower=True), lower=False)
@@ -459,7 +474,7 @@ def potrs(*args):
 def potri(*args):
     (ra,), (a,), (uplo,), tt = _parse('potri', args, 1, 1, (('UL', 'U'),))
     _square(a, 'potri')
-    av = a.arr()
+    av = _host(a)
     n = a.size[0]
     zero = np.flatnonzero(np.diagonal(av) == 0)
     _lapack_error(zero.size > 0, 'Lapack Error potri : A(%d,%d) is 0, A cannot be factorized'
@@ -481,7 +496,7 @@ def pstrf(*args):
     if rpiv is not None and rpiv.ttype is not types.Int:
         raise _bad('pstrf', args)
     _square(a, 'pstrf')
-    av = a.arr()
+    av = _host(a)
     n = a.size[0]
     s = _sym_from(av, uplo)
     u, piv, _, info = pivoted_cholesky(s, float(tol))
@@ -500,7 +515,7 @@ def geqrf(*args):
     (ra, rtau), (a,), _, tt = _parse('geqrf', args, 2, 1)
     _mat(a, 'geqrf')
     m, n = a.size
-    fac, tau = qr_raw(a.arr())
+    fac, tau = qr_raw(_host(a))
     return _write(_out(ra, a, m, n, tt), fac), _vector_out(rtau, tau, tt)
 
 
@@ -511,8 +526,8 @@ def orgqr(*args):
     m, n = a.size
     k = tau.nelement()
     _argcheck(k <= n and k <= m, 2, 'orgqr', 'invalid number of reflectors')
-    vals = np.array(a.arr(), dtype=np.float64, copy=True)
-    tv = tau.arr().reshape(-1).astype(np.float64)
+    vals = np.array(_host(a), dtype=np.float64, copy=True)
+    tv = _host(tau).reshape(-1).astype(np.float64)
     vals[:, :k] = householder_q(vals, tv, k)
     return _write(_out(ra, a, m, n, tt), vals)
 
@@ -527,8 +542,8 @@ def ormqr(*args):
     k = tau.nelement()
     order = m if side == 'L' else n
     _argcheck(a.size[0] == order and k <= a.size[1], 1, 'ormqr', 'reflectors and C size mismatch')
-    r = householder_apply(a.arr().astype(np.float64), tau.arr().reshape(-1).astype(np.float64),
-                          c.arr().astype(np.float64), side, trans)
+    r = householder_apply(_host(a).astype(np.float64), _host(tau).reshape(-1).astype(np.float64),
+                          _host(c).astype(np.float64), side, trans)
     return _write(_out(ra, c, m, n, tt), r)
 
 
@@ -538,12 +553,12 @@ def qr(*args):
     _mat(a, 'qr')
     m, n = a.size
     k = min(m, n)
-    fac, tau = qr_raw(a.arr())
+    fac, tau = qr_raw(_host(a))
     r = np.triu(fac[:k])
     rr = rr if rr is not None else T.empty(tt)
     T.resize(rr, (k, n))
     if rr.nelement():
-        rr.arr()[...] = cast(r, tt)
+        _put(rr.arr(), cast(r, tt))
     # Q: the first k columns of an m x n column-major block orgqr filled from geqrf's output
     if rq is None:
         rq = T.empty(tt)
@@ -565,7 +580,7 @@ def symeig(*args):
     (re, rv), (a,), (jobz, uplo), tt = _parse(
         'symeig', args, 2, 1, (('NV', 'N'), ('UL', 'U')))
     _square(a, 'symeig')
-    av = a.arr()
+    av = _host(a)
     n = a.size[0]
     if jobz == 'V':
         e, v = np.linalg.eigh(av, UPLO=uplo) if n else (np.zeros(0), av.copy())
@@ -581,7 +596,7 @@ def eig(*args):
     (re, rv), (a,), (jobvr,), tt = _parse('eig', args, 2, 1, (('NV', 'N'),))
     _mat(a, 'eig')
     _argcheck(a.size[0] == a.size[1], 1, 'eig', 'A should be square')
-    av = a.arr()
+    av = _host(a)
     n = a.size[0]
     if rv is None:
         rv = T.empty(tt)
@@ -601,7 +616,7 @@ def eig(*args):
         if not _is_transposed_contiguous(rv) and rv.is_contiguous():
             _transpose_inplace(rv)
         if n:
-            rv.arr()[...] = cast(vr, tt)
+            _put(rv.arr(), cast(vr, tt))
     else:
         w = np.linalg.eigvals(av)
     ev = np.stack([np.real(w), np.imag(w)], axis=1) if n else np.zeros((0, 2))
@@ -617,7 +632,7 @@ def svd(*args):
     m, n = a.size
     k = min(m, n)
     try:
-        u, s, vh = np.linalg.svd(a.arr(), full_matrices=jobu == 'A')
+        u, s, vh = np.linalg.svd(_host(a), full_matrices=jobu == 'A')
     except np.linalg.LinAlgError:
         raise TorchError(' Lapack Error gesvd : %d superdiagonals failed to converge.' % k)
     ucols = m if jobu == 'A' else k
@@ -628,7 +643,7 @@ def svd(*args):
         rv = T.empty(tt)
     T.resize(rv, v.shape)
     if v.size:
-        rv.arr()[...] = cast(v, tt)
+        _put(rv.arr(), cast(v, tt))
     return uout, sout, rv
 
 

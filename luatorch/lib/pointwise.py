@@ -22,6 +22,7 @@ import numpy as np
 
 from . import tensor as T
 from . import types
+from . import xp as _xp
 from .errors import TorchError
 from .registry import OPS, bad_args, torch_fn, torch_op
 from .storage import cast
@@ -188,17 +189,22 @@ def _k_fmod(out, a, b, tt):
         np.fmod(a, b, out=out)
 
 
+def _as(x, dtype):
+    """x (an array of any module, or a number) in dtype, as an array or numpy scalar."""
+    return x.astype(dtype, copy=False) if hasattr(x, 'astype') else np.asarray(x, dtype)[()]
+
+
 def _k_remainder(out, a, b, tt):
     if tt.is_float:
         with _quiet():
             # a - b * floor(a / b), the floor product and difference in double as in C
             q = np.floor(np.divide(a, b))
-            r = np.subtract(a, np.multiply(np.asarray(b, _F64), q, dtype=_F64), dtype=_F64)
-            out[...] = np.where(np.asarray(b) == 0, np.nan, r)
+            r = np.subtract(a, np.multiply(_as(b, _F64), q, dtype=_F64), dtype=_F64)
+            out[...] = np.where(b == 0, np.nan, r)
         return
     _check_divisor(b)
     r = np.fmod(a, b)
-    fix = (r != 0) & ((r < 0) != (np.asarray(b) < 0))
+    fix = (r != 0) & ((r < 0) != (b < 0))
     r = np.where(fix, r + b, r)
     out[...] = r
 
@@ -217,7 +223,7 @@ def _k_cpow(out, a, b, tt):
         if tt.dtype == _F64:
             np.power(a, b, out=out)
             return
-        p = np.power(np.asarray(a, _F64), np.asarray(b, _F64))
+        p = np.power(_as(a, _F64), _as(b, _F64))
         out[...] = p if tt.is_float else cast(p, tt)
 
 
@@ -232,20 +238,20 @@ def _unsigned(x):
 def _k_lshift(out, a, b, tt):
     if tt.is_float:
         with _quiet():
-            np.multiply(a, np.power(np.asarray(2, tt.dtype), b, dtype=tt.dtype), out=out)
+            np.multiply(a, np.power(tt.dtype.type(2), b, dtype=tt.dtype), out=out)
         return
     # signed values are shifted as unsigned ones, as TH does
-    ub = np.asarray(b).astype(_unsigned(out).dtype)
-    np.left_shift(_unsigned(np.asarray(a)), ub, out=_unsigned(out))
+    ub = _as(b, _unsigned(out).dtype)
+    np.left_shift(_unsigned(a), ub, out=_unsigned(out))
 
 
 def _k_rshift(out, a, b, tt):
     if tt.is_float:
         with _quiet():
-            np.divide(a, np.power(np.asarray(2, tt.dtype), b, dtype=tt.dtype), out=out)
+            np.divide(a, np.power(tt.dtype.type(2), b, dtype=tt.dtype), out=out)
         return
-    ub = np.asarray(b).astype(_unsigned(out).dtype)
-    np.right_shift(_unsigned(np.asarray(a)), ub, out=_unsigned(out))
+    ub = _as(b, _unsigned(out).dtype)
+    np.right_shift(_unsigned(a), ub, out=_unsigned(out))
 
 
 def _bit_kernel(ufunc, name):
@@ -262,7 +268,7 @@ def _float_fn(fn, out, *args):
         if out.dtype == _F64:
             fn(*args, out=out)
         else:
-            out[...] = fn(*[np.asarray(x, _F64) for x in args])
+            out[...] = fn(*[_as(x, _F64) for x in args])
 
 
 # ----------------------------------------------------------------------------- add, sub, mul, div
@@ -700,7 +706,10 @@ def _declare_compare(name, ufunc):
             T.resize(res, t.size)
         out = res.arr()
         y = _like(b, out) if type(b) is Tensor else b
-        ufunc(t.arr(), y, out=out)
+        if res.ttype.cuda is tt.cuda:
+            ufunc(t.arr(), y, out=out)
+        else:   # a ByteTensor result of a Cuda comparison (or the reverse)
+            _xp.put(out, ufunc(t.arr(), y))
         return res
     op.__name__ = name
     torch_op(name, 'tn', 'tt', inplace=False)(op)

@@ -688,8 +688,8 @@ def fill_bernoulli(gen, arr, ttype, p=0.5):
     with as many elements as ``arr`` (read in row-major order, like Torch's
     bernoulli with a Float/DoubleTensor)."""
     n = arr.size
-    if isinstance(p, np.ndarray):
-        probs = np.asarray(p, dtype=np.float64).reshape(-1)
+    if hasattr(p, 'shape'):     # an array (a device one read to the host: the draws are made here)
+        probs = _xp.to_host(p).astype(np.float64).reshape(-1)
         if probs.size != n:
             raise ValueError('inconsistent tensor size')
         if n == 0:
@@ -788,8 +788,9 @@ def _search(cum, u):
 
 def multinomial(gen, probs, n_sample, with_replacement=False):
     """torch.multinomial: 1-based category indices (int64 array of shape
-    (n_sample,) for 1-D ``probs``, (rows, n_sample) for 2-D)."""
-    probs = np.asarray(probs)
+    (n_sample,) for 1-D ``probs``, (rows, n_sample) for 2-D). The draws come from the host
+    generator: a device array of probabilities is read to the host."""
+    probs = _xp.to_host(probs)
     if probs.ndim not in (1, 2):
         raise ValueError('prob_dist must be 1 or 2 dim')
     one_d = probs.ndim == 1

@@ -398,8 +398,8 @@ def _multinomial(tt, res, gen, probs, n, replacement):
     if probs.dim() not in (1, 2):
         raise TorchError("bad argument #2 to 'multinomial' (prob_dist must be 1 or 2 dim)")
     idx = _run('multinomial', R.multinomial, gen, probs.arr(), n, replacement, argn=2)
-    res = _result(res, types.Long, idx.shape)
-    res.arr()[...] = idx
+    res = _result(res, probs.ttype.twin(types.Long), idx.shape)   # CudaLong for Cuda probs
+    _xp.put(res.arr(), idx)
     return res
 
 

@@ -121,8 +121,8 @@ def seq_all(ufunc, a, dtype):
 
 def cpow(a, p):
     """C's pow/powf elementwise (numpy special-cases some scalar exponents: sqrt, square...)."""
-    a = np.asarray(a)
-    return np.power(a, np.full(a.shape, p, a.dtype))
+    a = _xp.asarray_any(a)
+    return np.power(a, _xp.module_of(a).full(a.shape, p, a.dtype))
 
 
 def keepdim_size(t, d, n=1):
@@ -341,11 +341,11 @@ def norm(res, t, p=2, d=None):
             z = a.astype(acc)
             return float(np.sqrt(seq_all(np.add, z * z, acc)))
         s = _p_sum(a, p, None, acc)
-        return float(cpow(real.type(s), real.type(1.0 / np.float64(p))))
+        return float(cpow(real.type(_xp.scalar(s)), real.type(1.0 / np.float64(p))))
     d = dim0(t, int(d) - 1, 'norm', 3, 'invalid dimension %d')
     check_res(res, tt, (res, t, p, d), _exp_all('norm', t))
     if p == 0:
-        vals = np.count_nonzero(a, axis=d, keepdims=True)
+        vals = np.expand_dims(np.count_nonzero(a, axis=d), d)   # (CuPy's has no keepdims)
     else:
         s = _p_sum(a, p, d, acc)
         vals = cpow(s.astype(real), real.type(1.0 / np.float64(p)))
@@ -394,7 +394,7 @@ def dist(res, t, o, p=2):
     p = real.type(p)
     diff = _flat(t) - _flat(o)
     s = seq_all(np.add, cpow(np.abs(diff), p), real)   # TH sums in the element type here
-    return float(cpow(real.type(s), real.type(1.0 / np.float64(p))))
+    return float(cpow(real.type(_xp.scalar(s)), real.type(1.0 / np.float64(p))))
 
 
 # ----------------------------------------------------------------------------- trace, all, any
@@ -409,19 +409,19 @@ def trace(res, t):
     return number(seq_all(np.add, np.diagonal(t.arr()), t.ttype.acc), t.ttype)
 
 
-def _logical(name, ufunc):
+def _logical(name, reduction):
     def run(res, t):
         if res is not None:
             raise invalid_args((res, t), 'ByteTensor')
         require_type(t, BYTE, name)
         if not t.size:
             raise TorchError("bad argument #1 to '%s' (empty Tensor)" % name)
-        return bool(ufunc.reduce(t.arr() != 0, axis=None))
+        return bool(reduction(t.arr() != 0))
     return run
 
 
-all_ = op('all', 't', inplace=False, ttypes=BYTE)(_logical('all', np.logical_and))
-any_ = op('any', 't', inplace=False, ttypes=BYTE)(_logical('any', np.logical_or))
+all_ = op('all', 't', inplace=False, ttypes=BYTE)(_logical('all', np.all))
+any_ = op('any', 't', inplace=False, ttypes=BYTE)(_logical('any', np.any))
 
 
 # ----------------------------------------------------------------------------- histograms
@@ -456,7 +456,7 @@ def histc(res, t, nbins=100, lo=0, hi=0):
     nbins = int(nbins)
     lo, hi = _hist_range(t, lo, hi)
     b, keep = _bins(_flat(t), nbins, lo, hi)
-    counts = np.bincount(b[keep], minlength=nbins)[:nbins] if nbins > 0 else np.zeros(0)
+    counts = np.bincount(b[keep], minlength=nbins)[:nbins] if nbins > 0 else b[:0]
     return put(res, t.ttype, counts)
 
 
@@ -473,6 +473,6 @@ def bhistc(res, t, nbins=100, lo=0, hi=0):
     a = t.arr()
     rows = a.shape[0]
     b, keep = _bins(a, nbins, lo, hi)
-    flat = (b + np.arange(rows)[:, None] * nbins)[keep]
+    flat = (b + _xp.module_of(b).arange(rows)[:, None] * nbins)[keep]
     counts = np.bincount(flat, minlength=rows * nbins)[:rows * nbins].reshape(rows, nbins)
     return put(res, t.ttype, counts)

@@ -6,7 +6,8 @@ defaults to the last one; kthvalue, median and mode keep it with size 1.
 
 Sorting is stable here (equal keys keep their order); TH's quicksort is not, so the indices of
 equal values may differ from Torch's (values never do). topk with sort=false returns the
-elements in the order TH's quickselect leaves them, which this module reproduces.
+elements in the order TH's quickselect leaves them, which this module reproduces; on a device,
+in cutorch's order (the index order: elements beyond the k-th value, then its ties).
 """
 import numpy as np
 
@@ -95,6 +96,8 @@ def quickselect(v, ix, k):
 
 def _topk_unsorted(rows, k, largest):
     """TH's selection order for each row of a 2-D array: indices (n_rows, k)."""
+    if type(rows) is not np.ndarray:
+        return _topk_index_order(rows, k, largest)
     n = rows.shape[1]
     out = np.empty((rows.shape[0], k), np.int64)
     cut = n - k if largest else 0
@@ -109,6 +112,17 @@ def _topk_unsorted(rows, k, largest):
     return out
 
 
+def _topk_index_order(rows, k, largest):
+    """cutorch's topk(sorted=false) order for each row of a 2-D device array: the selected
+    elements by index, those strictly beyond the k-th value first, then that value's ties."""
+    kth = np.take_along_axis(rows, sort_indices(rows, 1, largest)[:, k - 1:k], axis=1)
+    beyond = rows > kth if largest else rows < kth
+    tie = rows == kth
+    tie &= np.cumsum(tie, axis=1) <= k - beyond.sum(axis=1, keepdims=True)
+    rank = np.where(beyond, 0, np.where(tie, 1, 2)).astype(np.int8)
+    return np.argsort(rank, axis=1, kind='stable')[:, :k]
+
+
 @fn('topk')
 def topk(*args):
     rv, ri, t, k, d, largest, sorted_ = parse(
@@ -121,7 +135,7 @@ def topk(*args):
         raise TorchError("bad argument #2 to 'topk' (k not in range for dimension)")
     a = t.arr()
     if sorted_:
-        idx = np.take(sort_indices(a, d, largest), np.arange(k), axis=d)
+        idx = sort_indices(a, d, largest)[(slice(None),) * d + (slice(0, k),)]
     else:
         moved = np.moveaxis(a, d, -1)
         rows = moved.reshape(-1, n)
@@ -138,7 +152,7 @@ def _kth(rv, ri, t, k, d, name):
     if not 0 < k <= n:
         raise TorchError("bad argument #2 to '%s' (selected index out of range)" % name)
     a = t.arr()
-    idx = np.take(sort_indices(a, d), [k - 1], axis=d)
+    idx = sort_indices(a, d)[(slice(None),) * d + (slice(k - 1, k),)]
     return _results(rv, ri, t, np.take_along_axis(a, idx, axis=d), idx)
 
 
@@ -172,14 +186,16 @@ def mode(*args):
     rows = moved.reshape(-1, n)
     order = np.argsort(rows, axis=1, kind='stable')
     s = np.take_along_axis(rows, order, axis=1)
-    pos = np.arange(n)
-    ends = np.ones(s.shape, bool)
+    ends = np.ones_like(s, dtype=bool)
     ends[:, :-1] = s[:, 1:] != s[:, :-1]
-    starts = np.zeros(s.shape, bool)
+    starts = np.empty_like(ends)
     starts[:, 0] = True
     starts[:, 1:] = ends[:, :-1]
-    first = np.maximum.accumulate(np.where(starts, pos, 0), axis=1)
-    freq = np.where(ends, pos - first + 1, 0)
+    # runs of equal values never cross rows: the i-th run start (row-major) pairs with the i-th
+    # run end, and each run's length is written at its end
+    e, b = np.flatnonzero(ends), np.flatnonzero(starts)
+    freq = np.zeros_like(s, dtype=np.int64)
+    freq.reshape(-1)[e] = e - b + 1
     best = np.argmax(freq, axis=1)[:, None]
     vals = np.take_along_axis(s, best, axis=1)
     idx = np.take_along_axis(order, best, axis=1)

@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import types
+from . import xp as _xp
 from .errors import TorchError, check
 from .storage import Storage, cast
 
@@ -43,12 +44,12 @@ def zero(s):
 def copy(s, src):
     if isinstance(src, Storage):
         check(src.data.shape[0] == s.data.shape[0], 'size mismatch')
-        s.data[...] = cast(src.data, s.ttype)
+        _xp.put(s.data, cast(src.data, s.ttype))
         return s
     from .tensor import Tensor
     if isinstance(src, Tensor):
         check(src.nelement() == s.data.shape[0], 'size mismatch')
-        s.data[...] = cast(src.arr().reshape(-1), s.ttype)
+        _xp.put(s.data, cast(src.arr().reshape(-1), s.ttype))
         return s
     raise TorchError('storage or tensor expected')
 

@@ -10,7 +10,9 @@ where an array is made or moved (allocation, views of a buffer, copies between h
 Without CuPy or without a visible GPU the device module is numpy: Cuda tensors then keep their
 Torch names and run on the CPU (`require 'cutorch'` says so in one line on stderr);
 LUATORCH_CUDA=strict makes that an error instead, LUATORCH_CUDA=cpu forces the CPU even where a
-GPU is there.
+GPU is there. LUATORCH_CUDA=fake is a test hook: the device module is luatorch/lib/_fakedevice.py,
+host memory behind CuPy's manners (no implicit conversion to numpy), so the Cuda test matrix checks
+on a machine without a GPU that the device path never falls back to numpy.
 """
 import os
 
@@ -20,13 +22,14 @@ _S = {'module': None, 'cupy': None, 'reason': None, 'device': 0, 'generators': N
 
 
 def mode():
-    """LUATORCH_CUDA: '' (use a GPU when there is one), 'strict' (require one), 'cpu' (never)."""
+    """LUATORCH_CUDA: '' (use a GPU when there is one), 'strict' (require one), 'cpu' (never),
+    'fake' (tests: the stand-in device of _fakedevice.py)."""
     return os.environ.get('LUATORCH_CUDA', '').strip().lower()
 
 
 def _probe():
     """(cupy, None) when CuPy is installed and sees a GPU, else (None, why not)."""
-    if mode() in ('cpu', 'off', '0', 'no'):
+    if mode() in ('cpu', 'off', '0', 'no', 'fake'):
         return None, 'LUATORCH_CUDA=%s' % os.environ.get('LUATORCH_CUDA')
     try:
         import cupy  # the one import of cupy in luatorch
@@ -52,6 +55,10 @@ def device_module():
         cp, why = _probe()
         _S['cupy'], _S['reason'] = cp, why
         m = _S['module'] = cp if cp is not None else np
+        if cp is None and mode() == 'fake':
+            from . import _fakedevice   # test hook (see the module's docstring)
+            m = _S['module'] = _fakedevice
+            _S['reason'] = 'LUATORCH_CUDA=fake (a stand-in device in host memory, for tests)'
     return m
 
 
@@ -98,6 +105,21 @@ def asarray_any(a):
     return np.asarray(a)
 
 
+def ascontiguous(a):
+    """np.ascontiguousarray for an array of any module (numpy's does not dispatch)."""
+    if type(a) is np.ndarray:
+        return np.ascontiguousarray(a)
+    return module_of(a).ascontiguousarray(a)
+
+
+def array_like(ref, values, dtype=None):
+    """Host values (numbers, lists, numpy arrays) as an array of ref's module (ref: an array)."""
+    m = module_of(ref)
+    if m is np:
+        return np.asarray(values, dtype)
+    return m.asarray(values, dtype)
+
+
 def to_module(a, m):
     """a as an array of module m (copied across host and device when it is not one already)."""
     src = module_of(a)
@@ -107,6 +129,16 @@ def to_module(a, m):
         get = getattr(src, 'asnumpy', None)
         return get(a) if get is not None else np.asarray(a)
     return m.asarray(a)
+
+
+def scalar(v):
+    """A Python number from a number, a numpy scalar or a 0-d array of any module."""
+    return v.item() if hasattr(v, 'item') else v
+
+
+def on_side(a, ref):
+    """Array a moved to the module of array ref (itself when it is there already)."""
+    return to_module(a, module_of(ref))
 
 
 def to_host(a):

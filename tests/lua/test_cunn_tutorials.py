@@ -2,8 +2,11 @@
 is visible) with the results of the CPU run. 000's cell `require 'cutorch'; a = a:cuda() ...
 c:mm(a,b)`; 002's end (`require 'cunn'`, net:cuda(), criterion:cuda(), trainset.data:cuda(),
 training), on a shortened copy (200 synthetic images, 2 epochs) against the same notebook with
-:float() (CudaTensor is float: identical numbers) and :double() (close)."""
+:float() (CudaTensor is float: identical numbers) and :double() (close). The CUDA runs once more
+on the stand-in device of luatorch/lib/_fakedevice.py (LUATORCH_CUDA=fake: CuPy's manners in host
+memory), where a kernel that falls back to numpy fails the cell."""
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -53,9 +56,14 @@ def write(nb, path, edit=None, seed=None, after_cuda=None):
     return path
 
 
-def run(path):
+def run(path, device='host'):
+    """Run notebook `path` with th --notebook on the process's own device ('host') or on the fake
+    one ('fake'): ({cell number: output}, stderr)."""
+    env = dict(os.environ)
+    if device == 'fake':
+        env['LUATORCH_CUDA'] = 'fake'
     p = subprocess.run([sys.executable, '-m', 'luatorch.cli', '--notebook', str(path)],
-                       capture_output=True, text=True, timeout=900, cwd=path.parent)
+                       capture_output=True, text=True, timeout=900, cwd=path.parent, env=env)
     assert 'Traceback' not in p.stdout + p.stderr
     parts = re.split(r'^-- cell (\d+) --\n', p.stdout, flags=re.M)[1:]
     out = {int(n): re.sub(r'0x[0-9a-f]+', '0x', re.sub(r'itorch\.image: \S+', 'itorch.image', t))
@@ -72,17 +80,18 @@ def to_float(s):
             .replace(':cuda()', ':float()')
 
 
-def test_000_cuda_cell(tmp_path):
+@pytest.mark.parametrize('device', ['host', 'fake'])
+def test_000_cuda_cell(tmp_path, device):
     nb = json.loads((TUTORIALS / '000_deep_learning_with_torch.ipynb').read_text())
     cuda_cells = [i + 1 for i, c in enumerate(cells(nb)) if 'cutorch' in src(c)]
     assert cuda_cells
     # unchanged: the CUDA cell runs (the one failing cell is Torch7's own syntax error)
-    out, err = run(write(nb, tmp_path / 'plain.ipynb'))
+    out, err = run(write(nb, tmp_path / 'plain.ipynb'), device)
     assert all(n not in errors(out) for n in cuda_cells), errors(out)
     assert set(errors(out)) == {n for n in out if "b = {1 = 'c'}" in src(cells(nb)[n - 1])}
     # the same results as the CPU (float) run, cell for cell, with c printed after the CUDA cell
     show = 'print(c)\nprint(torch.type(a), torch.type(b))'
-    cu, _ = run(write(nb, tmp_path / 'cuda.ipynb', seed=11, after_cuda=show))
+    cu, _ = run(write(nb, tmp_path / 'cuda.ipynb', seed=11, after_cuda=show), device)
     fl, _ = run(write(nb, tmp_path / 'float.ipynb', edit=to_float, seed=11, after_cuda=show))
     shown = cu[cuda_cells[0] + 1]
     assert '[torch.CudaTensor of size 2x2]' in shown and 'torch.CudaTensor\ttorch.CudaTensor' in shown
@@ -127,3 +136,17 @@ def test_002_end_trains_on_cuda_as_on_the_cpu(blitz):
     assert cu == fl
     for a, b in zip(training_errors(cu[last]), training_errors(db[last])):
         assert abs(a - b) < 1e-4 * max(1, abs(b))
+
+
+def test_002_end_trains_on_the_fake_device_as_on_the_cpu(blitz):
+    """The end of 002 on the stand-in device: every CUDA cell and the training run without a
+    kernel falling back to numpy, and print what the float run prints."""
+    d, nb = blitz
+    cu, err = run(write(nb, d / 'cuda_fake.ipynb', edit=shorten, seed=123), 'fake')
+    fl, _ = run(write(nb, d / 'float_fake.ipynb', edit=lambda s: to_float(shorten(s)), seed=123))
+    code = [src(c) for c in cells(nb)]
+    cuda_cells = [i + 1 for i, s in enumerate(code) if re.search(r'cutorch|cunn|:cuda\(\)', s)]
+    last = len(code)
+    assert not [n for n in cuda_cells + [last] if n in errors(cu)], errors(cu)
+    assert len(training_errors(cu[last])) == 2
+    assert cu == fl

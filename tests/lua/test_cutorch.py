@@ -8,17 +8,15 @@ import sys
 import pytest
 
 import luatorch
+from cudahelp import runtime_fixture
 from helpers import ROOT, run_lua
 from luatorch.lib import xp
 
 ON_GPU = xp.on_gpu()
 
 
-@pytest.fixture(scope='module')
-def rt():
-    r = luatorch.Runtime()
-    r.execute("print = require('trepl').print; require 'cutorch'")
-    return r
+# every test taking rt runs on the host device (fallback here, CuPy on a GPU) and on the fake one
+rt = runtime_fixture("print = require('trepl').print; require 'cutorch'")
 
 
 def lua(rt, code):
@@ -243,3 +241,50 @@ def test_index_and_mask_results_are_cuda_types(rt):
     """)
     assert out == ('torch.CudaLongTensor torch.CudaLongTensor torch.CudaByteTensor torch.CudaLongTensor '
                    '2 3 4 18 torch.LongTensor torch.ByteTensor')
+
+
+def test_reductions_orders_linalg_and_sampling_match_the_cpu(rt):
+    """The maths with numpy-only paths on the CPU (ufunc reductions CuPy lacks, host index arrays,
+    host-side factorisations and draws) give the CPU's results on each device."""
+    out = lua(rt, """
+      torch.manualSeed(4)
+      local a = torch.randn(6, 5)
+      local ca = a:cudaDouble()
+      local m = torch.Tensor{{3, 1, 3, 2}, {2, 2, 5, 5}}
+      local cm = m:cudaDouble()
+      local spd = a:t() * a + torch.eye(5)
+      local function same(x, y)
+        if type(x) == 'number' then return x == y end
+        return torch.type(x):find('Cuda') ~= nil and (x:double() - y:double()):abs():max() == 0
+      end
+      local function both(f) local x, y = f(ca, cm), f(a, m) return same(x, y) end
+      local r = {
+        ca:gt(0):all() == a:gt(0):all(), ca:gt(0):any() == a:gt(0):any(),
+        same(ca:norm(3), a:norm(3)), same(ca:norm(0.5, 2), a:norm(0.5, 2)), same(ca:norm(0, 1), a:norm(0, 1)),
+        same(torch.dist(ca, ca * 2, 3), torch.dist(a, a * 2, 3)),
+        same(torch.histc(ca, 4), torch.histc(a, 4)), same(torch.bhistc(ca, 3), torch.bhistc(a, 3)),
+        both(function(x, y) return (select(1, torch.mode(y))) end),
+        both(function(x, y) return (select(2, torch.mode(y))) end),
+        both(function(x) return (select(1, torch.topk(x, 2, 2, true, true))) end),
+        both(function(x) return (select(2, torch.kthvalue(x, 2))) end),
+        both(function(x) return (select(1, torch.median(x, 1))) end),
+        same(ca:clone():indexAdd(2, torch.LongTensor{2, 5}, ca:narrow(2, 1, 2)),
+             a:clone():indexAdd(2, torch.LongTensor{2, 5}, a:narrow(2, 1, 2))),
+        same(torch.conv2(ca, ca:narrow(1, 1, 2):narrow(2, 1, 2)), torch.conv2(a, a:narrow(1, 1, 2):narrow(2, 1, 2))),
+        same(torch.xcorr2(ca, ca:narrow(1, 1, 2), 'F'), torch.xcorr2(a, a:narrow(1, 1, 2), 'F')),
+        same(torch.inverse(spd:cudaDouble()), torch.inverse(spd)),
+        same(torch.potrf(spd:cudaDouble()), torch.potrf(spd)),
+        same((torch.gesv(ca:narrow(1, 1, 5), spd:cudaDouble())), (torch.gesv(a:narrow(1, 1, 5), spd))),
+        same((torch.symeig(spd:cudaDouble())), (torch.symeig(spd))),
+        same((torch.qr(ca)), (torch.qr(a))),
+      }
+      torch.manualSeed(9); local s1 = torch.multinomial(ca:narrow(1, 1, 2):abs(), 3)
+      torch.manualSeed(9); local s2 = torch.multinomial(a:narrow(1, 1, 2):abs(), 3)
+      r[#r + 1] = torch.type(s1) == 'torch.CudaLongTensor' and same(s1, s2)
+      -- topk unsorted on a device: cutorch's order (by index); the same elements either way
+      local v1, i1 = torch.topk(ca, 3, 2, true)
+      local v2, i2 = torch.topk(a, 3, 2, true)
+      r[#r + 1] = same(v1:sort(2), v2:sort(2)) and same(i1:sort(2), i2:sort(2))
+      for i, v in ipairs(r) do io.write(tostring(v), ' ') end
+    """)
+    assert out.split() == ['true'] * 24

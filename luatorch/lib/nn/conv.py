@@ -3,9 +3,11 @@
 Every convolution is unfold + GEMM: the input's sliding windows are a strided view, copied once
 into a column buffer (Torch's `finput`, (N, C*K, P) for K kernel taps and P output positions),
 then one batched matmul with the (O, C*K) weight matrix. The gradient with respect to the input is
-the transposed GEMM followed by `fold`, the adjoint of unfold: one bincount for small or
-short-rowed blocks, else one vectorised add per kernel tap (a single strided assignment when the
-windows do not overlap). A transposed ("full") convolution is the same pair used the other way
+the transposed GEMM followed by `fold`, the adjoint of unfold: for stride-1 2-D convolutions
+with rows of 16 or more, one copy into a zero-margined buffer and one np.add.reduce over a strided
+view of it (`_RFold`); otherwise one bincount for small or short-rowed blocks, else one vectorised
+add per kernel tap (a single strided assignment when the windows do not overlap). All of them add
+each input position's terms in the same order, so they give the same bits. A transposed ("full") convolution is the same pair used the other way
 round. One geometry object per (input size, weight size, options) holds what these depend on.
 
 The kernels use numpy functions that CuPy implements too (arrays of a Cuda type reach CuPy through
@@ -87,7 +89,7 @@ def _strided(a, shape, strides):
     """A view with the given shape and strides (bytes) of `a`'s memory (of a contiguous copy when
     `a` is not contiguous: for reading only)."""
     if not a.flags.c_contiguous:
-        a = np.ascontiguousarray(a)
+        a = _xp.ascontiguous(a)
     return _view(a, shape, strides)
 
 
@@ -231,6 +233,20 @@ class _ConvGeom:
         self.onegemm = self.N > 1 and (
             _ONEGEMM if _ONEGEMM is not None
             else self.O * self.CK * self.P < _ONEGEMM_MAX or self.P < 512)
+        self._rfold = {}
+        # (short output rows make the copy into G slow: the bincount or tap adds win there)
+        self.rfoldable = (nd == 2 and all(v == 1 for v in s) and not self.pointwise
+                          and self.o[-1] >= 16 and _RFOLD)
+
+    def rfold(self, like, t):
+        """The reduce fold of columns laid out as (C*K, N, P) when t, else (N, C*K, P), for host
+        arrays of stride-1 2-D convolutions; None for others."""
+        if not self.rfoldable or not _host(like):
+            return None
+        f = self._rfold.get(t)
+        if f is None:
+            f = self._rfold[t] = _RFold(self, t)
+        return f
 
     def rows(self, like, n):
         """A zero-initialised (O rounded up to 8, n) buffer of like's type and module; callers
@@ -247,7 +263,7 @@ class _ConvGeom:
     def padded(self, x):
         """x (N, C, *S) as a contiguous array with the zero padding."""
         if not self.pad:
-            return np.ascontiguousarray(x)
+            return _xp.ascontiguous(x)
         xp = _zeros(x, (self.N, self.C) + self.Sp)
         xp[self.inner] = x
         return xp
@@ -265,7 +281,7 @@ class _ConvGeom:
         if self.pointwise and (not t or self.N == 1):
             if buf is not None:
                 out(buf, (0,))
-            c = np.ascontiguousarray(x).reshape(self.N, self.C, self.P)
+            c = _xp.ascontiguous(x).reshape(self.N, self.C, self.P)
             return c.reshape(self.C, 1, self.P) if t else c
         v = self.windows(self.padded(x))
         shape, strides = (self.tcolshape, self.tcolstrides) if t else (self.colshape, self.colstrides)
@@ -295,6 +311,11 @@ class _ConvGeom:
             idx = self._scatter_index[t] = (w.transpose(self.to_t) if t else w).reshape(-1).copy()
         return idx
 
+    def by_bincount(self, n):
+        """Whether fold adds n column elements with one bincount (which sums in float64)."""
+        return ((n <= _SMALL_FOLD or (self.o[-1] < 16 and n <= 1 << 22))
+                and self.N * self.C * prod(self.Sp) <= 4 * n)
+
     def fold(self, cols, target, t=False):
         """Adjoint of unfold: add the columns ((N, C*K, P), or (C*K, N, P) when t) into target
         (N, C, *S)."""
@@ -304,8 +325,7 @@ class _ConvGeom:
         n = cols.size
         # one bincount beats K strided adds for small column blocks and for short output rows
         # (its index costs 8 bytes per column element, kept with the geometry: capped)
-        if ((n <= _SMALL_FOLD or (self.o[-1] < 16 and n <= 1 << 22))
-                and self.N * self.C * prod(self.Sp) <= 4 * n):
+        if self.by_bincount(n):
             r = np.bincount(_dev(self.scatter_index(t), cols), cols.reshape(-1),
                             minlength=self.N * self.C * prod(self.Sp))
             target[...] = r.reshape((self.N, self.C) + self.Sp)[self.inner]
@@ -334,6 +354,77 @@ class _ConvGeom:
             parallel(lambda lo, hi: part(lo, hi, 1), self.C, n)
 
 
+class _RFold:
+    """fold (the adjoint of unfold) for stride-1 2-D convolutions as one copy and one reduction
+    (no scatter, no tap-by-tap adds).
+
+    The columns (C*K rows of N*P, or N*C*K rows of P) are copied into a buffer G whose rows (one
+    per input plane c and tap (i, j)) are laid out like the padded input plane (width Wp; the
+    columns ow..Wp-1 stay 0) with zero margins, so that tap (i, j)'s term at padded input position
+    p is G[row, base + p - off(i, j)], off(i, j) = i*dh*Wp + j*dw: one strided view
+    (N, C, kh, kw, Hp*Wp) of G, summed over (i, j) by np.add.reduce starting from 0. Every position
+    gets 0 + its taps' terms in (i, j) order, exactly as the tap-by-tap fold and the bincount add
+    them (the extra terms are zeros, which change no sum that starts at +0)."""
+
+    def __init__(self, g, t):
+        (kh, kw), (dh, dw), (Hp, Wp), (oh, ow) = g.k, g.dil, g.Sp, g.o
+        N, C, K, CK = g.N, g.C, g.K, g.CK
+        self.g = g
+        self.A = A = (kh - 1) * dh * Wp + (kw - 1) * dw     # largest tap offset
+        self.HW = HW = Hp * Wp
+        if t:       # columns (C*K, N, P): each G row holds the N samples, B apart
+            B = HW + (kw - 1) * dw
+            self.R = R = A + N * B
+            self.gsize = CK * R
+            self.dshape, self.dstrides = (CK, N, oh, ow), (R, B, Wp, 1)
+            self.vstrides = (B, K * R, kw * R - dh * Wp, R - dw, 1)
+        else:       # columns (N, C*K, P): a G row per sample and tap
+            self.R = R = A + HW
+            self.gsize = N * CK * R
+            self.dshape, self.dstrides = (N, CK, oh, ow), (CK * R, R, Wp, 1)
+            self.vstrides = (CK * R, K * R, kw * R - dh * Wp, R - dw, 1)
+        self.vshape = (N, C, kh, kw, HW)
+        self.t = t
+        self._bufs = {}
+
+    def _buffers(self, dtype):
+        b = self._bufs.get(dtype)
+        if b is None:
+            it = np.dtype(dtype).itemsize
+            G = np.zeros(self.gsize, dtype)
+            gd = np.ndarray(self.dshape, dtype, G, self.A * it, tuple(s * it for s in self.dstrides))
+            V = np.ndarray(self.vshape, dtype, G, self.A * it, tuple(s * it for s in self.vstrides))
+            b = self._bufs[dtype] = (gd, V)
+        return b
+
+    def __call__(self, cols, target):
+        """target (N, C, *S) = the columns added back at their input positions."""
+        g = self.g
+        gd, V = self._buffers(cols.dtype)
+        c = cols.reshape(gd.shape)
+        # where fold would use bincount, the sums are float64 (the same values for a narrower type)
+        acc = np.float64 if cols.dtype.itemsize < 8 and g.by_bincount(cols.size) else cols.dtype
+        direct = not g.pad and acc == cols.dtype
+        dst = target.reshape(g.N, g.C, -1) if direct else _empty(cols, (g.N, g.C, self.HW), acc)
+        t = self.t
+
+        def part(lo, hi):
+            if t:
+                np.copyto(gd[:, lo:hi], c[:, lo:hi])
+            else:
+                np.copyto(gd[lo:hi], c[lo:hi])
+            np.add.reduce(V[lo:hi], axis=(2, 3), out=dst[lo:hi], initial=0, dtype=acc)
+            if not direct:
+                target[lo:hi] = dst[lo:hi].reshape((hi - lo, g.C) + g.Sp)[g.inner]
+
+        if g.split and g.N > 1:
+            parallel(part, g.N, V.size)
+        else:
+            part(0, g.N)
+
+
+# the reduce fold for stride-1 2-D convolutions (LUATORCH_NN_RFOLD=0 turns it off)
+_RFOLD = os.environ.get('LUATORCH_NN_RFOLD', '1') != '0'
 # below this many column elements, folding them back with one bincount beats K strided adds
 _SMALL_FOLD = 1 << 16
 # the batch is one GEMM below this many multiply-adds per sample (LUATORCH_NN_ONEGEMM=0/1 forces)
@@ -438,7 +529,7 @@ def conv_forward(input, output, weight, bias, finput, k, s, p, dil):
 
 def _go_t(go, g):
     """gradOutput (N, O, P) as (O, N*P) (a copy when N > 1)."""
-    return go[0] if g.N == 1 else np.ascontiguousarray(go.transpose(1, 0, 2)).reshape(g.O, -1)
+    return go[0] if g.N == 1 else _xp.ascontiguous(go.transpose(1, 0, 2)).reshape(g.O, -1)
 
 
 def conv_grad_input(input, gradOutput, gradInput, weight, fgradInput, k, s, p, dil):
@@ -448,7 +539,12 @@ def conv_grad_input(input, gradOutput, gradInput, weight, fgradInput, k, s, p, d
     # (with few output planes the product is thin: one per sample writes its columns to cache)
     t = g.N == 1 or (g.onegemm and g.O >= 16)
     gcols = w2t @ _go_t(go, g) if t else np.matmul(w2t, go)    # (C*K, N*P) or (N, C*K, P)
-    g.fold(gcols, _out(gradInput, g.isize, g.istrides).reshape(g.xshape), t)
+    target = _out(gradInput, g.isize, g.istrides).reshape(g.xshape)
+    rf = g.rfold(gcols, t)
+    if rf is not None:
+        rf(gcols, target)
+    else:
+        g.fold(gcols, target, t)
 
 
 def conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, k, s, p, dil, scale):
@@ -661,7 +757,7 @@ def _seq(t):
 
 def _frames(x, kW, dW, nout):
     """x (N, T, F) -> view (N, nout, kW, F) of the windows of kW frames, every dW frames."""
-    x = np.ascontiguousarray(x)
+    x = _xp.ascontiguous(x)
     st = x.strides
     return _view(x, (x.shape[0], nout, kW, x.shape[2]), (st[0], st[1] * dW, st[1], st[2]))
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import kernel
 from ._util import like, out
+from .. import xp as _xp
 from ..errors import TorchError
 
 F64 = np.dtype(np.float64)
@@ -55,31 +56,34 @@ def _pair(input, target, what='target'):
 
 
 def _seqsum(terms, dtype):
-    """THNN's `real sum = 0; for (...) sum += term;`: in order, each partial sum rounded to dtype.
+    """THNN's `real sum = 0; for (...) sum += term;`: in order, each partial sum rounded to dtype;
+    the sum as a number of dtype (a numpy scalar, whatever the array's module).
 
     Terms already of dtype are added exactly as C adds them; float64 terms added into a float32
     sum are rounded once per step (C computes `sum + term` in double) for short vectors, and
     rounded to float32 first for long ones (rarely an ulp apart). Long float64 sums are summed
-    pairwise (faster, and within an ulp or two of the sequential sum)."""
+    pairwise (faster, and within an ulp or two of the sequential sum). On a device the terms are
+    summed there in dtype, as cunn sums them (its accreal is the element type): the step-by-step
+    rounding of float64 terms is the CPU's (it would read the terms back to the host)."""
     n = terms.size
     if n == 0:
         return dtype.type(0)
     if dtype == F64:
         if n > _SEQ_DOUBLE:
-            return dtype.type(terms.sum(dtype=F64))
-    elif terms.dtype != dtype and n <= _SEQ_EXACT:
+            return dtype.type(_xp.scalar(terms.sum(dtype=F64)))
+    elif terms.dtype != dtype and n <= _SEQ_EXACT and type(terms) is np.ndarray:
         s = 0.0
         f = dtype.type
         for t in terms.ravel().tolist():
             s = float(f(s + t))
         return f(s)
-    return np.add.accumulate(terms.ravel(), dtype=dtype)[-1]
+    return dtype.type(_xp.scalar(np.add.accumulate(terms.ravel(), dtype=dtype)[-1]))
 
 
 def _average(s, n, dtype, sizeAverage):
     """`if (sizeAverage) sum /= nElement;` in the tensor's type; the loss as a Python float."""
     if sizeAverage:
-        s = dtype.type(s) / dtype.type(n) if n else (float('nan') if s == 0 else float('inf'))
+        s = dtype.type(_xp.scalar(s)) / dtype.type(n) if n else (float('nan') if s == 0 else float('inf'))
     return float(s)
 
 
@@ -348,7 +352,7 @@ def ClassNLLCriterion_updateOutput(input, target, output, sizeAverage, weights, 
             tw = _seqsum(cw, dt)
             loss = -_seqsum(x[rows, cls] * cw, dt)
     if sizeAverage and tw:
-        loss = dt.type(loss / tw)
+        loss = dt.type(_xp.scalar(loss / tw))
     _set1(output, loss)
     _set1(total_weight, tw)
     return float(loss), float(tw)
@@ -360,7 +364,7 @@ def ClassNLLCriterion_updateGradInput(input, target, gradInput, sizeAverage, wei
     dt = _real(input)
     gi = like(gradInput, input)
     gi.fill(0)
-    tw = dt.type(total_weight.arr().reshape(-1)[0]) if total_weight is not None else dt.type(1)
+    tw = dt.type(_xp.scalar(total_weight.arr().reshape(-1)[0])) if total_weight is not None else dt.type(1)
     if not tw > 0:
         return
     if input.dim() == 1:
@@ -481,7 +485,7 @@ def MultiMarginCriterion_updateGradInput(input, target, gradInput, sizeAverage, 
     dt, x, cls, nframe, dim = _margin_setup(input, target)
     g = dt.type(1.0 / float(dt.type(nframe * dim)) if sizeAverage else 1.0 / float(dt.type(dim)))
     z, active, rows = _multimargin_z(x, cls, dt, margin)
-    h = np.full(z.shape, g, dt) if p == 1 else (dt.type(2) * g) * z
+    h = np.full_like(z, g, dtype=dt) if p == 1 else (dt.type(2) * g) * z
     if weights is not None:
         h = h * _flat(weights, dt)[cls][:, None]
     h = np.where(active, h, dt.type(0))
@@ -506,17 +510,17 @@ def _multilabel_setup(input, target):
     if not ok:
         raise TorchError("bad argument #3 to 'MultiLabelMarginCriterion' "
                          "(inconsistent target size)")
-    tgt = target.arr().astype(np.int64).reshape(nframe, dim)
+    x = input.arr().reshape(nframe, dim)
+    tgt = _xp.on_side(target.arr(), x).astype(np.int64).reshape(nframe, dim)
     if tgt.size and (tgt.min() < 0 or tgt.max() > dim):
         raise TorchError("bad argument #3 to 'MultiLabelMarginCriterion' (target out of range)")
-    x = input.arr().reshape(nframe, dim)
     if x.dtype != dt:
         x = x.astype(dt)
     # the targets of a row are its entries up to the first 0
     valid = np.cumprod(tgt > 0, axis=1).astype(bool)
     cls = np.where(valid, tgt - 1, 0)
-    rows = np.arange(nframe)[:, None]
-    is_target = np.zeros((nframe, dim), bool)
+    rows = _xp.module_of(x).arange(nframe)[:, None]
+    is_target = np.zeros_like(x, dtype=bool)
     is_target[np.broadcast_to(rows, cls.shape)[valid], cls[valid]] = True
     # z[t, j, d] = 1 - x[t, target j] + x[t, d], counted where j is a target and d is not
     z = (dt.type(1) - x[rows, cls])[:, :, None] + x[:, None, :]
@@ -541,13 +545,14 @@ def MultiLabelMarginCriterion_updateGradInput(input, target, gradInput, isTarget
     dt, z, active, is_target, cls, valid, nframe, dim = _multilabel_setup(input, target)
     g = dt.type(1.0 / float(dt.type(nframe * dim)) if sizeAverage else 1.0 / float(dt.type(dim)))
     plus = active.sum(axis=1)                    # times g is added to each non-target d
-    minus = np.zeros((nframe, dim), np.int64)    # times g is taken from each target
-    hits = active.sum(axis=2)
-    rows = np.broadcast_to(np.arange(nframe)[:, None], cls.shape)
-    np.add.at(minus, (rows[valid], cls[valid]), hits[valid])
+    hits = np.where(valid, active.sum(axis=2), 0)
+    # times g is taken from each target d: the hits of the target entries j naming d
+    d = _xp.module_of(cls).arange(dim)
+    minus = ((cls[:, :, None] == d) * hits[:, :, None]).sum(axis=1)
     # k additions of g in a row, rounded each time as C does: a table of partial sums
-    kmax = int(max(plus.max(initial=0), minus.max(initial=0)))
+    kmax = int(max(plus.max(), minus.max())) if plus.size else 0
     table = np.concatenate(([dt.type(0)], np.add.accumulate(np.full(kmax, g, dt), dtype=dt)))
+    table = _xp.on_side(table, plus)
     gi = out(gradInput, input.size).reshape(nframe, dim)
     gi[...] = table[plus] - table[minus]
     if isTarget is not None:
@@ -556,10 +561,11 @@ def MultiLabelMarginCriterion_updateGradInput(input, target, gradInput, isTarget
 
 # --------------------------------------------------------------------------- nn's Lua criteria
 
-def _target_array(y, dt):
+def _target_array(y, dt, ref):
+    """y (a tensor or a number) as a flat array of dt, on the side of array ref."""
     if hasattr(y, 'arr'):
         return _flat(y, dt)
-    return np.array([y], dt)
+    return _xp.array_like(ref, [y], dt)
 
 
 @kernel
@@ -614,7 +620,7 @@ def MultiLabelSoftMarginCriterion_updateGradInput(input, target, gradInput, sigm
 def HingeEmbeddingCriterion_updateOutput(input, y, margin, sizeAverage):
     dt = _real(input)
     x = _flat(input, dt)
-    yy = _target_array(y, dt)
+    yy = _target_array(y, dt, x)
     s1 = np.where(yy == -1, dt.type(0), x).sum(dtype=F64)
     hinge = np.maximum(dt.type(margin) - x, dt.type(0))
     s2 = np.where(yy == 1, dt.type(0), hinge).sum(dtype=F64)
@@ -628,7 +634,7 @@ def HingeEmbeddingCriterion_updateOutput(input, y, margin, sizeAverage):
 def HingeEmbeddingCriterion_updateGradInput(input, y, gradInput, margin, sizeAverage):
     dt = _real(input)
     x = _flat(input, dt)
-    yy = _target_array(y, dt)
+    yy = _target_array(y, dt, x)
     g = np.where((yy == -1) & (x > margin), dt.type(0), yy)
     if sizeAverage is None or sizeAverage is True:
         g = g * dt.type(1.0 / x.size)
@@ -696,7 +702,7 @@ def _cosine_inputs(input1, input2, y):
         raise TorchError('CosineEmbeddingCriterion: inputs must be two vectors or two matrices '
                          'of the same size')
     x1, x2 = x1.astype(dt, copy=False), x2.astype(dt, copy=False)
-    yy = _target_array(y, dt)
+    yy = _target_array(y, dt, x1)
     if yy.size not in (1, x1.shape[0]):
         raise TorchError('CosineEmbeddingCriterion: target size mismatch')
     return dt, x1, x2, yy
@@ -860,7 +866,7 @@ def DistanceRatioCriterion_updateGradInput(X, Y, dX, dY, sizeAverage):
 def L1Cost_updateOutput(input):
     """sum |x| (accumulated in accreal, the result stored in the input's type)."""
     dt = _real(input)
-    return float(dt.type(np.abs(input.arr()).sum(dtype=F64)))
+    return float(dt.type(_xp.scalar(np.abs(input.arr()).sum(dtype=F64))))
 
 
 @kernel

@@ -7,6 +7,7 @@ import numpy as np
 
 from . import kernel
 from ._util import like, out
+from .. import xp as _xp
 from ..errors import TorchError
 
 
@@ -177,7 +178,7 @@ def Normalize_updateOutput(input, output, norm, normp, indices, p, eps):
     if p == float('inf'):
         a = np.abs(x)
         i = a.argmax(axis=1)[:, None]
-        out(indices, (n, 1))[...] = i + 1
+        _xp.put(out(indices, (n, 1)), i + 1)      # indices: a LongTensor, also for a Cuda input
         nv[...] = np.take_along_axis(a, i, axis=1)
         nv += eps
     else:
@@ -199,7 +200,7 @@ def Normalize_updateGradInput(input, gradOutput, gradInput, norm, normp, indices
     nv = norm.arr()
     cross = (x * g).sum(axis=1, keepdims=True)
     if p == float('inf'):
-        i = indices.arr() - 1
+        i = _xp.on_side(indices.arr(), x) - 1
         gi = nv * g
         buf = np.zeros_like(x)
         np.put_along_axis(buf, i, np.take_along_axis(x, i, axis=1) / nv, axis=1)

@@ -3,6 +3,7 @@ import numpy as np
 
 from . import kernel
 from ._util import out, check
+from .. import xp as _xp
 
 
 def _sqdist(x, w):
@@ -22,9 +23,9 @@ def Kmeans_updateOutput(input, weight, output, minIndex):
     d = _sqdist(input.arr(), weight.arr())
     idx = np.argmin(d, axis=0)
     n = input.size[0]
-    out(minIndex, (n,))[...] = idx + 1
+    _xp.put(out(minIndex, (n,)), idx + 1)      # minIndex: a LongTensor, also for a Cuda input
     out(output, (n,))[...] = idx + 1
-    return float(d[idx, np.arange(n)].sum())
+    return float(np.take_along_axis(d, idx[None], 0).sum())
 
 
 @kernel
@@ -32,12 +33,12 @@ def Kmeans_accGradParameters(input, weight, gradWeight, minIndex, clusterSampleC
     """gradWeight[c] -= scale * mean over the rows x assigned to centre c of (x - c);
     clusterSampleCount[c] = how many rows went to c."""
     k = weight.size[0]
-    idx = minIndex.arr().astype(np.int64) - 1
     x, w = input.arr(), weight.arr()
+    idx = _xp.on_side(minIndex.arr(), x).astype(np.int64) - 1
     count = np.bincount(idx, minlength=k).astype(x.dtype)
     clusterSampleCount.arr()[...] = count
     rows = (x - w[idx]) * (-scale)
-    acc = np.zeros(w.shape, dtype=rows.dtype)
+    acc = np.zeros_like(w, dtype=rows.dtype)
     np.add.at(acc, idx, rows)
     acc /= (count + 1e-7)[:, None]
     gradWeight.arr()[...] += acc

@@ -7,6 +7,7 @@ from . import kernel
 from ._util import out, like, check
 from .. import random as R
 from ..errors import TorchError
+from .conv import _dev
 from .upsampling import _interp_matrix
 
 
@@ -218,7 +219,7 @@ def VolumetricUpSamplingTrilinear_updateOutput(input, output, oT, oH, oW):
     T, H, W = input.size[-3:]
     _trilinear_check((T, H, W), (oT, oH, oW))
     x = input.arr()
-    mats = [_interp_matrix(n, o, x.dtype) for n, o in ((T, oT), (H, oH), (W, oW))]
+    mats = [_dev(_interp_matrix(n, o, x.dtype), x) for n, o in ((T, oT), (H, oH), (W, oW))]
     y = out(output, input.size[:-3] + (oT, oH, oW))
     y.reshape(-1, oT, oH, oW)[...] = _trilinear(x.reshape(-1, T, H, W), mats)
 
@@ -231,7 +232,7 @@ def VolumetricUpSamplingTrilinear_updateGradInput(gradOutput, gradInput, N, C, T
         raise TorchError('Need gradOutput of size [%s] but got gradOutput to be of shape: [%s]'
                          % (_shape_str(want), _shape_str(gradOutput.size)))
     g = gradOutput.arr()
-    mats = [_interp_matrix(n, o, g.dtype).T for n, o in ((T, oT), (H, oH), (W, oW))]
+    mats = [_dev(_interp_matrix(n, o, g.dtype), g).T for n, o in ((T, oT), (H, oH), (W, oW))]
     gi = out(gradInput, (N, C, T, H, W))
     gi.reshape(-1, T, H, W)[...] = _trilinear(g.reshape(-1, oT, oH, oW), mats)
 
@@ -297,7 +298,7 @@ def WeightNorm_accGradParameters(v, gradWeight, gradV, gradG, norm, scale, outpu
     nrm = norm.arr()[:, None]
     sc = scale.arr()[:, None]
     gg = out(gradG, (va.shape[0],))
-    np.einsum('ij,ij->i', gw, va / nrm, out=gg)
+    gg[...] = np.einsum('ij,ij->i', gw, va / nrm)     # (CuPy's einsum has no out=)
     gv = gradV.arr().reshape(va.shape)
     gv[...] = gw * sc - va * (sc / nrm) * gg[:, None]
     gwm = np.moveaxis(gradWeight.arr(), outputDim - 1, 0)

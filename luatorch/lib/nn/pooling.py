@@ -18,6 +18,7 @@ from . import conv as _conv
 from .conv import (_arange, _dev, _empty, _full, _host, _out, _shape_str, _strided, _view, _zeros,
                    parallel)
 from ..tensor import contiguous_strides
+from .. import xp as _xp
 from ..errors import TorchError
 
 
@@ -160,7 +161,7 @@ class _MaxGeom:
 
     def padded(self, xb):
         if not self.pad:
-            return np.ascontiguousarray(xb)
+            return _xp.ascontiguous(xb)
         return _padded(xb, self.S, self.p, self.L, -np.inf)
 
     def plane_starts(self):
@@ -492,7 +493,7 @@ def _adaptive_avg_matrix(n_in, n_out, dtype):
 @kernel
 def SpatialAdaptiveAveragePooling_updateOutput(input, output, oW, oH):
     _adaptive_check(input, oW, oH)
-    x = np.ascontiguousarray(input.arr())
+    x = _xp.ascontiguous(input.arr())
     H, W = input.size[-2:]
     ah = _dev(_adaptive_avg_matrix(H, oH, x.dtype), x)
     aw = _dev(_adaptive_avg_matrix(W, oW, x.dtype), x)
@@ -504,7 +505,7 @@ def SpatialAdaptiveAveragePooling_updateOutput(input, output, oW, oH):
 def SpatialAdaptiveAveragePooling_updateGradInput(input, gradOutput, gradInput):
     H, W = input.size[-2:]
     oH, oW = gradOutput.size[-2:]
-    g = np.ascontiguousarray(gradOutput.arr())
+    g = _xp.ascontiguous(gradOutput.arr())
     ah = _dev(_adaptive_avg_matrix(H, oH, g.dtype), g)
     aw = _dev(_adaptive_avg_matrix(W, oW, g.dtype), g)
     gi = out(gradInput, input.size)

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import kernel
 from ._util import like, out
+from .. import xp as _xp
 from ..errors import TorchError
 from ..tensor import contiguous, contiguous_strides, set_, view
 
@@ -86,7 +87,7 @@ def Transpose_updateOutput(input, output, permutations, offset):
 @kernel
 def Transpose_updateGradInput(input, gradOutput, gradInput, permutations, offset):
     order = _order(input.dim(), permutations, offset)
-    t = gradOutput.arr().transpose(np.argsort(order))
+    t = gradOutput.arr().transpose([order.index(k) for k in range(len(order))])
     np.copyto(out(gradInput, t.shape), t)
 
 
@@ -160,7 +161,11 @@ def _extremum(input, output, indices, dim, argfn, valfn, fname):
     ax = _axis(input, dim, fname)
     x = input.arr()
     i = argfn(x, axis=ax, keepdims=True)
-    np.add(i, 1, out=out(indices, i.shape))
+    o = out(indices, i.shape)
+    if indices.ttype.cuda is input.ttype.cuda:
+        np.add(i, 1, out=o)
+    else:   # a LongTensor of indices for a Cuda input (nn.Max's own is one)
+        _xp.put(o, i + 1)
     # the value at the first extremum (NaN if any: argmax/argmin stop at the first NaN too)
     v = valfn(x, axis=ax, keepdims=input.dim() == 1)
     np.copyto(out(output, v.shape), v)
@@ -171,14 +176,16 @@ def _scatter_back(input, gradOutput, gradInput, indices, dim):
     ax = dim - 1
     gi = like(gradInput, input)
     i = indices.arr()
-    pos = np.arange(1, input.size[ax] + 1).reshape((-1,) + (1,) * (input.dim() - ax - 1))
+    if indices.ttype.cuda is not input.ttype.cuda:
+        i = _xp.on_side(i, gi)
+    pos = input.ttype.xp.arange(1, input.size[ax] + 1).reshape((-1,) + (1,) * (input.dim() - ax - 1))
     g = gradOutput.arr().reshape(i.shape)
     np.copyto(gi, np.where(pos == i, g, 0.0))
 
 
 @kernel
 def Max_updateOutput(input, output, indices, dim):
-    _extremum(input, output, indices, dim, np.argmax, np.maximum.reduce, 'max')
+    _extremum(input, output, indices, dim, np.argmax, np.max, 'max')
 
 
 @kernel
@@ -188,7 +195,7 @@ def Max_updateGradInput(input, gradOutput, gradInput, indices, dim):
 
 @kernel
 def Min_updateOutput(input, output, indices, dim):
-    _extremum(input, output, indices, dim, np.argmin, np.minimum.reduce, 'min')
+    _extremum(input, output, indices, dim, np.argmin, np.min, 'min')
 
 
 @kernel

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import kernel
 from ._util import like, out
+from .. import xp as _xp
 from ..errors import TorchError
 
 
@@ -275,6 +276,8 @@ def LookupTable_updateOutput(input, output, weight):
         raise TorchError('input must be a vector or matrix')
     idx = _indices(input, weight.size[0], 'input')
     o = out(output, input.size + (weight.size[1],))
+    if input.ttype.cuda is not weight.ttype.cuda:   # host indices for a Cuda table (cunn copies them)
+        idx = _xp.on_side(idx, o)
     np.take(weight.arr(), idx, axis=0, out=o)
 
 

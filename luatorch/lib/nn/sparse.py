@@ -6,10 +6,13 @@ mode, a (batch, nnz, 2) tensor. IndexLinear reads a flat list of 1-based keys wi
 and per-sample sizes. Sums over entries sharing a row (or a column / key) go through one sort
 and `np.add.reduceat`, never a loop over entries.
 """
+from itertools import accumulate
+
 import numpy as np
 
 from . import kernel
 from ._util import out, check
+from .. import xp as _xp
 from ..errors import TorchError
 
 
@@ -27,7 +30,7 @@ def _group_sum(keys, vals, presorted=False):
     if not presorted:
         order = np.argsort(keys, kind='stable')
         keys, vals = keys[order], vals[order]
-    first = np.empty(keys.shape, bool)
+    first = np.empty_like(keys, dtype=bool)
     first[:1] = True
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
     starts = np.flatnonzero(first)
@@ -43,7 +46,7 @@ def _coo(input, inDim, what):
     if input.dim() == 3:
         check(input.size[2] == 2, 'input size must be batchsize x nnz x 2')
         B, n = a.shape[:2]
-        rows = np.repeat(np.arange(B), n)
+        rows = np.repeat(_xp.module_of(a).arange(B), n)
         cols = a[:, :, 0].reshape(-1).astype(np.int64) - 1
         vals = a[:, :, 1].reshape(-1)
     else:
@@ -69,7 +72,7 @@ def SparseLinear_format(inputs, formatted):
     n = sum(t.size[0] for t in ts)
     f = out(formatted, (n, 3))
     if n:
-        f[:, 0] = np.repeat(np.arange(1, len(ts) + 1), [t.size[0] for t in ts])
+        f[:, 0] = np.repeat(_xp.module_of(f).arange(1, len(ts) + 1), [t.size[0] for t in ts])
         f[:, 1:] = np.concatenate([t.arr() for t in ts], 0)
     return len(ts)
 
@@ -144,7 +147,7 @@ def SparseLinear_updateGradInput(gradOutput, weight, gradInput, legacy):
     w = weight.arr()
     inDim = w.shape[1]
     gi = (g.reshape(-1, w.shape[0]) @ w)
-    idx = np.arange(1, inDim + 1, dtype=gi.dtype)
+    idx = _xp.module_of(gi).arange(1, inDim + 1, dtype=gi.dtype)
     if legacy:
         r = out(gradInput, (gi.shape[0], inDim, 2))
         r[:, :, 0] = idx
@@ -174,7 +177,7 @@ def IndexLinear_flatten(lkeys, lvalues, keys, values, sizes, cumSumSizes):
         ka[...] = np.concatenate([k.arr() for k in ks])
         va[...] = np.concatenate([v.arr() for v in vs])
     out(sizes, (len(ks),))[...] = n
-    np.cumsum(n, out=out(cumSumSizes, (len(ks),)))
+    out(cumSumSizes, (len(ks),))[...] = list(accumulate(n))
 
 
 def _il_geom(keys, keysOffset, values, sizes, weight, bias):
@@ -182,14 +185,15 @@ def _il_geom(keys, keysOffset, values, sizes, weight, bias):
           'Keys and values should have the same number of elements')
     outDim = bias.size[0]
     norm = weight.size[1] - outDim
-    idx = keys.arr().astype(np.int64) + keysOffset
+    w = weight.arr()     # keys and sizes may be LongTensors for a Cuda module: moved to its side
+    idx = _xp.on_side(keys.arr(), w).astype(np.int64) + keysOffset
     bad = (idx < 0) | (idx >= weight.size[0])
     if bad.any():
         raise TorchError('IndexLinear: key %d out of range (1 to %d)'
                          % (int(idx[bad][0]) - keysOffset, weight.size[0]))
-    s = sizes.arr().astype(np.int64)
+    s = _xp.on_side(sizes.arr(), w).astype(np.int64)
     check(int(s.sum()) == idx.size, 'IndexLinear: sizes do not add up to the number of keys')
-    rows = np.repeat(np.arange(s.size), s)
+    rows = np.repeat(_xp.module_of(s).arange(s.size), s)
     return outDim, norm, idx, rows, s.size
 
 
@@ -201,16 +205,16 @@ def _rounds(idx):
         return []
     order = np.argsort(idx, kind='stable')
     k = idx[order]
-    first = np.empty(n, bool)
+    first = np.empty_like(k, dtype=bool)
     first[0] = True
     np.not_equal(k[1:], k[:-1], out=first[1:])
-    start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    rank = np.arange(n) - start
-    if rank.max() == 0:
+    # the rank of each occurrence among its key's: position - its group's first position
+    pos = _xp.module_of(k).arange(n)
+    rank = pos - np.flatnonzero(first)[np.cumsum(first) - 1]
+    last = int(rank.max())
+    if last == 0:
         return [order]
-    by_rank = np.argsort(rank, kind='stable')
-    counts = np.bincount(rank)
-    return np.split(order[by_rank], np.cumsum(counts)[:-1])
+    return [order[rank == i] for i in range(last + 1)]
 
 
 @kernel
@@ -270,7 +274,7 @@ def IndexLinear_updateParameters(gradWeight, gradBias, weight, bias, runningKeys
     w = weight.arr()
     lr, wd = learningRate, weightDecay
     bias.arr().__isub__(lr * gradBias.arr())
-    idx = runningKeys.arr().astype(np.int64) + keysOffset
+    idx = _xp.on_side(runningKeys.arr(), w).astype(np.int64) + keysOffset
     gw = gradWeight.arr().reshape(idx.size, -1)
     if not norm and not wd:
         if idx.size:

@@ -419,7 +419,7 @@ def SoftMax_updateOutput(input, output):
     ax = _softmax_axis(input)
     x = input.arr()
     o = like(output, input)
-    np.subtract(x, _max(x, axis=ax, keepdims=True), out=o)
+    np.subtract(x, x.max(axis=ax, keepdims=True), out=o)
     np.exp(o, out=o)
     o /= _sum(o, axis=ax, dtype=input.ttype.acc, keepdims=True)
 
@@ -442,7 +442,7 @@ def LogSoftMax_updateOutput(input, output):
     ax = _softmax_axis(input)
     x = input.arr()
     o = like(output, input)
-    m = _max(x, axis=ax, keepdims=True)
+    m = x.max(axis=ax, keepdims=True)
     np.subtract(x, m, out=o)
     np.exp(o, out=o)
     lse = np.log(_sum(o, axis=ax, dtype=input.ttype.acc, keepdims=True))
@@ -467,7 +467,7 @@ def SoftMin_updateOutput(input, output):
     x = input.arr()
     ax = _softmax_axis(input)
     o = like(output, input)
-    np.subtract(np.minimum.reduce(x, axis=ax, keepdims=True), x, out=o)
+    np.subtract(x.min(axis=ax, keepdims=True), x, out=o)
     np.exp(o, out=o)
     o /= _sum(o, axis=ax, dtype=input.ttype.acc, keepdims=True)
 

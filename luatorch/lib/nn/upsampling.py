@@ -11,6 +11,7 @@ import numpy as np
 from . import kernel
 from ._util import out
 from .conv import _dev, _shape_str
+from .. import xp as _xp
 from ..errors import TorchError
 
 
@@ -77,7 +78,7 @@ def _bilinear_check(input, oH, oW):
 @kernel
 def SpatialUpSamplingBilinear_updateOutput(input, output, oH, oW):
     _bilinear_check(input, oH, oW)
-    x = np.ascontiguousarray(input.arr())
+    x = _xp.ascontiguous(input.arr())
     H, W = input.size[-2:]
     mh = _dev(_interp_matrix(H, oH, x.dtype), x)
     mw = _dev(_interp_matrix(W, oW, x.dtype), x)
@@ -91,7 +92,7 @@ def SpatialUpSamplingBilinear_updateGradInput(gradOutput, gradInput, N, C, H, W,
     if tuple(gradOutput.size) != want:
         raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s'
                          % (_shape_str(want), _shape_str(gradOutput.size)))
-    g = np.ascontiguousarray(gradOutput.arr())
+    g = _xp.ascontiguous(gradOutput.arr())
     mh = _dev(_interp_matrix(H, oH, g.dtype), g)
     mw = _dev(_interp_matrix(W, oW, g.dtype), g)
     gi = out(gradInput, (N, C, H, W))
