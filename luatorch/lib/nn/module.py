@@ -31,6 +31,54 @@ def _positions(t, base):
     return idx
 
 
+def _span(t):
+    """The storage interval [start, end) a compact tensor covers (None when it has no element)."""
+    if t.nelement() == 0:
+        return None
+    return t.offset, t.offset + 1 + sum((sz - 1) * st for sz, st in zip(t.size, t.stride) if st > 0)
+
+
+def _flatten_compact(params, ttype, order, base):
+    """Module_flatten when every tensor covers a gap-free block: works on intervals, copying each
+    storage's used runs once (no per-element index arrays: a model of several GB flattens with
+    one extra copy of its parameters)."""
+    runs = {}
+    for p in params:
+        if p.storage is None:
+            continue
+        sp = _span(p)
+        if sp is not None:
+            runs.setdefault(id(p.storage), []).append(sp)
+    merged, total = {}, 0
+    for s in order:
+        out = []
+        for a, b in sorted(runs.get(id(s), ())):
+            if out and a <= out[-1][1]:
+                out[-1][1] = max(out[-1][1], b)
+            else:
+                out.append([a, b])
+        placed = []
+        for a, b in out:
+            placed.append((a, b, total))
+            total += b - a
+        merged[id(s)] = placed
+    flat = Storage(ttype, total)
+    dst = flat.data
+    for s in order:
+        for a, b, at in merged[id(s)]:
+            dst[at:at + b - a] = s.data[a:b]
+    for p in params:
+        if p.storage is None:
+            continue
+        off = 0
+        for a, b, at in merged[id(p.storage)] if p.nelement() else ():
+            if a <= p.offset < b:
+                off = at + p.offset - a
+                break
+        set_(p, flat, off, p.size, p.stride)
+    return Tensor(ttype, flat, 0, (total,) if total else (), (1,) if total else ())
+
+
 @kernel
 def Module_flatten(params):
     """Make every tensor of params a view of one new contiguous storage; returns the flat tensor.
@@ -57,6 +105,13 @@ def Module_flatten(params):
             base[id(s)] = n
             order.append(s)
             n += s.size()
+    if all(_compact(p) for p in params if p.storage is not None):
+        return _flatten_compact(params, ttype, order, base)
+    return _flatten_indexed(params, ttype, order, base, n)
+
+
+def _flatten_indexed(params, ttype, order, base, n):
+    """Module_flatten in general: per-element positions (tensors with gaps)."""
     used = np.zeros(n, bool)
     pos = {}
     for p in params:

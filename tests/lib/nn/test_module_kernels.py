@@ -112,3 +112,51 @@ def test_join_float_and_errors():
         JoinTable_updateOutput([tens(np.ones((2, 2))), tens(np.ones((1, 3)))], empty(), 1)
     with pytest.raises(TorchError, match='too small'):
         JoinTable_updateGradInput([tens([1., 2.]), tens([3.])], tens([1., 2.]), [empty(), empty()], 1)
+
+
+def _random_compact_params(rng):
+    """Tensors over a few storages: whole storages, contiguous slices, transposed 2-D views,
+    shared and overlapping blocks, unused gaps, an empty tensor."""
+    from luatorch.lib.storage import Storage
+    params = []
+    for _ in range(rng.randint(1, 4)):
+        n = rng.randint(4, 40)
+        st = Storage(types.Double, data=rng.randn(n))
+        for _ in range(rng.randint(1, 4)):
+            kind = rng.randint(4)
+            off = rng.randint(0, n - 3)
+            if kind == 0:
+                params.append(Tensor(types.Double, st, 0, (n,), (1,)))
+            elif kind == 1:
+                m = rng.randint(1, n - off + 1)
+                params.append(Tensor(types.Double, st, off, (m,), (1,)))
+            elif kind == 2:
+                rows = rng.randint(1, 3)
+                cols = (n - off) // rows
+                params.append(Tensor(types.Double, st, off, (cols, rows), (1, cols)))
+            else:
+                params.append(Tensor(types.Double, st, off, (0,), (1,)))
+    return params
+
+
+def _layout(params, flat):
+    return ([(p.offset, p.size, p.stride, p.storage is flat.storage) for p in params],
+            flat.arr().tolist() if flat is not None and flat.size else [])
+
+
+def test_flatten_interval_path_equals_the_indexed_path():
+    # every tensor compact: the interval path runs; it must lay out exactly as the general one
+    from luatorch.lib.nn import module as M
+    for seed in range(200):
+        a = _random_compact_params(np.random.RandomState(seed))
+        b = _random_compact_params(np.random.RandomState(seed))
+        assert all(M._compact(p) for p in a)
+        fa = Module_flatten(a)
+        tt, base, order, n = types.Double, {}, [], 0
+        for p in b:
+            if id(p.storage) not in base:
+                base[id(p.storage)] = n
+                order.append(p.storage)
+                n += p.storage.size()
+        fb = M._flatten_indexed(b, tt, order, base, n)
+        assert _layout(a, fa) == _layout(b, fb), seed
