@@ -8,7 +8,8 @@ the issue's four acceptance soaks (add_100MB_x300, mlp_steps, build_drop_models,
 views soak per kind of view (views_row: t[i] of a 2-D tensor, used; views_elem: t[i][j] reads;
 views_narrow, views_select, views_view) and sweep_cost (the time lua/torch/_refs.lua's sweeps
 take in a loop making 10^6 views, with a small and with a 64 MB Lua heap). --big adds
-big_tensor: a 2.5 GB ByteTensor and a 2.4 GB FloatTensor (needs ~6 GB free).
+big_tensor: a 2.5 GB ByteTensor and a 2.4 GB FloatTensor (needs ~6 GB free), and big_model: a
+float model of 1.9 GB of parameters trained a step, flattened and dropped (~8 GB).
 --quick divides the iteration counts by 100 (views: by 10), a smoke run.
 """
 import argparse
@@ -117,6 +118,31 @@ print(string.format('2.5 GB ByteTensor: sum %.0f, peak RSS %.0f MB, after drop +
 print((ok and after1 < 500 and after2 < 500) and 'PASS' or 'FAIL')
 """
 
+BIG_MODEL = RSS + r"""
+-- a model of several GB: two float 16000x16000 layers (1.9 GB of parameters, as much again of
+-- gradients), trained one step, flattened with getParameters, then dropped
+require 'nn'
+local r0 = rss()
+local net = nn.Sequential():add(nn.Linear(16000, 16000)):add(nn.Tanh()):add(nn.Linear(16000, 16000))
+net:float()
+local x = torch.FloatTensor(4, 16000):normal()
+local y = net:forward(x)
+net:zeroGradParameters()
+net:backward(x, y:clone():fill(1))
+net:updateParameters(0.01)
+local p, g = net:getParameters()
+local gb = p:nElement() * 4 / 2^30
+local y2 = net:forward(x)
+local ok = gb > 1.9 and y2:dim() == 2 and y2:size(2) == 16000 and y2:sum() == y2:sum()
+local during, peak = rss()
+net, p, g, x, y, y2 = nil, nil, nil, nil, nil, nil
+collectgarbage()
+local after = rss()
+print(string.format('%.2f GB of parameters (+ gradients): RSS %.0f MB, peak %.0f MB; after drop + collectgarbage() %.0f MB (start %.0f MB)',
+  gb, during, peak, after, r0))
+print((ok and after < r0 + 200) and 'PASS' or 'FAIL')
+"""
+
 SCENARIOS = {
     'add_100MB_x300': (RSS + r"""
 local a = torch.rand(2500, 5000)
@@ -171,6 +197,8 @@ for _name, _body in VIEW_BODIES.items():
 SCENARIOS['sweep_cost'] = (SWEEP_COST, 10**6)
 DEFAULT = list(SCENARIOS)
 SCENARIOS['big_tensor'] = (BIG, 1)
+SCENARIOS['big_model'] = (BIG_MODEL, 1)
+BIG_NAMES = ['big_tensor', 'big_model']
 
 
 def run(name, quick=False):
@@ -197,11 +225,11 @@ def main(argv=None):
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog='\n'.join(__doc__.splitlines()[3:]))
     ap.add_argument('scenarios', nargs='*', metavar='SCENARIO',
-                    help='among: %s (default: all but big_tensor)' % ', '.join(SCENARIOS))
+                    help='among: %s (default: all but the big ones)' % ', '.join(SCENARIOS))
     ap.add_argument('--quick', action='store_true', help='fewer iterations (a smoke run)')
-    ap.add_argument('--big', action='store_true', help='also big_tensor (needs ~6 GB free)')
+    ap.add_argument('--big', action='store_true', help='also big_tensor and big_model (need ~8 GB free)')
     a = ap.parse_args(argv)
-    names = a.scenarios or DEFAULT + (['big_tensor'] if a.big else [])
+    names = a.scenarios or DEFAULT + (BIG_NAMES if a.big else [])
     bad = [n for n in names if n not in SCENARIOS]
     if bad:
         ap.error('unknown scenario %s' % ', '.join(bad))
