@@ -21,12 +21,29 @@ local sizes = py.sizes
 -- used, and every access is checked against the cached buffer length.
 -- Record: 1 epoch, 2 dims, 3-4 first sizes, 5-6 first strides, 7 offset, 8 elements,
 -- 9 contiguous, 10 C pointer type or false, 11 address, 12 buffer length, 13 buffer,
--- 14 writable, 15 pointer (cdata), 16 element type is float (single precision)
+-- 14 writable, 15 pointer (cdata) of a Float/Double buffer, 16 element type is float (single
+-- precision); for the integer types 17 pointer, 18 element is a 64-bit long (read through
+-- tonumber), 19-20 the range a number is written in directly (others go through Python, which
+-- applies Torch's C conversions)
 local ffi = require 'ffi'
 local EPOCH = ffi.cast('const double *', py.epoch_address)
 local geometry = py.geometry
 local GEO = setmetatable({}, {__mode = 'k'})
 local F32 = ffi.new('float[1]')
+-- integer element types: {is long, lowest and highest number written directly}
+local INT_KINDS = {
+  ['unsigned char *'] = {false, 0, 255}, ['signed char *'] = {false, -128, 127},
+  ['short *'] = {false, -32768, 32767}, ['int *'] = {false, -2147483648, 2147483647},
+  ['int64_t *'] = {true, -2^53, 2^53},
+}
+local tonumber = tonumber
+
+-- element x of an integer tensor's buffer, as a Lua number
+local function iget(g, x)
+  local v = g[17][x]
+  if g[18] then return tonumber(v) end
+  return v
+end
 -- emptied at the start of every full collection that frees Python objects (torch._refs sweeps):
 -- a record holds its tensor's buffer, and a weak-keyed table's values are marked even when the
 -- key is dead, so without this a dropped tensor's buffer outlived collectgarbage() (a cycle
@@ -42,8 +59,13 @@ local function geo(o)
     g = {ep, geometry(o)}
     local ct = g[10]
     if ct then
-      g[15] = ffi.cast(ct, g[11])
-      g[16] = ct == 'float *'
+      local ik = INT_KINDS[ct]
+      if ik then
+        g[17], g[18], g[19], g[20] = ffi.cast(ct, g[11]), ik[1], ik[2], ik[3]
+      else
+        g[15] = ffi.cast(ct, g[11])
+        g[16] = ct == 'float *'
+      end
     end
     GEO[o] = g
   end
@@ -91,6 +113,9 @@ local function make_tensor_mt(kind, name)
           if g[15] and g[2] == 2 then
             local x = at2(g, i, k)
             if x then return g[15][x] end
+          elseif g[17] and g[2] == 2 then
+            local x = at2(g, i, k)
+            if x then return iget(g, x) end
           end
           local r, rk, e = element2(po, i, k)
           if rk == nil then return r end
@@ -105,6 +130,9 @@ local function make_tensor_mt(kind, name)
         if g[15] then
           local x = at1(g, k)
           if x then return g[15][x] end
+        elseif g[17] then
+          local x = at1(g, k)
+          if x then return iget(g, x) end
         end
       elseif nd >= 2 then   -- a row: a lazy view, no crossing (out of range: the general path)
         local n, i = g[3], k
@@ -126,6 +154,9 @@ local function make_tensor_mt(kind, name)
         if g[15] and g[2] == 2 then
           local x = at2(g, a, b)
           if x then return g[15][x] end
+        elseif g[17] and g[2] == 2 then
+          local x = at2(g, a, b)
+          if x then return iget(g, x) end
         end
         local r, rk, e = element2(o, a, b, true)
         if rk == nil then return r end
@@ -147,6 +178,9 @@ local function make_tensor_mt(kind, name)
         if g[15] and g[14] and g[2] == 2 then
           local x = at2(g, i, k)
           if x then g[15][x] = v return end
+        elseif g[17] and g[14] and g[2] == 2 and v >= g[19] and v <= g[20] then
+          local x = at2(g, i, k)
+          if x then g[17][x] = v return end
         end
         e = set_element2(po, i, k, v)
       else
@@ -156,6 +190,9 @@ local function make_tensor_mt(kind, name)
           if g[15] and g[14] and g[2] == 1 then
             local x = at1(g, k)
             if x then g[15][x] = v return end
+          elseif g[17] and g[14] and g[2] == 1 and v >= g[19] and v <= g[20] then
+            local x = at1(g, k)
+            if x then g[17][x] = v return end
           end
         end
         e = set_number(o, k, P2O[v] or v)
@@ -167,6 +204,9 @@ local function make_tensor_mt(kind, name)
       if g[15] and g[14] and g[2] == 2 then
         local x = at2(g, k[1], k[2])
         if x then g[15][x] = v return end
+      elseif g[17] and g[14] and g[2] == 2 and v >= g[19] and v <= g[20] then
+        local x = at2(g, k[1], k[2])
+        if x then g[17][x] = v return end
       end
       e = set_element2(o, k[1], k[2], v, true)
     elseif tk == 'table' or tk == 'userdata' then

@@ -123,7 +123,9 @@ def fast_fill(a, v):
 
 
 # element types Lua may read and write itself through the FFI (same conversions as TH's C casts)
-_FFI_TYPES = {types.Double.idx: b'double *', types.Float.idx: b'float *'}
+_FFI_TYPES = {types.Double.idx: b'double *', types.Float.idx: b'float *',
+              types.Byte.idx: b'unsigned char *', types.Char.idx: b'signed char *',
+              types.Short.idx: b'short *', types.Int.idx: b'int *', types.Long.idx: b'int64_t *'}
 
 
 def geometry(t):
