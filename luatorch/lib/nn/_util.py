@@ -4,9 +4,12 @@ from ..tensor import resize
 
 
 def out(t, size):
-    """Resize t (TH's resizeNd) and return its numpy view."""
-    if t.size != tuple(size) or not t.is_contiguous():
-        resize(t, size)
+    """Resize t (TH's resizeNd) and return its numpy view (contiguous)."""
+    if t.size == size or t.size == tuple(size):
+        a = t.arr()
+        if a.flags.c_contiguous:
+            return a
+    resize(t, size)
     return t.arr()
 
 

@@ -5,10 +5,12 @@ into a column buffer (Torch's `finput`, (N, C*K, P) for K kernel taps and P outp
 then one batched matmul with the (O, C*K) weight matrix. The gradient with respect to the input is
 the transposed GEMM followed by `fold`, the adjoint of unfold: for stride-1 2-D convolutions
 with rows of 16 or more, one copy into a zero-margined buffer and one np.add.reduce over a strided
-view of it (`_RFold`); otherwise one bincount for small or short-rowed blocks, else one vectorised
-add per kernel tap (a single strided assignment when the windows do not overlap). All of them add
-each input position's terms in the same order, so they give the same bits. A transposed ("full") convolution is the same pair used the other way
-round. One geometry object per (input size, weight size, options) holds what these depend on.
+view of it (`_RFold`; for doubles the GEMM writes its columns straight into that buffer, a few
+samples at a time, and there is no copy); otherwise one bincount for small or short-rowed
+blocks, else one vectorised add per kernel tap (a single strided assignment when the windows do
+not overlap). All of them add each input position's terms in the same order, so they give the
+same bits. A transposed ("full") convolution is the same pair used the other way round. One
+geometry object per (input size, weight size, options) holds what these depend on.
 
 The kernels use numpy functions that CuPy implements too (arrays of a Cuda type reach CuPy through
 numpy's dispatch); what is built on the host once (index tables) is moved with `_dev`, new arrays
@@ -16,6 +18,7 @@ are made in the input's module (`_empty`, `_zeros`), and the big element-wise lo
 between threads (numpy releases the GIL) only for host arrays.
 """
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from math import prod
 
@@ -397,6 +400,59 @@ class _RFold:
             b = self._bufs[dtype] = (gd, V)
         return b
 
+    def gemm(self, a, go, target):
+        """target (N, C, *S) = fold(a @ go[n]) for every sample n, for a (C*K, O) and go
+        (N, O, P) of columns (N, C*K, P) (self.t False): each product is written by the GEMM
+        straight into G's rows (go is first copied into a zero-margined (O, oh, Wp) buffer, so
+        each row's columns ow..Wp-1 get 0), a few samples at a time (G stays in cache): no copy of
+        the columns. Each G element is the same dot product over O as in a @ go[n]."""
+        g = self.g
+        dt = go.dtype
+        per = g.CK * self.R                              # G elements per sample
+        step = max(1, min(g.N, (1 << 16) // per))        # samples per pass: ~512 KiB of doubles
+        # where fold would use bincount, the sums are float64 (the same values for a narrower type)
+        acc = np.float64 if dt.itemsize < 8 and g.by_bincount(g.N * g.CK * g.P) else dt
+        direct = not g.pad and acc == dt
+        dst = target.reshape(g.N, g.C, -1)
+        go4 = go.reshape((g.N, g.O) + g.o)
+
+        def part(lo, hi):
+            rows, V, inner, flat, red = self._gemm_buffers(dt, step, acc)
+            for s in range(lo, hi, step):
+                e = min(hi, s + step)
+                m = e - s
+                np.copyto(inner[:m], go4[s:e])
+                np.matmul(a, flat[:m], out=rows[:m])
+                if direct:
+                    np.add.reduce(V[:m], axis=(2, 3), out=dst[s:e], initial=0, dtype=acc)
+                else:
+                    np.add.reduce(V[:m], axis=(2, 3), out=red[:m], initial=0, dtype=acc)
+                    target[s:e] = red[:m].reshape((m, g.C) + g.Sp)[g.inner]
+
+        if g.split and g.N > 1:
+            parallel(part, g.N, g.N * g.C * g.K * self.HW)
+        else:
+            part(0, g.N)
+
+    def _gemm_buffers(self, dt, step, acc):
+        """A thread's buffers for gemm: G for `step` samples, its row and tap views, the padded
+        gradOutput and the sums."""
+        key = ('gemm', dt, step, acc, threading.get_ident())
+        b = self._bufs.get(key)
+        if b is None:
+            g = self.g
+            it = dt.itemsize
+            (oh, ow), Wp = g.o, g.Sp[1]
+            G = np.zeros(step * g.CK * self.R, dt)
+            rows = np.ndarray((step, g.CK, oh * Wp), dt, G, self.A * it,
+                              (g.CK * self.R * it, self.R * it, it))
+            V = np.ndarray((step,) + self.vshape[1:], dt, G, self.A * it,
+                           tuple(v * it for v in self.vstrides))
+            gop = np.zeros((step, g.O, oh, Wp), dt)
+            red = np.empty((step, g.C, self.HW), acc)
+            b = self._bufs[key] = (rows, V, gop[..., :ow], gop.reshape(step, g.O, oh * Wp), red)
+        return b
+
     def __call__(self, cols, target):
         """target (N, C, *S) = the columns added back at their input positions."""
         g = self.g
@@ -514,6 +570,10 @@ def conv_forward(input, output, weight, bias, finput, k, s, p, dil):
     y3 = _out(output, g.yshape, g.ystrides).reshape(g.N, g.O, g.P)
     w2 = weight.arr().reshape(g.O, g.CK)
     if g.N == 1:
+        if bias is not None and g.rowpad:
+            # the padded product's rows plus the bias, in one pass
+            np.add(_mm(w2, cols.reshape(g.CK, g.P), g), bias.arr()[:, None], out=y3[0])
+            return
         _mm(w2, cols.reshape(g.CK, g.P), g, y3[0])
     elif t:
         y3[...] = _mm(w2, cols.reshape(g.CK, g.N * g.P), g).reshape(g.O, g.N, g.P).transpose(1, 0, 2)
@@ -536,10 +596,16 @@ def conv_grad_input(input, gradOutput, gradInput, weight, fgradInput, k, s, p, d
     g = _conv_geom(input, weight, k, s, p, dil)
     go = _go(gradOutput, g)
     w2t = weight.arr().reshape(g.O, g.CK).T
+    target = _out(gradInput, g.isize, g.istrides).reshape(g.xshape)
+    if g.rfoldable and _host(go) and go.dtype == w2t.dtype == np.float64:
+        # the GEMMs write into the reduce fold's buffer, sample by sample (no copy of the
+        # columns). (Double only: OpenBLAS's dgemm gives each element the same bits whatever the
+        # width of the product; its sgemm rounds the last column block differently.)
+        g.rfold(go, False).gemm(w2t, go, target)
+        return
     # (with few output planes the product is thin: one per sample writes its columns to cache)
     t = g.N == 1 or (g.onegemm and g.O >= 16)
     gcols = w2t @ _go_t(go, g) if t else np.matmul(w2t, go)    # (C*K, N*P) or (N, C*K, P)
-    target = _out(gradInput, g.isize, g.istrides).reshape(g.xshape)
     rf = g.rfold(gcols, t)
     if rf is not None:
         rf(gcols, target)

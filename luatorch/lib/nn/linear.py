@@ -38,7 +38,10 @@ def Linear_updateGradInput(input, gradOutput, gradInput, weight):
     w, g = weight.arr(), gradOutput.arr()
     if input.dim() == 1:
         gi = out(gradInput, input.size)
-        gi[...] = g @ w
+        if gi.dtype == g.dtype == w.dtype:
+            np.dot(g, w, out=gi)
+        else:
+            gi[...] = g @ w
     else:
         gi = out(gradInput, input.size)
         if gi.flags.c_contiguous:
@@ -52,8 +55,11 @@ def Linear_accGradParameters(input, gradOutput, gradWeight, gradBias, scale):
     x, g = input.arr(), gradOutput.arr()
     gw = gradWeight.arr()
     if input.dim() == 1:
-        # (nn-conv) the scale goes on the vector, not on the outer product: one pass less
-        gw += np.multiply.outer(g if scale == 1 else scale * g, x)
+        # (nn-conv) the scale goes on the vector, not on the outer product: one pass less.
+        # The outer product as a GEMM of depth 1 (each element the one rounded product, as
+        # multiply.outer gives it, but faster)
+        gs = g if scale == 1 else scale * g
+        gw += np.dot(gs.reshape(-1, 1), x.reshape(1, -1))
         if gradBias is not None:
             gb = gradBias.arr()
             gb += g if scale == 1 else scale * g
