@@ -261,7 +261,8 @@ class ndarray:
         if method not in ('__call__', 'outer', 'at', 'reduce', 'accumulate', 'reduceat'):
             return NotImplemented
         out = kwargs.get('out')
-        for x in inputs + (out or ()):
+        # (ufunc.at: the index, argument 2, may be a tuple, host arrays or lists: CuPy uploads it)
+        for x in (inputs if method != 'at' else inputs[:1] + inputs[2:]) + (out or ()):
             if type(x) is not ndarray and not isinstance(x, (_np.ndarray,) + _SCALARS):
                 return NotImplemented
         if name in _COMPARE:

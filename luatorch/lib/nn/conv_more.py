@@ -14,6 +14,7 @@ import numpy as np
 from . import kernel
 from ._util import out, check
 from .conv import (_im2col, _col2im, _shape_str, conv_forward, conv_grad_input, conv_acc_grad)
+from .. import xp as _xp
 from ..errors import TorchError
 from ..tensor import from_array
 
@@ -77,7 +78,8 @@ def _dense(weight, connTable, nrows, ncols, row_is_input):
     w = weight.arr()
     check(weight.dim() == 3, 'weight must be a 3D tensor')
     i, o = _map_pairs(connTable, w.shape[0])
-    d = np.zeros((nrows, ncols) + w.shape[1:], w.dtype)
+    i, o = _xp.on_side(i, w), _xp.on_side(o, w)
+    d = _xp.module_of(w).zeros((nrows, ncols) + w.shape[1:], w.dtype)
     r, c = (i, o) if row_is_input else (o, i)
     np.add.at(d, (r, c), w)
     return d, i, o
@@ -207,7 +209,7 @@ def SpatialConvolutionLocal_updateGradInput(input, gradOutput, gradInput, weight
     g = gradOutput.arr().reshape(N, w.shape[1], P)
     gcols = np.matmul(w.transpose(0, 2, 1), g.transpose(2, 1, 0))      # (P, CK, N)
     gi = out(gradInput, input.size)
-    _col2im(np.ascontiguousarray(gcols.transpose(2, 1, 0)), x.shape, (kH, kW), (dH, dW),
+    _col2im(_xp.ascontiguous(gcols.transpose(2, 1, 0)), x.shape, (kH, kW), (dH, dW),
             (padH, padW), (1, 1), gi.reshape(x.shape))
 
 

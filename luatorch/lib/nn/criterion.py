@@ -327,7 +327,7 @@ def _nll_vector(input, target, weights, ignoreIndex):
     if weights.nelement() != n:
         raise TorchError('weight tensor should be defined either for all %d classes or no '
                          'classes but got weight tensor of shape: %s' % (n, _desc(weights)))
-    return dt, c - 1, dt.type(weights.arr().reshape(-1)[c - 1])
+    return dt, c - 1, dt.type(_xp.scalar(weights.arr().reshape(-1)[c - 1]))
 
 
 @kernel
@@ -416,7 +416,7 @@ def SpatialClassNLLCriterion_updateOutput(input, target, output, sizeAverage, we
         tw = _seqsum(cw, dt)
         loss = -_seqsum(picked * cw, dt)
     if sizeAverage and tw:
-        loss = dt.type(loss / tw)
+        loss = dt.type(_xp.scalar(loss / tw))
     del B
     _set1(output, loss)
     _set1(total_weight, tw)
@@ -429,11 +429,11 @@ def SpatialClassNLLCriterion_updateGradInput(input, target, gradInput, sizeAvera
     dt, cls, w = _spatial_nll_setup(input, target, weights)
     gi = like(gradInput, input)
     gi.fill(0)
-    tw = dt.type(total_weight.arr().reshape(-1)[0])
+    tw = dt.type(_xp.scalar(total_weight.arr().reshape(-1)[0]))
     if tw <= 0:
         return
     normalize = tw if sizeAverage else dt.type(1)
-    g = (-w[cls] if w is not None else np.full(cls.shape, -1, dt)) / normalize
+    g = (-w[cls] if w is not None else _xp.module_of(gi).full(cls.shape, -1, dt)) / normalize
     np.put_along_axis(gi, cls[:, None], g[:, None].astype(dt), 1)
 
 

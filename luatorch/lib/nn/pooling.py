@@ -110,7 +110,7 @@ def _scatter_into(target, idx, vals, unique):
         t[...] = 0
         t[idx.reshape(-1)] = vals.reshape(-1)
     else:
-        t[...] = np.bincount(idx.reshape(-1), vals.reshape(-1), minlength=t.size)
+        t[...] = np.bincount(_xp.on_side(idx, vals).reshape(-1), vals.reshape(-1), minlength=t.size)
 
 
 def _no_overlap(k, s, dil):
@@ -209,9 +209,13 @@ def _max_forward(input, output, g, pos, base=None):
         first = np.equal(w, m)
         first = (first * _dev(g.rank3, first)).max(0)
         p = pos[lo:hi]
-        np.take(table, first.astype(np.intp), out=p)
-        if base is not None:
-            p += base
+        if type(p) is type(first):
+            np.take(_dev(table, first), first.astype(np.intp), out=p)
+            if base is not None:
+                p += base
+        else:   # indices on the other side (a module whose indices tensor stayed on the host)
+            r = np.take(_dev(table, first), first.astype(np.intp))
+            _xp.put(p, r if base is None else r + base)
 
     if g.split and _host(xp):
         parallel(part, g.B, g.B * g.P * g.K)
@@ -250,7 +254,7 @@ def VolumetricMaxPooling_updateOutput(input, output, indices, kT, kW, kH, dT, dW
     ot, rem = np.divmod(pos, g.S[1] * g.S[2])
     oh, ow = np.divmod(rem, g.S[2])
     ind = out(indices, output.size).reshape(pos.shape)
-    np.add(ot + (oh << 8), ow << 16, out=ind)
+    _xp.put(ind, (ot + (oh << 8)) + (ow << 16))     # (indices may be on the other side)
 
 
 @kernel
@@ -464,8 +468,8 @@ def SpatialAdaptiveMaxPooling_updateOutput(input, output, indices, oW, oH):
     y = out(output, input.size[:-2] + (oH, oW))
     g.max(-1, out=y.reshape(a.shape))
     ind = out(indices, (2,) + input.size[:-2] + (oH, oW)).reshape((2,) + a.shape)
-    np.floor_divide(a, KW, out=ind[0])
-    np.remainder(a, KW, out=ind[1])
+    _xp.put(ind[0], a // KW)                        # (indices may be on the other side)
+    _xp.put(ind[1], a % KW)
     ind += 1
 
 
@@ -582,7 +586,7 @@ def TemporalMaxPooling_updateOutput(input, output, indices, kW, dW):
     w = _tframes(x3, kW, dW, nout)
     y = out(output, input.size[:-2] + (nout, input.size[-1]))
     ind = out(indices, output.size)
-    np.argmax(w, axis=2, out=ind.reshape(x3.shape[0], nout, -1))
+    _xp.put(ind.reshape(x3.shape[0], nout, -1), w.argmax(axis=2))   # (indices: either side)
     np.max(w, axis=2, out=y.reshape(x3.shape[0], nout, -1))
 
 

@@ -12,13 +12,14 @@ import numpy as np
 from . import kernel
 from ._util import out, like, check
 from .conv import _shape_str
+from .. import xp as _xp
 from ..errors import TorchError
 
 
 # ----------------------------------------------------------------------------- dilated max
 
 def _strided(a, shape, strides):
-    return np.lib.stride_tricks.as_strided(a, shape, strides)
+    return _xp.strided_view(a, 0, shape, strides)
 
 
 def _scatter(target, pos, vals, unique):
@@ -28,7 +29,7 @@ def _scatter(target, pos, vals, unique):
         t[...] = 0
         t[pos.reshape(-1)] = vals.reshape(-1)
     else:
-        t[...] = np.bincount(pos.reshape(-1), vals.reshape(-1), t.size)
+        t[...] = np.bincount(_xp.on_side(pos, vals).reshape(-1), vals.reshape(-1), t.size)
 
 
 class _VolMax:
@@ -85,13 +86,13 @@ class _VolMax:
     def windows(self, x):
         """x (B, *S) as its windows, taps first: (K, B*P) (a copy)."""
         B, S, L, p = self.B, self.S, self.L, self.p
-        xp = np.full((B,) + L, -np.inf, x.dtype)
+        xp = _xp.module_of(x).full((B,) + L, -np.inf, x.dtype)
         xp[:, p[0]:p[0] + S[0], p[1]:p[1] + S[1], p[2]:p[2] + S[2]] = x
         e = xp.strides
         v = _strided(xp, self.k + (B,) + self.o,
                      tuple(e[1 + i] * self.dil[i] for i in range(3)) + (e[0],)
                      + tuple(e[1 + i] * self.s[i] for i in range(3)))
-        return np.ascontiguousarray(v).reshape(self.K, B * self.P)
+        return _xp.ascontiguous(v).reshape(self.K, B * self.P)
 
 
 _VOL = {}
@@ -120,7 +121,7 @@ def VolumetricDilatedMaxPooling_updateOutput(input, output, indices, kT, kW, kH,
     w.max(0, out=y.reshape(-1))
     zt, rem = np.divmod(tap, kH * kW)
     zh, zw = np.divmod(rem, kW)
-    np.add(zt + (zh << 8), zw << 16, out=out(indices, output.size).reshape(-1))
+    _xp.put(out(indices, output.size).reshape(-1), (zt + (zh << 8)) + (zw << 16))
 
 
 @kernel
@@ -228,7 +229,7 @@ def VolumetricReplicationPadding_updateGradInput(input, gradOutput, gradInput, p
     pos = ((mt[:, None, None] * H + mh[:, None]) * W + mw).reshape(1, -1)
     pos = pos + (np.arange(B) * (T * H * W))[:, None]
     g = gradOutput.arr()
-    gi = np.bincount(pos.reshape(-1), g.reshape(-1), B * T * H * W)
+    gi = np.bincount(_xp.on_side(pos, g).reshape(-1), g.reshape(-1), B * T * H * W)
     like(gradInput, input)[...] = gi.reshape(input.size)
 
 
@@ -238,7 +239,7 @@ def _fractional_starts(samples, n_in, n_out, pool, dtype):
     """(planes, n_out) window starts: trunc((i + u) * a) - trunc(u * a) with
     a = (n_in - pool) / (n_out - 1), the last one n_in - pool (Torch's maths in the tensor's
     precision)."""
-    u = samples.astype(dtype)
+    u = _xp.to_host(samples).astype(dtype)           # (window starts: host index arithmetic)
     starts = np.empty((u.size, n_out), np.int64)
     if n_out > 1:
         alpha = dtype.type(n_in - pool) / dtype.type(n_out - 1)
@@ -281,12 +282,13 @@ def _fractional_forward(input, output, indices, samples, osize, pools, sample_of
     nd = len(osize)
     x = input.arr().reshape(-1, V)
     planes = x.shape[0]
+    pos = _xp.on_side(pos, x)
     v = np.take_along_axis(x, pos.reshape(planes, -1), 1).reshape(pos.shape)
     a = v.argmax(-1)
     y = out(output, input.size[:-nd] + tuple(osize))
     y.reshape(a.shape)[...] = np.take_along_axis(v, a[..., None], -1)[..., 0]
     ind = out(indices, output.size).reshape(a.shape)
-    ind[...] = np.take_along_axis(pos, a[..., None], -1)[..., 0] + 1
+    _xp.put(ind, np.take_along_axis(pos, a[..., None], -1)[..., 0] + 1)
 
 
 def _fractional_backward(input, gradOutput, gradInput, indices, osize):
@@ -364,7 +366,7 @@ def FeatureLPPooling_updateOutput(input, output, power, width, stride, batch_mod
     size = list(input.size)
     size[fd] = nout
     y = out(output, size)
-    s = np.zeros((x.shape[0], nout, x.shape[2]), acc)
+    s = _xp.module_of(x).zeros((x.shape[0], nout, x.shape[2]), acc)
     for i in range(width):
         s += np.power(x[:, i:i + stride * (nout - 1) + 1:stride].astype(acc), power)
     y.reshape(s.shape)[...] = np.power(s, 1.0 / power)
@@ -406,8 +408,9 @@ def TemporalDynamicKMaxPooling_updateOutput(input, output, indices, minK, factor
     check(L >= minK, 'Input sequence length (%d) too small for desired k value (%d)' % (L, k))
     x = input.arr()
     ax = nd - 2
-    top = np.sort(np.argsort(-x, axis=ax, kind='stable').take(np.arange(k), axis=ax), axis=ax)
-    np.copyto(out(indices, top.shape), top + 1)
+    order = np.argsort(-x, axis=ax, kind='stable')
+    top = np.sort(order[(slice(None),) * ax + (slice(0, k),)], axis=ax)
+    _xp.put(out(indices, top.shape), top + 1)
     np.copyto(out(output, top.shape), np.take_along_axis(x, top, axis=ax))
 
 
@@ -416,4 +419,4 @@ def TemporalDynamicKMaxPooling_updateGradInput(input, gradOutput, gradInput, ind
     ax = input.dim() - 2
     gi = like(gradInput, input)
     gi[...] = 0
-    np.put_along_axis(gi, indices.arr() - 1, gradOutput.arr(), axis=ax)
+    np.put_along_axis(gi, _xp.on_side(indices.arr(), gi) - 1, gradOutput.arr(), axis=ax)
