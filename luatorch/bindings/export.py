@@ -176,6 +176,25 @@ def lua_function(fn, lua=None):
     return adapter
 
 
+def lua_plain_function(fn, lua=None):
+    """`lua_function` for calls whose arguments are already plain (no Lua strings or tables: the
+    caller checks, as lua/nn/_kernels.lua does): the same results and errors, without the
+    per-argument conversion scan (a third of the adapter's cost on a 5-argument call)."""
+    def adapter(*args):
+        try:
+            r = fn(*args)
+            if r is None:
+                return None
+            return encode(r, args, lua)
+        except Exception as e:  # noqa: BLE001 - every error becomes a Lua error
+            if type(e) is TypeError and _CALL_ERROR.search(str(e)):
+                e = invalid_args(args, _expected(fn))
+            return None, -1, error_text(e)
+    adapter.__name__ = getattr(fn, '__name__', 'adapter')
+    adapter.__wrapped__ = fn
+    return adapter
+
+
 def lua_procedure(fn):
     """Adapter for hot in-place methods: returns None, or an error message (bytes)."""
     def adapter(*args):

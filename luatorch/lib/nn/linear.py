@@ -62,7 +62,7 @@ def Linear_accGradParameters(input, gradOutput, gradWeight, gradBias, scale):
         gw += np.dot(gs.reshape(-1, 1), x.reshape(1, -1))
         if gradBias is not None:
             gb = gradBias.arr()
-            gb += g if scale == 1 else scale * g
+            gb += gs
     else:
         gw += (g.T if scale == 1 else scale * g.T) @ x
         if gradBias is not None:
