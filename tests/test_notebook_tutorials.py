@@ -25,7 +25,10 @@ def code_cells(path):
 def missing(path):
     """Packages and nn/optim names the notebook uses that luatorch does not have yet."""
     src = '\n'.join(code_cells(path))
-    pkgs = sorted(set(re.findall(r"require\s*\(?\s*'([\w.]+)'", src)) - {'cutorch', 'cunn', 'torch'})
+    for f in re.findall(r"dofile\(\s*'([\w.]+\.lua)'", src):   # scaffolding files the cells run
+        if (path.parent / f).exists():
+            src += '\n' + (path.parent / f).read_text()
+    pkgs = sorted(set(re.findall(r"require\s*\(?\s*['\"]([\w.]+)['\"]", src)) - {'cutorch', 'cunn', 'torch'})
     names = sorted(set(re.findall(r'\b(nn|optim)\.([A-Za-z]\w*)', src)) - {('nn', t) for t in TYPOS})
     check = ''.join("if not pcall(require, '%s') then print('package %s') end\n" % (p, p) for p in pkgs)
     check += ''.join("if not (rawget(_G, '%s') and %s.%s) then print('%s.%s') end\n" % (m, m, n, m, n)
