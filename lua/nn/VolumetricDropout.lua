@@ -1,16 +1,15 @@
 -- nn.VolumetricDropout([p=0.5, stochasticInference=false]): drops whole feature volumes of a 4D
--- (nfeat, t, h, w) or 5D (nbatch, nfeat, t, h, w) input; evaluation scales the output by 1-p
-require 'nn.Module'
-local VolumetricDropout, parent = torch.class('nn.VolumetricDropout', 'nn.Module')
+-- (nfeat, t, h, w) or 5D (nbatch, nfeat, t, h, w) input; evaluation scales the output by 1-p.
+-- A class of its own (as in nn), with SpatialDropout's fields and methods but its own kernels.
+require 'nn.SpatialDropout'
+local VolumetricDropout = torch.class('nn.VolumetricDropout', 'nn.Module')
 local K = nn._K
+local S = nn.SpatialDropout
 
-function VolumetricDropout:__init(p, stochasticInference)
-  parent.__init(self)
-  self.p = p or 0.5
-  self.train = true
-  self.stochastic_inference = stochasticInference or false
-  self.noise = torch.Tensor()
-end
+VolumetricDropout.__init = S.__init
+VolumetricDropout.setp = S.setp
+VolumetricDropout.__tostring__ = S.__tostring__
+VolumetricDropout.clearState = S.clearState
 
 function VolumetricDropout:updateOutput(input)
   K.VolumetricDropout_updateOutput(input, self.output, self.noise, self.p,
@@ -22,19 +21,6 @@ function VolumetricDropout:updateGradInput(input, gradOutput)
   if not self.train then error('backprop only defined while training') end
   K.VolumetricDropout_updateGradInput(input, gradOutput, self.gradInput, self.noise)
   return self.gradInput
-end
-
-function VolumetricDropout:setp(p)
-  self.p = p
-end
-
-function VolumetricDropout:__tostring__()
-  return string.format('%s(%f)', torch.type(self), self.p)
-end
-
-function VolumetricDropout:clearState()
-  if self.noise then self.noise:set() end
-  return parent.clearState(self)
 end
 
 return VolumetricDropout

@@ -5,9 +5,9 @@ import numpy as np
 
 from . import kernel
 from ._util import out, like, check
-from .. import random as R
 from ..errors import TorchError
 from .conv import _dev
+from .transfer import feature_dropout, feature_dropout_grad
 from .upsampling import _interp_matrix
 
 
@@ -242,27 +242,13 @@ def VolumetricUpSamplingTrilinear_updateGradInput(gradOutput, gradInput, N, C, T
 @kernel
 def VolumetricDropout_updateOutput(input, output, noise, p, train):
     """nn.VolumetricDropout: one bernoulli(1-p) draw per feature volume while training."""
-    o = like(output, input)
-    np.copyto(o, input.arr())
-    if train:
-        nd = input.dim()
-        if nd == 5:
-            size = (input.size[0], input.size[1], 1, 1, 1)
-        elif nd == 4:
-            size = (input.size[0], 1, 1, 1)
-        else:
-            raise TorchError('Input must be 5D (nbatch, nfeat, t, h, w) or 4D (nfeat, t, h, w)')
-        nz = out(noise, size)
-        R.fill_bernoulli(R.default_generator, nz, noise.ttype, 1 - p)
-        o *= nz
-    else:
-        o *= (1 - p)
+    feature_dropout(input, output, noise, p, train, 3,
+                    '5D (nbatch, nfeat, t, h, w) or 4D (nfeat, t, h, w)')
 
 
 @kernel
 def VolumetricDropout_updateGradInput(input, gradOutput, gradInput, noise):
-    gi = like(gradInput, gradOutput)
-    np.multiply(gradOutput.arr(), noise.arr(), out=gi)
+    feature_dropout_grad(gradOutput, gradInput, noise)
 
 
 # ----------------------------------------------------------------------------- WeightNorm

@@ -612,28 +612,35 @@ def Dropout_updateGradInput(input, gradOutput, gradInput, noise, p, train, v2, i
         gi *= (1 - p)
 
 
-@kernel
-def SpatialDropout_updateOutput(input, output, noise, p, train):
-    """nn.SpatialDropout: one bernoulli(1-p) draw per feature map."""
-    x = input.arr()
+def feature_dropout(input, output, noise, p, train, nspatial, shapes):
+    """Spatial/VolumetricDropout: one bernoulli(1-p) draw per feature map (nspatial trailing
+    dimensions) while training; evaluation scales by 1-p. shapes: the inputs' names, for the
+    error."""
     o = like(output, input)
-    np.copyto(o, x)
+    np.copyto(o, input.arr())
     if train:
         nd = input.dim()
-        if nd == 4:
-            size = (input.size[0], input.size[1], 1, 1)
-        elif nd == 3:
-            size = (input.size[0], 1, 1)
-        else:
-            raise TorchError('Input must be 4D (nbatch, nfeat, h, w) or 3D (nfeat, h, w)')
-        nz = out(noise, size)
+        if nd not in (nspatial + 1, nspatial + 2):
+            raise TorchError('Input must be ' + shapes)
+        nz = out(noise, input.size[:nd - nspatial] + (1,) * nspatial)
         R.fill_bernoulli(R.default_generator, nz, noise.ttype, 1 - p)
         o *= nz
     else:
         o *= (1 - p)
 
 
-@kernel
-def SpatialDropout_updateGradInput(input, gradOutput, gradInput, noise):
+def feature_dropout_grad(gradOutput, gradInput, noise):
     gi = like(gradInput, gradOutput)
     np.multiply(gradOutput.arr(), noise.arr(), out=gi)
+
+
+@kernel
+def SpatialDropout_updateOutput(input, output, noise, p, train):
+    """nn.SpatialDropout: one bernoulli(1-p) draw per feature map."""
+    feature_dropout(input, output, noise, p, train, 2,
+                    '4D (nbatch, nfeat, h, w) or 3D (nfeat, h, w)')
+
+
+@kernel
+def SpatialDropout_updateGradInput(input, gradOutput, gradInput, noise):
+    feature_dropout_grad(gradOutput, gradInput, noise)
