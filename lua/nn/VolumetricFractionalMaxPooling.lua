@@ -1,10 +1,18 @@
 -- nn.VolumetricFractionalMaxPooling(poolSizeT, poolSizeW, poolSizeH, outT, outW, outH) or
 -- (..., ratioT, ratioW, ratioH): fractional max pooling of a ([N,] C, H, W, T) input (Torch's
 -- dimension order for this module) over pseudo-random overlapping windows
-require 'nn.Module'
+require 'nn.SpatialFractionalMaxPooling'
 local VolumetricFractionalMaxPooling, parent = torch.class('nn.VolumetricFractionalMaxPooling',
   'nn.Module')
 local K = nn._K
+
+-- the sample buffer and region fixing are SpatialFractionalMaxPooling's (the buffer's size
+-- comes from this class's getBufferSize_)
+local S = nn.SpatialFractionalMaxPooling
+VolumetricFractionalMaxPooling.initSampleBuffer_ = S.initSampleBuffer_
+VolumetricFractionalMaxPooling.fixPoolingRegions = S.fixPoolingRegions
+VolumetricFractionalMaxPooling.empty = S.empty
+VolumetricFractionalMaxPooling.clearState = S.clearState
 
 function VolumetricFractionalMaxPooling:__init(poolSizeT, poolSizeW, poolSizeH, arg1, arg2, arg3)
   parent.__init(self)
@@ -35,17 +43,6 @@ function VolumetricFractionalMaxPooling:getBufferSize_(input)
   error('input must be dim 4 or 5')
 end
 
-function VolumetricFractionalMaxPooling:initSampleBuffer_(input)
-  local size = self:getBufferSize_(input)
-  if self.randomSamples == nil then
-    self.randomSamples = input.new():resize(size):uniform()
-  elseif self.randomSamples:size(1) ~= size[1] or self.randomSamples:size(2) ~= size[2] then
-    self.randomSamples:resize(size):uniform()
-  elseif not self.newRandomPool then
-    self.randomSamples:uniform()
-  end
-end
-
 function VolumetricFractionalMaxPooling:getOutputSizes_(input)
   local outT, outW, outH = self.outT, self.outW, self.outH
   if self.ratioW ~= nil and self.ratioH ~= nil then
@@ -61,12 +58,6 @@ function VolumetricFractionalMaxPooling:getOutputSizes_(input)
     assert(outT ~= nil and outW ~= nil and outH ~= nil)
   end
   return outT, outW, outH
-end
-
-function VolumetricFractionalMaxPooling:fixPoolingRegions(val)
-  if val == nil then val = true end
-  self.newRandomPool = val
-  return self
 end
 
 function VolumetricFractionalMaxPooling:updateOutput(input)
@@ -85,16 +76,6 @@ function VolumetricFractionalMaxPooling:updateGradInput(input, gradOutput)
   K.VolumetricFractionalMaxPooling_updateGradInput(input, gradOutput, self.gradInput, outT, outW,
     outH, self.poolSizeT, self.poolSizeW, self.poolSizeH, self.indices)
   return self.gradInput
-end
-
-function VolumetricFractionalMaxPooling:empty()
-  self:clearState()
-end
-
-function VolumetricFractionalMaxPooling:clearState()
-  self.indices = nil
-  self.randomSamples = nil
-  return parent.clearState(self)
 end
 
 function VolumetricFractionalMaxPooling:__tostring__()
