@@ -3,8 +3,14 @@
 -- every output position; the input size is fixed. weight: oH x oW x nOut x nIn x kH x kW,
 -- bias: nOut x oH x oW.
 require 'nn.Module'
+require 'nn.SpatialConvolutionMM'
+require 'nn.SpatialConvolution'
 local SpatialConvolutionLocal, parent = torch.class('nn.SpatialConvolutionLocal', 'nn.Module')
 local K = nn._K
+
+-- the same as SpatialConvolutionMM's / SpatialConvolution's
+SpatialConvolutionLocal.reset = nn.SpatialConvolutionMM.reset
+SpatialConvolutionLocal.type = nn.SpatialConvolution.type
 
 function SpatialConvolutionLocal:__init(nInputPlane, nOutputPlane, iW, iH, kW, kH, dW, dH,
                                         padW, padH)
@@ -27,21 +33,6 @@ function SpatialConvolutionLocal:__init(nInputPlane, nOutputPlane, iW, iH, kW, k
   self.gradWeight = torch.Tensor():resizeAs(self.weight)
   self.gradBias = torch.Tensor():resizeAs(self.bias)
   self:reset()
-end
-
-function SpatialConvolutionLocal:reset(stdv)
-  if stdv then
-    stdv = stdv * math.sqrt(3)
-  else
-    stdv = 1 / math.sqrt(self.kW * self.kH * self.nInputPlane)
-  end
-  if nn.oldSeed then
-    self.weight:apply(function() return torch.uniform(-stdv, stdv) end)
-    self.bias:apply(function() return torch.uniform(-stdv, stdv) end)
-  else
-    self.weight:uniform(-stdv, stdv)
-    self.bias:uniform(-stdv, stdv)
-  end
 end
 
 local function checkInputSize(self, input)
@@ -109,12 +100,6 @@ function SpatialConvolutionLocal:accGradParameters(input, gradOutput, scale)
   K.SpatialConvolutionLocal_accGradParameters(input, gradOutput, self.gradWeight, self.gradBias,
     self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, self.iW, self.iH, self.oW, self.oH,
     scale or 1)
-end
-
-function SpatialConvolutionLocal:type(type, tensorCache)
-  self.finput = self.finput and torch.Tensor()
-  self.fgradInput = self.fgradInput and torch.Tensor()
-  return parent.type(self, type, tensorCache)
 end
 
 function SpatialConvolutionLocal:__tostring__()

@@ -3,9 +3,17 @@
 -- nInputPlane * nOutputPlane output planes (input plane major). weight: nOutputPlane x
 -- (nInputPlane*kH*kW) (4D after a forward), bias: nOutputPlane x nInputPlane.
 require 'nn.Module'
+require 'nn.SpatialConvolutionMM'
+require 'nn.SpatialConvolution'
 local SpatialDepthWiseConvolution, parent = torch.class('nn.SpatialDepthWiseConvolution',
   'nn.Module')
 local K = nn._K
+
+-- the same as SpatialConvolutionMM's / SpatialConvolution's
+SpatialDepthWiseConvolution.reset = nn.SpatialConvolutionMM.reset
+SpatialDepthWiseConvolution.noBias = nn.SpatialConvolution.noBias
+SpatialDepthWiseConvolution.type = nn.SpatialConvolution.type
+SpatialDepthWiseConvolution.__tostring__ = nn.SpatialConvolution.__tostring__
 
 function SpatialDepthWiseConvolution:__init(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW,
                                             padH)
@@ -23,27 +31,6 @@ function SpatialDepthWiseConvolution:__init(nInputPlane, nOutputPlane, kW, kH, d
   self.gradWeight = torch.Tensor(nOutputPlane, nInputPlane * kH * kW)
   self.gradBias = torch.Tensor(nOutputPlane, nInputPlane)
   self:reset()
-end
-
-function SpatialDepthWiseConvolution:noBias()
-  self.bias = nil
-  self.gradBias = nil
-  return self
-end
-
-function SpatialDepthWiseConvolution:reset(stdv)
-  if stdv then
-    stdv = stdv * math.sqrt(3)
-  else
-    stdv = 1 / math.sqrt(self.kW * self.kH * self.nInputPlane)
-  end
-  if nn.oldSeed then
-    self.weight:apply(function() return torch.uniform(-stdv, stdv) end)
-    self.bias:apply(function() return torch.uniform(-stdv, stdv) end)
-  else
-    self.weight:uniform(-stdv, stdv)
-    self.bias:uniform(-stdv, stdv)
-  end
 end
 
 function SpatialDepthWiseConvolution:updateOutput(input)
@@ -71,24 +58,6 @@ function SpatialDepthWiseConvolution:accGradParameters(input, gradOutput, scale)
   K.SpatialDepthWiseConvolution_accGradParameters(input, gradOutput, self.gradWeight,
     self.gradBias, self.finput, self.fgradInput, self.kW, self.kH, self.dW, self.dH, self.padW,
     self.padH, scale or 1)
-end
-
-function SpatialDepthWiseConvolution:type(type, tensorCache)
-  self.finput = self.finput and torch.Tensor()
-  self.fgradInput = self.fgradInput and torch.Tensor()
-  return parent.type(self, type, tensorCache)
-end
-
-function SpatialDepthWiseConvolution:__tostring__()
-  local s = string.format('%s(%d -> %d, %dx%d', torch.type(self), self.nInputPlane,
-    self.nOutputPlane, self.kW, self.kH)
-  if self.dW ~= 1 or self.dH ~= 1 or self.padW ~= 0 or self.padH ~= 0 then
-    s = s .. string.format(', %d,%d', self.dW, self.dH)
-  end
-  if (self.padW or self.padH) and (self.padW ~= 0 or self.padH ~= 0) then
-    s = s .. ', ' .. self.padW .. ',' .. self.padH
-  end
-  return s .. (self.bias and ')' or ') without bias')
 end
 
 function SpatialDepthWiseConvolution:clearState()
