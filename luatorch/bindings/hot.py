@@ -12,6 +12,7 @@ Lua gets as `epoch_address`), bumped by every in-place geometry change and buffe
 import numpy as np
 
 from ..lib import construct, indexing, pointwise, printing_api, storage_ops, types
+from ..lib import xp as _xp
 from ..lib.pointwise import to_real
 from ..lib.errors import TorchError
 from ..lib.storage import Storage, cast
@@ -170,8 +171,7 @@ def data_address(o):
         if st is None or st.size() == 0:
             return ct, 0
         d = st.data
-        base = d.ctypes.data if isinstance(d, np.ndarray) else int(d.data.ptr)
-        return ct, base + off * d.itemsize
+        return ct, _xp.address(d) + off * d.itemsize
     except Exception as e:  # noqa: BLE001
         return None, error_text(e)
 

@@ -159,6 +159,14 @@ def put(dst, src):
     dst[...] = src
 
 
+def address(a):
+    """The address of a's first element: host memory for numpy arrays, device memory for the
+    device module's (what Torch7's data() pointers give on either side)."""
+    if isinstance(a, np.ndarray):
+        return a.ctypes.data
+    return int(a.data.ptr)
+
+
 def strided_view(buf, offset, shape, strides):
     """A view of flat buffer `buf` (offset and strides in bytes), of buf's own module."""
     if isinstance(buf, np.ndarray):
