@@ -154,6 +154,14 @@ def _expected(fn):
     return doc if '(' in doc else '(see the documentation)'
 
 
+def failed(fn, args, e):
+    """The encoded Lua error for exception e raised by fn(*args)."""
+    if type(e) is TypeError and _CALL_ERROR.search(str(e)):
+        # Python could not even bind the arguments: say so as Torch's wrappers do
+        e = invalid_args(args, _expected(fn))
+    return None, -1, error_text(e)
+
+
 def lua_function(fn, lua=None):
     """Adapter making `fn` safe and convenient to call from Lua (see the module docstring).
 
@@ -167,10 +175,7 @@ def lua_function(fn, lua=None):
                     break
             return encode(fn(*args), args, lua)
         except Exception as e:  # noqa: BLE001 - every error becomes a Lua error
-            if type(e) is TypeError and _CALL_ERROR.search(str(e)):
-                # Python could not even bind the arguments: say so as Torch's wrappers do
-                e = invalid_args(args, _expected(fn))
-            return None, -1, error_text(e)
+            return failed(fn, args, e)
     adapter.__name__ = getattr(fn, '__name__', 'adapter')
     adapter.__wrapped__ = fn
     return adapter
@@ -187,9 +192,7 @@ def lua_plain_function(fn, lua=None):
                 return None
             return encode(r, args, lua)
         except Exception as e:  # noqa: BLE001 - every error becomes a Lua error
-            if type(e) is TypeError and _CALL_ERROR.search(str(e)):
-                e = invalid_args(args, _expected(fn))
-            return None, -1, error_text(e)
+            return failed(fn, args, e)
     adapter.__name__ = getattr(fn, '__name__', 'adapter')
     adapter.__wrapped__ = fn
     return adapter
