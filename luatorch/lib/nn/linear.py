@@ -3,6 +3,7 @@ import numpy as np
 
 from . import kernel
 from ._util import out
+from .. import cblas
 from ..errors import TorchError
 
 
@@ -55,14 +56,17 @@ def Linear_accGradParameters(input, gradOutput, gradWeight, gradBias, scale):
     x, g = input.arr(), gradOutput.arr()
     gw = gradWeight.arr()
     if input.dim() == 1:
-        # (nn-conv) the scale goes on the vector, not on the outer product: one pass less.
-        # The outer product as a GEMM of depth 1 (each element the one rounded product, as
-        # multiply.outer gives it, but faster)
-        gs = g if scale == 1 else scale * g
-        gw += np.dot(gs.reshape(-1, 1), x.reshape(1, -1))
+        # gradWeight += scale * gradOutput input^T: one BLAS rank-1 update (as TH's addr) where
+        # numpy's BLAS is at hand; else the outer product as a GEMM of depth 1 and an add, the
+        # scale on the vector (one pass less)
+        if not cblas.ger(scale, g, x, gw):
+            gw += np.dot((g if scale == 1 else scale * g).reshape(-1, 1), x.reshape(1, -1))
         if gradBias is not None:
             gb = gradBias.arr()
-            gb += gs
+            if scale == 1:
+                gb += g
+            else:
+                gb += scale * g
     else:
         gw += (g.T if scale == 1 else scale * g.T) @ x
         if gradBias is not None:
