@@ -82,10 +82,12 @@ function optim.cmaes(opfunc, x, config, state)
       D = torch.sqrt(D)
       invsqrtC = B * torch.diag(torch.pow(D, -1)) * B:t()
     end
-    for k = 1, lambda do Z[k]:normal(0, 1) end
-    Z:cmul(D:view(1, N):expandAs(Z))
-    candidates:mm(Z, B:t()):mul(sigma)
-    candidates:add(xmean:view(1, N):expandAs(candidates))
+    -- one candidate at a time, with Torch's operations in Torch's order (B * z, then times
+    -- sigma, then plus the mean), so that the candidates are bitwise Torch's
+    for k = 1, lambda do
+      local z = Z[k]:normal(0, 1):cmul(D)
+      candidates[k]:mv(B, z):mul(sigma):add(xmean)
+    end
     return candidates
   end
 
@@ -106,20 +108,27 @@ function optim.cmaes(opfunc, x, config, state)
     local y = xmean - xold
     local z = invsqrtC * y
     local c = (cs * (2 - cs) * mueff) ^ 0.5 / sigma
-    ps:add(-cs, ps):add(c, z)
+    ps = ps - ps * cs + z * c
     local ps2 = torch.pow(ps, 2):sum()
     local hsig = (ps2 / (1 - (1 - cs) ^ (2 * counteval / lambda)) / N < 2 + 4 / (N + 1)) and 1.0 or 0.0
     c = (cc * (2 - cc) * mueff) ^ 0.5 / sigma
-    pc:add(-cc, pc):add(c * hsig, y)
+    pc = pc - pc * cc + y * c * hsig
 
     -- rank-one and rank-mu updates of C
+    -- (each term formed and summed in Torch's order: the rank-mu sum adds the parents'
+    -- outer products w_k (x_k - m) (x_k - m)' one after the other)
     local c1a = c1 - (1 - hsig ^ 2) * c1 * cc * (2 - cc)
-    local Y = arx - xold:view(1, N):expandAs(arx)
-    local Yw = torch.cmul(Y, weights:view(nmu, 1):expandAs(Y))
-    local Cmu = torch.mm(Yw:t(), Y):div(sigma ^ 2)
-    local dC = C * (-c1a - cmu)
-    dC:addr(c1, pc, pc):add(cmu, Cmu)
-    C:add(dC)
+    -- Torch computes each entry in Lua numbers (doubles) and stores it once into C
+    local Cd = C:double()
+    local Y = arx:double() - xold:double():view(1, N):expandAs(arx)
+    local Yw = torch.cmul(Y, weights:double():view(nmu, 1):expandAs(Y))
+    local Cmu = Cd.new(N, N):zero()
+    for k = 1, nmu do Cmu:add(torch.ger(Yw[k], Y[k])) end
+    Cmu:div(sigma ^ 2)
+    local pcd = pc:double()
+    local dC = Cd * (-c1a - cmu)
+    dC:add(torch.ger(pcd * c1, pcd)):add(Cmu * cmu)
+    C:copy(Cd + dC)
 
     -- step size, by at most a factor exp(0.6)
     sigma = sigma * math.exp(math.min(0.6, (cs / damps) * (ps2 / N - 1) / 2))

@@ -111,8 +111,8 @@ function optim.FistaLS(f, g, pl, xinit, params)
       return y, history
     end
   end
-  -- maxiter < 1
-  return y, history
+  -- only reached with maxiter < 1: Torch's FistaLS raises an error here too
+  error('optim.FistaLS: params.maxiter must be at least 1 (got ' .. tostring(maxiter) .. ')', 2)
 end
 
 optim.fista = optim.FistaLS

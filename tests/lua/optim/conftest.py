@@ -1,10 +1,14 @@
 """Fixtures for the optim tests: a Runtime with optim loaded, and ways to run Lua in it."""
+import sys
+from pathlib import Path
 import numpy as np
 import pytest
 from lupa import luajit21 as lupa
 
 import luatorch
 from helpers import run_lua
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # optimcases
 
 
 def _new_runtime():

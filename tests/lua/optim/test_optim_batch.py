@@ -353,6 +353,13 @@ def test_fista_l1_least_squares(rt, arr, fista):
     assert np.all(np.abs(grad[~on]) <= lam)
 
 
+def test_fista_without_iterations_is_an_error(lua_error):
+    # optim's FistaLS ends in an error when its loop never runs (maxiter < 1)
+    msg = lua_error("""optim.FistaLS(function(x) return 0, x:clone():zero() end, function() return 0 end,
+                                   function() end, torch.zeros(2), {maxiter = 0})""")
+    assert 'maxiter must be at least 1' in msg
+
+
 # ----------------------------------------------------------------------------- cmaes and de
 
 def test_cmaes_minimises_and_is_reproducible(rt, arr):

@@ -1,11 +1,8 @@
 """optim.ConfusionMatrix (counting, rates, printing) and optim.Logger (file format, plotting)."""
-import math
 import re
 import sys
-import textwrap
 
 import numpy as np
-import pytest
 
 from helpers import th
 
