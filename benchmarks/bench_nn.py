@@ -35,15 +35,38 @@ WHAT = {
 }
 
 
-def luatorch_rate(name, seconds, threads, cpu_time=False, cuda=False):
+def th_rate(script, args, threads, what=None):
+    """Run benchmarks/<script> on our th with `threads` BLAS threads; the rate it reports as
+    "<count> <seconds>" on its last line (`what` names the run in an error)."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
-    r = subprocess.run([sys.executable, '-m', 'luatorch.cli', str(HERE / 'nn_bench.lua'), name,
-                        str(seconds)] + (['CPUTIME'] if cpu_time else []) + (['CUDA'] if cuda else []),
+    r = subprocess.run([sys.executable, '-m', 'luatorch.cli', str(HERE / script)] + args,
                        capture_output=True, text=True, env=env, cwd=str(HERE))
     if r.returncode != 0:
-        raise RuntimeError('th nn_bench.lua %s failed:\n%s' % (name, r.stderr))
+        raise RuntimeError('th %s %s failed:\n%s' % (script, what or ' '.join(args), r.stderr))
     n, t = r.stdout.split()[-2:]
     return int(n) / float(t)
+
+
+def timed_rate(step, seconds, per, cpu_time=False):
+    """Warm up for 10% of `seconds` (at least 2 steps), run `step` for `seconds`; per-step count
+    `per` divided by the time (wall, or process CPU time)."""
+    clock = time.process_time if cpu_time else time.perf_counter
+    t0 = clock()
+    n = 0
+    while n < 2 or clock() - t0 < seconds * 0.1:
+        step()
+        n += 1
+    t0 = clock()
+    n = 0
+    while clock() - t0 < seconds:
+        step()
+        n += 1
+    return n * per / (clock() - t0)
+
+
+def luatorch_rate(name, seconds, threads, cpu_time=False, cuda=False):
+    return th_rate('nn_bench.lua', [name, str(seconds)] + (['CPUTIME'] if cpu_time else [])
+                   + (['CUDA'] if cuda else []), threads, name)
 
 
 def pytorch_model(name, torch):
@@ -111,18 +134,7 @@ def pytorch_rate(name, seconds, threads, cpu_time=False, cuda=False, input_grad=
         if cuda:
             torch.cuda.synchronize()
 
-    clock = time.process_time if cpu_time else time.perf_counter
-    t0 = clock()
-    n = 0
-    while n < 2 or clock() - t0 < seconds * 0.1:
-        step()
-        n += 1
-    t0 = clock()
-    n = 0
-    while clock() - t0 < seconds:
-        step()
-        n += 1
-    return n * per / (clock() - t0)
+    return timed_rate(step, seconds, per, cpu_time)
 
 
 def main():

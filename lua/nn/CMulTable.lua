@@ -1,6 +1,7 @@
 -- nn.CMulTable: the element-wise product of the tensors of the input table.
 require 'nn.Module'
 local CMulTable, parent = torch.class('nn.CMulTable', 'nn.Module')
+local K = nn._K
 
 function CMulTable:__init()
   parent.__init(self)
@@ -8,6 +9,10 @@ function CMulTable:__init()
 end
 
 function CMulTable:updateOutput(input)
+  -- two inputs of one type and size: one kernel call (false when they are not such)
+  if #input == 2 and K.CMulTable_updateOutput2(self.output, input[1], input[2]) then
+    return self.output
+  end
   self.output:resizeAs(input[1]):copy(input[1])
   for i = 2, #input do self.output:cmul(input[i]) end
   return self.output
@@ -31,6 +36,14 @@ end
 -- gradInput[i] = gradOutput * the product of the other inputs
 function CMulTable:updateGradInput(input, gradOutput)
   local gi = self.gradInput
+  if #input == 2 then
+    gi[1] = gi[1] or input[1].new()
+    gi[2] = gi[2] or input[1].new()
+    if K.CMulTable_updateGradInput2(gradOutput, input[1], input[2], gi[1], gi[2]) then
+      for i = 3, #gi do gi[i] = nil end
+      return gi
+    end
+  end
   for i = 1, #input do
     gi[i] = gi[i] or input[1].new()
     gi[i]:resizeAs(input[i]):copy(gradOutput)

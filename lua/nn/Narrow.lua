@@ -26,13 +26,15 @@ function Narrow:_span(input)
 end
 
 function Narrow:updateOutput(input)
-  self.output = self.output:typeAs(input)
+  if torch.type(self.output) ~= torch.type(input) then self.output = self.output:typeAs(input) end
   K.Narrow_updateOutput(input, self.output, self:_span(input))
   return self.output
 end
 
 function Narrow:updateGradInput(input, gradOutput)
-  self.gradInput = self.gradInput:typeAs(input)
+  if torch.type(self.gradInput) ~= torch.type(input) then
+    self.gradInput = self.gradInput:typeAs(input)
+  end
   local dim, index, length = self:_span(input)
   K.Narrow_updateGradInput(input, gradOutput, self.gradInput, dim, index, length)
   return self.gradInput

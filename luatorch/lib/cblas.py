@@ -1,5 +1,6 @@
-"""Direct calls into the BLAS that numpy itself uses, for the one level-2 update numpy has no
-single call for: the rank-1 update A += alpha * x y^T (BLAS ger, what TH's addr calls).
+"""Direct calls into the BLAS that numpy itself uses, for the updates numpy has no single call
+for: the rank-1 update A += alpha * x y^T (BLAS ger, what TH's addr calls) and C += A^T B (gemm
+with beta 1: no temporary product and no second pass over C).
 
 numpy builds it as an outer product and an add, two passes over A and a temporary; ger is one
 pass (3x faster for nn.Linear's per-sample weight gradient). The library is found where numpy's
@@ -29,11 +30,21 @@ def _load():
             real = ctypes.c_double if dt == np.float64 else ctypes.c_float
             fn.argtypes = [ctypes.c_int, i64, i64, real, p, i64, p, i64, p, i64]
             fn.restype = None
-        return fns
-    return {}
+        try:
+            gemms = {np.dtype(np.float64): lib.scipy_cblas_dgemm64_,
+                     np.dtype(np.float32): lib.scipy_cblas_sgemm64_}
+        except AttributeError:
+            gemms = {}
+        for dt, fn in gemms.items():
+            real = ctypes.c_double if dt == np.float64 else ctypes.c_float
+            fn.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, i64, i64, i64, real, p, i64,
+                           p, i64, real, p, i64]
+            fn.restype = None
+        return fns, gemms
+    return {}, {}
 
 
-_GER = {} if os.environ.get('LUATORCH_CBLAS', '1') == '0' else _load()
+_GER, _GEMM = ({}, {}) if os.environ.get('LUATORCH_CBLAS', '1') == '0' else _load()
 _addr = ctypes.c_char.from_buffer
 # below this many elements numpy's two passes cost less than the call through ctypes (~4 us)
 _MIN_GER = 4096
@@ -67,3 +78,29 @@ def _address(v):
     if v.flags.writeable and v.flags.c_contiguous:
         return ctypes.addressof(_addr(v))
     return v.__array_interface__['data'][0]
+
+
+_TRANS, _NO_TRANS = 112, 111
+
+
+def gemm_tn_acc(a, b, c):
+    """c += a.T @ b in place for host matrices a (k, m), b (k, n), c (m, n) of one float type, all
+    C-contiguous, m, n >= 2 (numpy takes other routes for vectors); False (nothing done) where
+    the BLAS is not at hand or the arrays do not fit. The same BLAS call numpy's matmul makes for
+    a.T @ b, with beta 1: each element is c + (a.T @ b) rounded once, as the temporary and the
+    add give it (bit for bit)."""
+    fn = _GEMM.get(c.dtype)
+    if (fn is None or type(c) is not np.ndarray or type(a) is not np.ndarray
+            or type(b) is not np.ndarray or a.dtype != c.dtype or b.dtype != c.dtype
+            or c.ndim != 2 or a.ndim != 2 or b.ndim != 2 or not c.flags.writeable
+            or not (c.flags.c_contiguous and a.flags.c_contiguous and b.flags.c_contiguous)):
+        return False
+    k, m = a.shape
+    n = b.shape[1]
+    if m < 2 or n < 2 or k < 1 or b.shape[0] != k or c.shape != (m, n):
+        return False
+    pa, pb = a.ctypes.data, b.ctypes.data
+    if pa == pb:       # numpy computes a.T @ a with syrk
+        return False
+    fn(_ROW_MAJOR, _TRANS, _NO_TRANS, m, n, k, 1.0, pa, m, pb, n, 1.0, c.ctypes.data, n)
+    return True

@@ -50,3 +50,28 @@ def test_linear_sample_gradient(blas, monkeypatch):
     K['Linear_accGradParameters'](from_array(x), from_array(g), gw, gb, -0.25)
     np.testing.assert_allclose(gw.arr(), w - 0.25 * np.outer(g, x), rtol=1e-13, atol=1e-13)
     np.testing.assert_allclose(gb.arr(), b - 0.25 * g, rtol=1e-13, atol=1e-13)
+
+
+@needs_blas
+@pytest.mark.parametrize('dtype', [np.float64, np.float32])
+def test_gemm_tn_acc_is_numpys_product_added_bit_for_bit(dtype):
+    rng = np.random.default_rng(4)
+    for k, m, n in [(32, 1024, 128), (1, 7, 5), (3, 2, 2), (70, 300, 33)]:
+        a = rng.standard_normal((k, m)).astype(dtype)
+        b = rng.standard_normal((k, n)).astype(dtype)
+        c = rng.standard_normal((m, n)).astype(dtype)
+        want = c.copy()
+        want += a.T @ b
+        assert cblas.gemm_tn_acc(a, b, c)
+        assert c.tobytes() == want.tobytes()
+
+
+def test_gemm_tn_acc_declines_what_it_cannot_do():
+    rng = np.random.default_rng(5)
+    a, b = rng.standard_normal((4, 6)), rng.standard_normal((4, 5))
+    c = np.zeros((6, 5))
+    assert not cblas.gemm_tn_acc(a, b, np.zeros((5, 6)).T)          # not C-contiguous
+    assert not cblas.gemm_tn_acc(a[:, :1], b, np.zeros((1, 5)))     # a vector: numpy's gemv
+    assert not cblas.gemm_tn_acc(a, a, np.zeros((6, 6)))            # a.T @ a: numpy's syrk
+    assert not cblas.gemm_tn_acc(a.astype(np.float32), b, c)        # mixed types
+    assert not c.any()

@@ -91,3 +91,19 @@ def test_sequences_keep_a_result_with_the_right_count():
         call('linspace', 0, 1, 1)
     with pytest.raises(TorchError, match='invalid arguments'):
         call('linspace', T.empty(types.Long), 0, 1, 3)
+
+
+def test_copy_is_bit_exact_for_big_contiguous_tensors():
+    # big same-type copies go through a ufunc on the bits (not memcpy): -0, NaN payloads and
+    # every integer type unchanged
+    from luatorch.lib import tensor as T, types
+    rng = np.random.default_rng(6)
+    for tt in (types.Double, types.Float, types.Long, types.Int, types.Short, types.Byte):
+        src = T.empty(tt, (40, 50))
+        bits = rng.integers(0, 256, src.arr().nbytes, dtype=np.uint8)
+        src.arr().reshape(-1).view(np.uint8)[...] = bits
+        dst = T.empty(tt, (2000,))
+        T.copy(dst, src)
+        assert dst.arr().tobytes() == src.arr().tobytes()
+        cl = T.clone(src)
+        assert cl.arr().tobytes() == src.arr().tobytes()

@@ -39,9 +39,18 @@ def Narrow_updateOutput(input, output, dim, first, length):
 @kernel
 def Narrow_updateGradInput(input, gradOutput, gradInput, dim, first, length):
     gi = like(gradInput, input)
-    gi[...] = 0
-    view = gi[_span(input, dim, first, length)]
-    view[...] = gradOutput.arr().reshape(view.shape)
+    span = _span(input, dim, first, length)
+    g = gradOutput.arr()
+    if np.may_share_memory(gi, g):
+        gi[...] = 0
+    else:   # zeros only around the slice (one pass less over it)
+        ax, lo, hi = dim - 1, first - 1, first - 1 + length
+        if lo > 0:
+            gi[span[:-1] + (slice(0, lo),)] = 0
+        if hi < gi.shape[ax]:
+            gi[span[:-1] + (slice(hi, None),)] = 0
+    view = gi[span]
+    view[...] = g.reshape(view.shape)
 
 
 def _pick(t, dim, index):

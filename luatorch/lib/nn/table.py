@@ -1,13 +1,17 @@
 """Table layers and containers that join tensors: JoinTable (also used by Concat and Parallel to
-join their children's outputs) and its backward pass, which hands each input its slice.
+join their children's outputs) and its backward pass, which hands each input its slice; the
+two-input case of CAddTable and CMulTable in one call.
 
 `dim` is 1-based and already positive (the Lua side resolves negative and batch dimensions).
 Pieces are copied as TH's narrow + copy would: a piece may differ in shape from its slot as long
 as the element counts agree (copied in row-major order).
 """
+import numpy as np
+
 from . import kernel
 from ._util import out
 from ..errors import TorchError
+from ..tensor import Tensor, put, resize_as
 
 
 def _place(dst, src, what):
@@ -68,3 +72,83 @@ def JoinTable_updateGradInput(inputs, gradOutput, gradInputs, dim):
         index[ax] = slice(offset, offset + n)
         _place(out(gi, t.size), g[tuple(index)], 'gradOutput slice')
         offset += n
+
+
+# ----------------------------------------------------------------------------- CAddTable, CMulTable
+# The commonest case, two inputs of one type and size (an LSTM's gates), in one call instead of
+# the modules' resizeAs / copy / add (cmul) steps: the same single rounding per element (a copy
+# then one in-place op), so the same bits. Each returns False, having written nothing but the
+# resize the step-by-step code does first, when the tensors are not such (other types or sizes,
+# a result overlapping an operand): the Lua module then goes step by step.
+
+def _two(a, b, g=None):
+    """a, b (and g) host tensors of one type and size."""
+    if (type(a) is not Tensor or type(b) is not Tensor or a.ttype is not b.ttype
+            or a.size != b.size or a.ttype.cuda):
+        return False
+    return g is None or type(g) is Tensor and g.ttype is a.ttype and g.size == a.size
+
+
+def _result(t, like, *operands):
+    """t resized as `like` (TH resizeAs), its array; None when it may overlap an operand."""
+    if type(t) is not Tensor or t.ttype is not like.ttype:
+        return None
+    resize_as(t, like)
+    r = t.arr()
+    for x in operands:
+        if np.may_share_memory(r, x):
+            return None
+    return r
+
+
+@kernel
+def CAddTable_updateOutput2(output, a, b):
+    """output = a + b (resizeAs(a):copy(a):add(b))."""
+    if not _two(a, b):
+        return False
+    x, y = a.arr(), b.arr()
+    o = _result(output, a, x, y)
+    if o is None:
+        return False
+    np.add(x, y, out=o)
+
+
+@kernel
+def CMulTable_updateOutput2(output, a, b):
+    """output = a * b (resizeAs(a):copy(a):cmul(b))."""
+    if not _two(a, b):
+        return False
+    x, y = a.arr(), b.arr()
+    o = _result(output, a, x, y)
+    if o is None:
+        return False
+    np.multiply(x, y, out=o)
+
+
+@kernel
+def CAddTable_updateGradInput2(gradOutput, a, b, gradA, gradB):
+    """gradA, gradB = copies of gradOutput (resizeAs(input[i]):copy(gradOutput))."""
+    if not _two(a, b, gradOutput):
+        return False
+    g = gradOutput.arr()
+    ga = _result(gradA, a, g)
+    gb = ga is not None and _result(gradB, b, g, ga)
+    if gb is None or gb is False:
+        return False
+    put(ga, g)
+    put(gb, g)
+
+
+@kernel
+def CMulTable_updateGradInput2(gradOutput, a, b, gradA, gradB):
+    """gradA = gradOutput * b, gradB = gradOutput * a (resizeAs(input[i]):copy(gradOutput)
+    :cmul(the other input))."""
+    if not _two(a, b, gradOutput):
+        return False
+    g, x, y = gradOutput.arr(), a.arr(), b.arr()
+    ga = _result(gradA, a, g, x, y)
+    gb = ga is not None and _result(gradB, b, g, x, y, ga)
+    if gb is None or gb is False:
+        return False
+    np.multiply(g, y, out=ga)
+    np.multiply(g, x, out=gb)

@@ -9,6 +9,7 @@ import numpy as np
 
 from . import kernel
 from ._util import like, out
+from .conv import parallel
 from .. import random as R
 from ..errors import TorchError
 from ..tensor import set_
@@ -39,9 +40,30 @@ def _masked(gi, g, mask):
 # ----------------------------------------------------------------------------- Tanh, Sigmoid
 
 
+# tanh costs ~40x a copy per element: from this many elements up, Tanh and Sigmoid split their
+# forward pass between the nn threads (conv.parallel; elementwise, so the same bits)
+_SPLIT_TANH = 8192
+
+
+def _split(fn, x, o):
+    """fn(x part, o part) over the whole arrays, split between the threads when they are big
+    contiguous host arrays."""
+    n = o.size
+    if (n < _SPLIT_TANH or type(x) is not np.ndarray or not x.flags.c_contiguous
+            or np.may_share_memory(x, o)):
+        fn(x, o)
+        return
+    xf, of = x.reshape(-1), o.reshape(-1)
+    parallel(lambda lo, hi: fn(xf[lo:hi], of[lo:hi]), n, n * 64)
+
+
+def _tanh(x, o):
+    np.tanh(x, out=o)
+
+
 @kernel
 def Tanh_updateOutput(input, output):
-    np.tanh(input.arr(), out=like(output, input))
+    _split(_tanh, input.arr(), like(output, input))
 
 
 @kernel
@@ -57,12 +79,16 @@ def Tanh_updateGradInput(gradOutput, gradInput, output):
 
 @kernel
 def Sigmoid_updateOutput(input, output):
-    # 1 / (1 + exp(-x)) computed as (1 + tanh(x/2)) / 2: no overflow for large |x|
-    o = like(output, input)
-    np.multiply(input.arr(), 0.5, out=o)
-    np.tanh(o, out=o)
-    o *= 0.5
-    o += 0.5
+    # THNN's formula, 1 / (1 + exp(-x)) (exp(-x) overflows to inf for x < -709: 1/inf = 0)
+    with np.errstate(over='ignore'):
+        _split(_sigmoid, input.arr(), like(output, input))
+
+
+def _sigmoid(x, o):
+    np.negative(x, out=o)
+    np.exp(o, out=o)
+    o += 1
+    np.divide(1.0, o, out=o)
 
 
 @kernel

@@ -213,3 +213,18 @@ def test_sqrt_power_log():
 def test_gradient_size_check():
     with pytest.raises(TorchError, match='different number of elements'):
         K['Threshold_updateGradInput'](T(X), T(np.ones(3)), E(), 0.0, 0.0, False)
+
+
+@pytest.mark.parametrize('name', ['Tanh', 'Sigmoid'])
+def test_big_tanh_sigmoid_split_between_threads_same_bits(name, monkeypatch):
+    from luatorch.lib.nn import conv
+    x = T(np.random.default_rng(7).standard_normal((33, 1001)) * 4)
+    one = E()
+    monkeypatch.setattr(conv, '_THREADS', 1)
+    K[name + '_updateOutput'](x, one)
+    monkeypatch.setattr(conv, '_THREADS', 2)
+    two = E()
+    K[name + '_updateOutput'](x, two)
+    assert one.arr().tobytes() == two.arr().tobytes()
+    want = np.tanh(x.arr()) if name == 'Tanh' else 1.0 / (1.0 + np.exp(-x.arr()))   # THNN's formula
+    np.testing.assert_array_equal(two.arr(), want)

@@ -1,0 +1,97 @@
+"""LSTM (nngraph) training speed of our `th` beside PyTorch CPU, in the same run.
+
+Run: python benchmarks/bench_lstm.py [--threads N] [--seconds S] [--rounds R] [--cpu-time]
+     [--pytorch-input-grad]        (PyTorch: pip install torch==2.13.0)
+
+benchmarks/lstm_bench.lua builds the LSTM cell of tutorial 000_deep_learning_with_torch with
+nngraph (input 128, rnn_size 256, double), batch 32, unrolls it over 20 clones sharing its
+parameters, and per training step runs forward through the 20 steps, backward through them with
+a fixed gradient on every step's h, and plain SGD. The PyTorch side is the same maths written by
+hand (two nn.Linear, the same gate layout and slicing, autograd through the 20 steps with the same
+gradients on the h's, SGD), same dtype and batch. Both run for S seconds, R rounds alternating;
+the best round of each is reported in timesteps/s (20 per training step) with the ratio
+luatorch / PyTorch. Both use N threads (default: the machine's cores), as bench_nn.py does.
+
+Reference (the issue, 2-core machine): real Torch7 418 timesteps/s, PyTorch 388; target >= 1.0.
+"""
+import argparse
+import os
+
+from bench_nn import th_rate, timed_rate
+
+INPUT, RNN, BATCH, T, LR = 128, 256, 32, 20, 0.01
+TARGET = 1.0
+
+
+def luatorch_rate(seconds, threads, cpu_time=False):
+    return th_rate('lstm_bench.lua', [str(seconds)] + (['CPUTIME'] if cpu_time else []), threads)
+
+
+def pytorch_rate(seconds, threads, cpu_time=False, input_grad=False):
+    import torch
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    dtype = torch.float64
+    i2h = torch.nn.Linear(INPUT, 4 * RNN).to(dtype)
+    h2h = torch.nn.Linear(RNN, 4 * RNN).to(dtype)
+    params = list(i2h.parameters()) + list(h2h.parameters())
+    xs = [torch.randn(BATCH, INPUT, dtype=dtype, requires_grad=input_grad) for _ in range(T)]
+    dhs = [torch.randn(BATCH, RNN, dtype=dtype) for _ in range(T)]
+    c0 = torch.zeros(BATCH, RNN, dtype=dtype)
+    h0 = torch.zeros(BATCH, RNN, dtype=dtype)
+    H = RNN
+
+    def step():
+        for p in params:
+            p.grad = None
+        c, h, hs = c0, h0, []
+        for t in range(T):
+            pre = i2h(xs[t]) + h2h(h)
+            gates = torch.sigmoid(pre[:, :3 * H])
+            in_transform = torch.tanh(pre[:, 3 * H:])
+            in_gate, forget_gate, out_gate = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:]
+            c = forget_gate * c + in_gate * in_transform
+            h = out_gate * torch.tanh(c)
+            hs.append(h)
+        torch.autograd.backward(hs, dhs)
+        with torch.no_grad():
+            for p in params:
+                p.add_(p.grad, alpha=-LR)
+
+    return timed_rate(step, seconds, T, cpu_time)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--threads', type=int, default=os.cpu_count())
+    ap.add_argument('--seconds', type=float, default=5)
+    ap.add_argument('--rounds', type=int, default=3)
+    ap.add_argument('--cpu-time', action='store_true',
+                    help='time by process CPU time (stable on a busy machine; use with --threads 1)')
+    ap.add_argument('--pytorch-input-grad', action='store_true',
+                    help="make PyTorch also compute the gradient with respect to each step's x, "
+                         'as nn always does (PyTorch skips it by default)')
+    args = ap.parse_args()
+    try:
+        import torch  # noqa: F401
+        have_torch = True
+    except ImportError:
+        have_torch = False
+    print('threads: %d   seconds per run: %g   rounds: %d   clock: %s' % (
+        args.threads, args.seconds, args.rounds, 'process CPU time' if args.cpu_time else 'wall'))
+    ours, ref = [], []
+    for _ in range(args.rounds):
+        ours.append(luatorch_rate(args.seconds, args.threads, args.cpu_time))
+        if have_torch:
+            ref.append(pytorch_rate(args.seconds, args.threads, args.cpu_time,
+                                    args.pytorch_input_grad))
+    line = '%-16s %-56s luatorch %9.1f timesteps/s' % (
+        'lstm', 'nngraph LSTM 128->256, batch 32, 20 steps, double', max(ours))
+    if ref:
+        line += '   PyTorch %9.1f timesteps/s   ratio %.2f (target >= %.2f)' % (
+            max(ref), max(ours) / max(ref), TARGET)
+    print(line, flush=True)
+
+
+if __name__ == '__main__':
+    main()
