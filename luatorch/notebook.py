@@ -2,7 +2,9 @@
 
 The code cells run in order in one Lua state, each as iTorch runs a cell (lua/trepl/repl.lua
 `run_cell`): a cell ending in ';' or starting with 'print' is a plain chunk, any other cell
-that compiles as `return <cell>` prints its values; `local` stays inside its cell. Before each
+that compiles as `return <cell>` prints its values; `local` stays inside its cell. `print` is
+iTorch's (Torch's `env` print, lua/itorch/print.lua), not th's trepl print: print() makes an
+empty line, tables list torch objects' fields, strings in tables are unquoted. Before each
 cell's output a line `-- cell N --` is printed (N counts code cells from 1); a failing cell
 prints `ERROR: message` and the next cells still run. With --output the notebook is written
 back with its outputs: stdout/stderr streams, errors and itorch's rich outputs (display_data).
@@ -282,7 +284,7 @@ class Host:
     def show_png(self, png, size):
         w, h = size
         self.display({'image/png': base64.b64encode(png).decode('ascii'),
-                      'text/plain': '<itorch.image %dx%d>' % (w, h)},
+                      'text/plain': 'Console does not support images'},
                      {'image/png': {'width': w, 'height': h}})
 
     def lua_image(self, images, is_tensor, opts):
@@ -327,7 +329,7 @@ class Host:
 
 
 class Session:
-    """One Lua state running notebook cells (th's start-up: trepl print, paths, sys, xlua, and
+    """One Lua state running notebook cells (th's start-up: paths, sys, xlua; iTorch's print;
     the `itorch` global bound to `host`)."""
 
     def __init__(self, host, on_stuck=None):
@@ -339,6 +341,8 @@ class Session:
         lua = rt.lua
         self.M = lua.eval(b"require 'trepl.repl'")
         rt.execute("io.stdout:setvbuf('line')")
+        # iTorch's kernel printed with Torch's `env` print, not trepl's (lua/itorch/print.lua)
+        rt.execute("print = require('itorch.print').print")
         itorch = lua.eval(b"require 'itorch'")
         itorch[b'_host'] = host.lua_table(lua)
         lua.globals()[b'itorch'] = itorch
@@ -492,6 +496,10 @@ def run_notebook(path, output=None, image_dir=None, out=None):
             out.write('-- cell %d --\n' % n)
             out.flush()
             host.cell, host.count, host.outputs = n, 0, []
+            if not src.strip():  # as Jupyter and nbclient do: an empty cell is not run
+                cell['outputs'] = []
+                cell['execution_count'] = None
+                continue
 
             def sink(name, text):
                 host.add_stream(name, text)

@@ -252,7 +252,10 @@ class Repl:
         if stripped.startswith('?'):
             what = stripped[1:].strip()
             self.save(line)
-            self.evaluate('help(' + what + ')' if what else 'help()')
+            if what:
+                self.evaluate('help(' + what + ')')
+            else:  # trepl prints its help text alone, untimed
+                self.call(self.M.run_line, b'help()')
             return True
         src = line
         while self.M.status(src.encode('utf-8', 'surrogateescape')) == b'incomplete':

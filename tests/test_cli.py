@@ -71,3 +71,16 @@ def test_trepl_print_scalars_and_tables():
     assert th("print(1/3, true, nil, 'a')") == '0.33333333333333\ttrue\tnil\ta\t\n'
     assert th("print({x = {y = 'z'}})") == '{\n  x : \n    {\n      y : "z"\n    }\n}\n'
     assert th("print()") == ''
+
+
+def test_trepl_print_nesting_and_objects():
+    # trepl expands nested tables down to 5 levels, then shows {...}; a torch object inside a
+    # table is expanded as a table of its fields (its tostring is used only at the top level)
+    out = th("t = {1, {2, {3, {4, {5, {6}}}}}} print(t) print({x = {}})")
+    assert out.endswith('                  1 : 5\n                  2 : {...}\n'
+                        '                }\n            }\n        }\n    }\n}\n{\n  x : {...}\n}\n')
+    out = th("require 'nn' print({nn.Linear(2, 3)}) print(nn.Identity())")
+    lines = out.split('\n')
+    assert lines[:4] == ['{', '  1 : ', '    {', '      _type : "torch.DoubleTensor"']
+    assert '      weight : DoubleTensor - size: 3x2' in lines
+    assert lines[-2:] == ['nn.Identity', '']

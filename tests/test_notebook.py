@@ -25,6 +25,7 @@ hello\t
 hello\t
 -- cell 4 --
 -- cell 5 --
+
 -- cell 6 --
 -- cell 7 --
 1\t2\t
@@ -42,7 +43,7 @@ hello\t
 -- cell 13 --
 {
   1 : 1
-  2 : "two"
+  2 : two
   three : 3
 }
 -- cell 14 --
@@ -58,14 +59,17 @@ still running\t
 partial line\t
 -- cell 19 --
 itorch.image: IMG/cell19_1.png (2x2)
+
 -- cell 20 --
 itorch.image: IMG/cell20_1.png (12x6)
+
 -- cell 21 --
 itorch: text/html output (11 characters)
 -- cell 22 --
 ERROR: [string "local f = function() return itorch.Plot() end..."]:1: itorch.Plot: not supported in luatorch (it needs the Bokeh plotting of iTorch)
 -- cell 23 --
 torch.randn: a function (no offline documentation in luatorch)\t
+
 -- cell 24 --
 to stdout\t
 -- cell 25 --
@@ -199,12 +203,13 @@ def test_tutorial_tensor_cells(tmp_path):
     assert errors == [14]  # `b = {1 = 'c'}` fails in Torch7 too
     # what Torch7 prints for the deterministic cells
     assert out[2] == 'hello\t\n'
-    assert out[5] == '{\n  1 : "hello"\n}\n'
+    assert out[5] == '{\n  1 : hello\n}\n'
     assert out[7] == 'hello\t\n30\t\n'
     assert out[8] == '40\t\n'
-    assert re.fullmatch(r'\{\n  1 : 1\n  2 : 2\n  a : 3\n  print : function: 0x[0-9a-f]+\n\}\n', out[13])
+    # a:print() returns nothing: the cell's print() with no argument prints an empty line
+    assert re.fullmatch(r'\{\n  1 : 1\n  2 : 2\n  a : 3\n  print : function: 0x[0-9a-f]+\n\}\n\n', out[13])
     assert out[14] == 'ERROR: [string "b = {1 = \'c\'}..."]:1: \'}\' expected near \'=\'\n'
-    assert out[15] == '{\n  1 : "hello"\n  2 : 30\n}\n'
+    assert out[15] == '{\n  1 : hello\n  2 : 30\n}\n'
     assert out[18] == '{\n  a : 7\n  b : 6\n}\n'
     assert out[19] == 'gru\t\n'
     assert out[20] == 'I say woof\t\n'
@@ -217,3 +222,46 @@ def test_tutorial_tensor_cells(tmp_path):
     assert out[38] == (' 1  2  3\n 4  5  6\n[torch.DoubleTensor of size 2x3]\n\n'
                        ' 2  3\n 2  3\n 2  3\n[torch.DoubleTensor of size 3x2]\n\n')
     assert out[39] == ' 12  18\n 30  45\n[torch.DoubleTensor of size 2x2]\n\n'
+
+
+def test_cells_print_as_itorch_printed(tmp_path):
+    # iTorch's kernel printed with Torch's `env` print, not trepl's: print() makes an empty
+    # line, strings inside tables are unquoted, an empty (or too deep) nested table shows its
+    # address, and a torch object inside a table shows its tostring followed by its fields
+    cells = [
+        "print()",
+        "print(1, nil, 'a')",
+        "{x = {y = 'z'}, e = {}}",
+        "{1, {2, {3, {4, {5, {6}}}}}}",
+        "print('x', torch.Tensor{1})",
+        "require 'nn'; m = nn.Linear(2, 3)",
+        "m",
+        "{m}",
+        "setmetatable({}, {__tostring = function() return 'custom' end})",
+        "  \n",  # an empty cell is not run (as in Jupyter); run, it would print an empty line
+    ]
+    nb = {'cells': [{'cell_type': 'code', 'source': s, 'metadata': {}, 'outputs': []} for s in cells],
+          'metadata': {}, 'nbformat': 4, 'nbformat_minor': 2}
+    path = tmp_path / 'print.ipynb'
+    path.write_text(json.dumps(nb))
+    p = th_notebook(path)
+    assert p.returncode == 0, p.stdout + p.stderr
+    parts = re.split(r'^-- cell (\d+) --\n', p.stdout, flags=re.M)[1:]
+    out = {int(n): text for n, text in zip(parts[::2], parts[1::2])}
+    assert out[1] == '\n'
+    assert out[2] == '1\tnil\ta\t\n'
+    assert re.fullmatch(r'\{\n  e : table: 0x[0-9a-f]+\n  x : \n    \{\n      y : z\n    \}\n\}\n', out[3])
+    assert re.fullmatch(r'\{\n  1 : 1\n  2 : \n    \{\n      1 : 2\n      2 : \n        \{\n'
+                        r'          1 : 3\n          2 : \n            \{\n              1 : 4\n'
+                        r'              2 : \n                \{\n                  1 : 5\n'
+                        r'                  2 : table: 0x[0-9a-f]+\n                \}\n'
+                        r'            \}\n        \}\n    \}\n\}\n', out[4])
+    assert out[5] == 'x\t 1\n[torch.DoubleTensor of size 1]\n\n'
+    assert out[6] == ''
+    # a module on its own: its tostring alone, as trepl prints it (the print(module) rule)
+    assert out[7] == 'nn.Linear(2 -> 3)\n'
+    nested = out[8].split('\n')
+    assert nested[:5] == ['{', '  1 : ', '    nn.Linear(2 -> 3)', '    {', '      _type : torch.DoubleTensor']
+    assert '      weight : DoubleTensor - size: 3x2' in nested
+    assert out[9] == 'custom\n'
+    assert out[10] == ''

@@ -3,6 +3,8 @@ by nbclient (through the 'itorch' kernelspec name old notebooks carry) giving th
 as `th --notebook`, and a live kernel's completion, is_complete and interrupt."""
 import base64
 import json
+import os
+import re
 import subprocess
 import sys
 import time
@@ -41,6 +43,26 @@ def test_install_writes_both_kernelspecs(kernels):
     ksm = jupyter_client.kernelspec.KernelSpecManager()
     found = ksm.find_kernel_specs()
     assert {'luatorch', 'itorch'} <= set(found)
+
+
+def test_install_user_one_command(tmp_path):
+    # `python -m luatorch.kernel install --user` (the README's command) into a private home
+    env = dict(os.environ, HOME=str(tmp_path))
+    env.pop('JUPYTER_DATA_DIR', None)
+    env.pop('JUPYTER_PATH', None)
+    p = subprocess.run([sys.executable, '-m', 'luatorch.kernel', 'install', '--user'],
+                       capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+    assert p.returncode == 0, p.stderr
+    check = ("from jupyter_client.kernelspec import KernelSpecManager as K\n"
+             "k = K()\n"
+             "for n in ('luatorch', 'itorch'):\n"
+             "    s = k.get_kernel_spec(n)\n"
+             "    print(n, s.resource_dir, s.argv[1:3], s.language)\n")
+    r = subprocess.run([sys.executable, '-c', check], capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    for line, name in zip(r.stdout.splitlines(), ('luatorch', 'itorch')):
+        assert line.startswith(name + ' ' + str(tmp_path))
+        assert line.endswith("['-m', 'luatorch.kernel'] lua")
 
 
 def comparable(outputs):
@@ -147,24 +169,46 @@ def test_kernel_interrupt_stops_a_loop_and_the_kernel_goes_on(kernel):
     assert reply['status'] == 'ok' and out == 'true\t\n' and errors == []
 
 
-TUTORIAL = ROOT.parent / 'shared' / 'tutorials' / '000_deep_learning_with_torch.ipynb'
+TUTORIALS = ROOT.parent / 'shared' / 'tutorials'
+ADDRESS = re.compile(r'0x[0-9a-f]+')
 
 
-@pytest.mark.skipif(not TUTORIAL.exists(), reason='../shared/tutorials is absent')
-def test_tutorial_tensor_cells_through_jupyter_match_the_runner(kernels, tmp_path):
-    nb = json.loads(TUTORIAL.read_text())
-    nb['cells'] = [c for c in nb['cells'] if c['cell_type'] == 'code'][:39]
-    path = tmp_path / 'tensors.ipynb'
+def without_addresses(outputs):
+    res = comparable(outputs)
+    for o in res:
+        if o['output_type'] == 'stream':
+            o['text'] = ADDRESS.sub('0x?', o['text'])
+    return res
+
+
+@pytest.mark.parametrize('name', ['000_deep_learning_with_torch', '001_nn_tutorial'])
+def test_whole_tutorial_through_jupyter_matches_the_runner(kernels, tmp_path, name):
+    src = TUTORIALS / (name + '.ipynb')
+    if not src.exists():
+        pytest.skip('../shared/tutorials is absent')
+    nb = json.loads(src.read_text())
+    # the same random numbers in both runs: a first cell seeds the generator
+    seed = {'cell_type': 'code', 'execution_count': None, 'metadata': {}, 'outputs': [],
+            'source': ['torch.manualSeed(123)']}
+    nb['cells'] = [seed] + nb['cells']
+    path = tmp_path / (name + '.ipynb')
     path.write_text(json.dumps(nb))
     out = tmp_path / 'runner.ipynb'
-    subprocess.run([sys.executable, '-m', 'luatorch.cli', '--notebook', str(path), '--output', str(out)],
-                   capture_output=True, text=True, timeout=300, cwd=ROOT)
-    want = json.loads(out.read_text())['cells']
+    p = subprocess.run([sys.executable, '-m', 'luatorch.cli', '--notebook', str(path), '--output', str(out)],
+                       capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert 'Traceback' not in p.stdout + p.stderr
+    want = [c for c in json.loads(out.read_text())['cells'] if c['cell_type'] == 'code']
     got = nbformat.read(str(path), as_version=4)
-    nbclient.NotebookClient(got, timeout=120, allow_errors=True).execute()
-    random_or_addresses = set(range(21, 34)) | {13}
-    for n, (g, w) in enumerate(zip(got.cells, want), 1):
-        if n not in random_or_addresses:
-            assert comparable(g.outputs) == comparable(w['outputs']), 'cell %d' % n
-    assert [o.output_type for o in got.cells[13].outputs] == ['error']  # b = {1 = 'c'}
-    assert got.cells[38].outputs[0].text == ' 12  18\n 30  45\n[torch.DoubleTensor of size 2x2]\n\n'
+    nbclient.NotebookClient(got, timeout=300, allow_errors=True,
+                            resources={'metadata': {'path': str(tmp_path)}}).execute()
+    got = [c for c in got.cells if c.cell_type == 'code']
+    assert len(got) == len(want) == len([c for c in nb['cells'] if c['cell_type'] == 'code'])
+    for n, (g, w) in enumerate(zip(got, want)):
+        assert without_addresses(g.outputs) == without_addresses(w['outputs']), 'cell %d' % n
+    errors = [n for n, c in enumerate(got) if any(o.output_type == 'error' for o in c.outputs)]
+    if name.startswith('000'):
+        assert errors == [14]  # b = {1 = 'c'}
+        assert got[39].outputs[0].text == ' 12  18\n 30  45\n[torch.DoubleTensor of size 2x2]\n\n'
+    else:
+        assert errors == [14, 15]  # nn's own code quoted with globals Torch7 does not have either
+        assert any(o.get('name') == 'stdout' and 'epoch 5, loss: ' in o['text'] for o in got[27].outputs)

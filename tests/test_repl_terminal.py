@@ -67,6 +67,11 @@ def test_session(tmp_path):
     assert '[string "n = 0 while true do n = n + 1 end"]:1: interrupted!' in out
     assert 'Traceback' not in out
     assert 'true' in plain(run(c, 'n > 1000'))
+    c.sendline('while true do end')  # the empty loop of the issue
+    time.sleep(0.5)
+    c.sendintr()
+    c.expect_exact(PROMPT)
+    assert 'while true do end"]:1: interrupted!' in plain(c.before)
 
     # Ctrl-C at the prompt abandons the line
     # (after readline has echoed the text: CPython's readline notices a SIGINT only while it
@@ -90,13 +95,18 @@ def test_session(tmp_path):
     c.send('torch.rand\t\t')
     c.expect('torch.randn\\(')
     c.send('\x15')  # Ctrl-U: clear the line
+    c.send('collectg\t')  # a global
+    c.expect_exact('collectgarbage(')
+    c.send('\x15')
     c.sendline('print("mark" .. 1)')
     c.expect_exact('mark1\t')
     c.expect_exact(PROMPT)
 
     # `$ cmd` and `?`
     assert 'hello shell' in plain(run(c, '$ echo hello shell'))
-    assert 'tab completion of globals' in plain(run(c, '?'))
+    out = plain(run(c, '?'))
+    assert 'tab completion of globals' in out
+    assert not re.search(r'\[\d+\.\d{4}s\]', out)  # trepl's help text comes untimed
 
     # Ctrl-D asks, Enter confirms
     c.sendeof()

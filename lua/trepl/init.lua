@@ -72,21 +72,24 @@ local function sorted_keys(t)
   return keys
 end
 
-local function pretty(t, indent, out, seen)
+-- trepl lists a table's fields down to 5 levels; any nested table (a torch object too: its
+-- fields, not its tostring) is expanded unless it is empty or deeper, then shown as {...}
+local MAXDEPTH = 5
+
+local function pretty(t, indent, out, depth)
   out[#out + 1] = '{'
-  seen[t] = true
   for _, k in ipairs(sorted_keys(t)) do
-    local v = t[k]
+    local v = rawget(t, k)
     local line = indent .. '  ' .. keystr(k) .. ' : '
     local tv = type(v)
-    if tv == 'table' and is_plain_table(v) and not short(v) then
-      if seen[v] or next(v) == nil then
+    if tv == 'table' then
+      if depth >= MAXDEPTH - 1 or next(v) == nil then
         out[#out + 1] = line .. '{...}'
       else
         out[#out + 1] = line
         out[#out + 1] = indent .. '    '
         local sub = {}
-        pretty(v, indent .. '    ', sub, seen)
+        pretty(v, indent .. '    ', sub, depth + 1)
         out[#out] = out[#out] .. sub[1]
         for i = 2, #sub do out[#out + 1] = sub[i] end
       end
@@ -97,14 +100,13 @@ local function pretty(t, indent, out, seen)
       out[#out + 1] = line .. (s and (colors.enabled and col.red(s) or s) or colorize(v, true))
     end
   end
-  seen[t] = nil
   out[#out + 1] = indent .. '}'
 end
 
 function trepl.pretty(t)
   if next(t) == nil then return '{}' end
   local out = {}
-  pretty(t, '', out, {})
+  pretty(t, '', out, 0)
   return table.concat(out, '\n')
 end
 

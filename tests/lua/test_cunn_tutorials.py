@@ -149,4 +149,10 @@ def test_002_end_trains_on_the_fake_device_as_on_the_cpu(blitz):
     last = len(code)
     assert not [n for n in cuda_cells + [last] if n in errors(cu)], errors(cu)
     assert len(training_errors(cu[last])) == 2
-    assert cu == fl
+    # the same output, save the training errors' last digits: the host's per-sample Linear
+    # gradient is one BLAS rank-1 update (luatorch.lib.cblas), the device's numpy's outer + add
+    last_cells = lambda out: {n: t for n, t in out.items() if n != last}
+    assert last_cells(cu) == last_cells(fl)
+    assert re.sub(r'= \S+', '=', cu[last]) == re.sub(r'= \S+', '=', fl[last])
+    for a, b in zip(training_errors(cu[last]), training_errors(fl[last])):
+        assert abs(a - b) < 1e-6 * max(1, abs(b))
