@@ -206,22 +206,28 @@ function Graph:hasCycle()
 end
 
 ----------------------------------------------------------------------------- DOT export
+-- a DOT value: identifiers as they are, anything else quoted. Backslashes are kept, since labels
+-- use DOT's own escapes (\n, \l); quotes and newlines are escaped.
 function graph._dotEscape(s)
   s = tostring(s)
   if s:match('^[%w_]+$') then return s end
-  return '"' .. s:gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('\n', '\\n') .. '"'
+  s = s:gsub('"', '\\"'):gsub('\n', '\\n')
+  if s:match('\\$') and not s:match('\\\\$') then s = s .. '\\' end
+  return '"' .. s .. '"'
 end
 
+-- node attributes in DOT syntax, keys in alphabetical order
 local function attrs(t)
   local keys = {}
   for k in pairs(t) do keys[#keys + 1] = k end
-  table.sort(keys)
+  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
   local parts = {}
-  for _, k in ipairs(keys) do parts[#parts + 1] = k .. '=' .. graph._dotEscape(t[k]) end
+  for _, k in ipairs(keys) do parts[#parts + 1] = tostring(k) .. '=' .. graph._dotEscape(t[k]) end
   return '[' .. table.concat(parts, ',') .. ']'
 end
 
--- the graph as DOT text
+-- the graph as DOT text: node n<id> is labelled with its graphNodeName and label(), and carries
+-- its graphNodeAttributes; one line per edge
 function Graph:todot(title)
   local lines = {'digraph G {'}
   if title then
@@ -232,35 +238,57 @@ function Graph:todot(title)
   for _, n in ipairs(self.nodes) do
     local a = {}
     for k, v in pairs(n:graphNodeAttributes() or {}) do a[k] = v end
-    a.label = a.label or n:label()
-    lines[#lines + 1] = graph._dotEscape(n:graphNodeName()) .. attrs(a) .. ';'
+    a.label = a.label or (n:graphNodeName() .. '\n' .. n:label())
+    lines[#lines + 1] = 'n' .. n.id .. attrs(a) .. ';'
   end
   for _, e in ipairs(self.edges) do
-    lines[#lines + 1] = graph._dotEscape(e.from:graphNodeName()) .. ' -> '
-      .. graph._dotEscape(e.to:graphNodeName()) .. ';'
+    lines[#lines + 1] = 'n' .. e.from.id .. ' -> n' .. e.to.id .. ';'
   end
   lines[#lines + 1] = '}'
-  return table.concat(lines, '\n')
+  return table.concat(lines, '\n') .. '\n'
 end
 
-local function has_dot()
-  return os.execute('command -v dot >/dev/null 2>&1') == 0 or os.execute('command -v dot >/dev/null 2>&1') == true
+local function shellQuote(s)
+  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
 end
 
--- graph.dot(g, title [, fname]): the DOT text; with fname, writes fname.dot and, when the
--- graphviz program `dot` is installed, fname.svg and fname.png
+local function succeeded(status)
+  return status == 0 or status == true
+end
+
+-- whether graphviz's `dot` program is on the PATH
+function graph.hasGraphviz()
+  return succeeded(os.execute('command -v dot >/dev/null 2>&1'))
+end
+
+-- dot -T<format> on a DOT file; a Lua error when it fails
+function graph._render(dotfile, format, outfile)
+  local cmd = string.format('dot -T%s -o %s %s', format, shellQuote(outfile), shellQuote(dotfile))
+  if not succeeded(os.execute(cmd)) then
+    error(string.format('graph.dot: graphviz failed to write %s (%s)', outfile, cmd), 3)
+  end
+end
+
+-- graph.dot(g, title [, fname]): the DOT text of g. With fname, writes fname.dot, then fname.svg
+-- and fname.png through graphviz's `dot` program; without graphviz that is a Lua error (after
+-- fname.dot is written).
 function graph.dot(g, title, fname)
+  if not torch.isTypeOf(g, 'graph.Graph') then
+    error('graph.dot: expecting a graph.Graph (e.g. gmodule.fg or gmodule.bg), got '
+      .. (torch.typename(g) or type(g)), 2)
+  end
   local text = g:todot(title)
   if fname then
-    local f = assert(io.open(fname .. '.dot', 'w'))
+    local f, err = io.open(fname .. '.dot', 'w')
+    if not f then error('graph.dot: cannot write ' .. fname .. '.dot: ' .. tostring(err), 2) end
     f:write(text)
     f:close()
-    if has_dot() then
-      os.execute(string.format('dot -Tsvg -o %q %q', fname .. '.svg', fname .. '.dot'))
-      os.execute(string.format('dot -Tpng -o %q %q', fname .. '.png', fname .. '.dot'))
-    else
-      io.stderr:write('graph.dot: wrote ' .. fname .. '.dot; install graphviz (the `dot` program) to get SVG/PNG\n')
+    if not graph.hasGraphviz() then
+      error('graph.dot: wrote ' .. fname .. '.dot, but ' .. fname .. '.svg/.png need graphviz: '
+        .. 'the `dot` program is not installed (install graphviz, or render the .dot file elsewhere)', 2)
     end
+    graph._render(fname .. '.dot', 'svg', fname .. '.svg')
+    graph._render(fname .. '.dot', 'png', fname .. '.png')
   end
   return text
 end

@@ -50,7 +50,7 @@ end
 function Node:split(n)
   if n == 1 then return nngraph.JustElement()(self) end
   local label = self.data.annotations._debugLabel or ''
-  local info = debug.getinfo(2, 'Sl')
+  local info = declared_at()
   local at = info and string.format(' split at [%s]:%d', info.short_src, info.currentline) or ''
   local m = nngraph.Node({nSplitOutputs = n, annotations = {_debugLabel = label .. at .. '-mnode'}})
   m:add(self, true)
@@ -81,11 +81,19 @@ function Node:graphNodeAttributes()
   return a.graphAttributes
 end
 
+-- ' NaN' / 'inf' / '-inf' after a tensor's size when it holds such values
+local function nanFlag(x)
+  if x:nElement() == 0 then return '' end
+  if x:ne(x):sum() > 0 then return 'NaN' end
+  if x:max() == math.huge then return 'inf' end
+  if x:min() == -math.huge then return '-inf' end
+  return ''
+end
+
 local function describe(x)
   if torch.isTensor(x) then
-    local dims = x:dim() > 0 and table.concat(x:size():totable(), 'x') or ''
     local t = x:type() ~= torch.Tensor():type() and x:type() or 'Tensor'
-    return t .. '[' .. dims .. ']'
+    return t .. '[' .. table.concat(x:size():totable(), 'x') .. ']' .. nanFlag(x)
   elseif type(x) == 'table' and not torch.typename(x) then
     local parts = {}
     for i, v in ipairs(x) do parts[i] = describe(v) end
@@ -94,7 +102,8 @@ local function describe(x)
   return (tostring(x):gsub('\n', '\\l'))
 end
 
--- a multi-line description of the node's data (modules, inputs, gradients)
+-- a multi-line description of the node's data (module, inputs, gradients; the mapindex as the
+-- forward ids of the inputs when there are several), after the annotation's description
 function Node:label()
   local lines = {}
   local keys = {}
@@ -110,11 +119,13 @@ function Node:label()
         for i, d in ipairs(v) do ids[i] = 'Node' .. (d.forwardNodeId or '') end
         lines[#lines + 1] = k .. ' = {' .. table.concat(ids, ',') .. '}'
       end
-    elseif k ~= 'annotations' and k ~= 'reverseMap' and k ~= 'forwardNodeId' then
+    elseif k ~= 'annotations' and k ~= 'forwardNodeId' then
       lines[#lines + 1] = k .. ' = ' .. describe(v)
     end
   end
-  return table.concat(lines, '\\l')
+  local desc = self.data.annotations.description
+  desc = desc and ('desc = ' .. desc .. '\\n') or ''
+  return desc .. table.concat(lines, '\\l')
 end
 
 return Node

@@ -5,46 +5,38 @@
 -- positions), node.data.gradOutput the gradients to sum.
 require 'nn'
 local utils = require 'nngraph.utils'
+local nesting = require 'nngraph.nesting'
 local gModule, parent = torch.class('nn.gModule', 'nn.Container')
 local istable = utils.istable
 
------------------------------------------------------------------------------ nested tensors
-local function cloneNested(x)
-  if istable(x) then
-    local r = {}
-    for k, v in pairs(x) do r[k] = cloneNested(v) end
-    return r
-  end
-  return x:clone()
+-- a tensor viewing a one-element storage holding 0 (an expanded zero, as modules return for a
+-- gradient that is zero everywhere)
+local function isExpandedZero(g)
+  if not torch.isTensor(g) then return false end
+  local st = g:storage()
+  return st ~= nil and st:size() == 1 and st[1] == 0
 end
 
-local function resizeCopyNested(dst, src)
-  if istable(src) then
-    dst = istable(dst) and dst or {}
-    for k, v in pairs(src) do dst[k] = resizeCopyNested(dst[k], v) end
-    return dst
-  end
-  if not torch.isTensor(dst) then dst = src.new() end
-  dst:resizeAs(src):copy(src)
-  return dst
-end
-
-local function addNested(dst, src)
-  if istable(src) then
-    for k, v in pairs(src) do addNested(dst[k], v) end
-  else
-    dst:add(src)
-  end
-end
-
--- the sum of the gradients a node received (one: itself, several: into a reused buffer)
+-- the sum of the gradients a node received: the one gradient itself; with several, the one
+-- that is not an expanded zero when all others are (until a buffer exists), else their sum in
+-- a buffer reused across calls and reshaped to the gradients' structure
 local function totalGradOutput(node)
-  local g = node.data.gradOutput
+  local d = node.data
+  local g = d.gradOutput
   assert(istable(g), 'expecting gradients to sum')
   if #g <= 1 then return g[1] end
-  local buf = resizeCopyNested(node.data.gradOutputBuffer, g[1])
-  node.data.gradOutputBuffer = buf
-  for i = 2, #g do addNested(buf, g[i]) end
+  if not d.gradOutputBuffer then
+    local nonzero, idx = 0, 1
+    for i = 1, #g do
+      if not isExpandedZero(g[i]) then nonzero, idx = nonzero + 1, i end
+    end
+    if nonzero < 2 then return g[idx] end
+    d.gradOutputBuffer = nesting.cloneNested(g[1])
+  end
+  local buf = d.gradOutputBuffer
+  nesting.resizeNestedAs(buf, g[1])
+  nesting.copyNested(buf, g[1])
+  for i = 2, #g do nesting.addNestedTo(buf, g[i]) end
   return buf
 end
 
@@ -54,29 +46,33 @@ end
 
 ----------------------------------------------------------------------------- construction
 function gModule:__init(inputs, outputs)
+  -- construction errors are reported at the caller of nn.gModule(...) (level 3: past the
+  -- class constructor)
   parent.__init(self)
   local outnode = nngraph.Node({input = {}})
   for i = 1, utils.tableMaxN(outputs) do
     local node = outputs[i]
     if torch.typename(node) ~= 'nngraph.Node' then
-      error(utils.expectingNodeErrorMessage(node, 'outputs', i), 2)
+      error(utils.expectingNodeErrorMessage(node, 'outputs', i), 3)
     end
     outnode:add(node, true)
   end
   for i = 1, utils.tableMaxN(inputs) do
     if torch.typename(inputs[i]) ~= 'nngraph.Node' then
-      error(utils.expectingNodeErrorMessage(inputs[i], 'inputs', i), 2)
+      error(utils.expectingNodeErrorMessage(inputs[i], 'inputs', i), 3)
     end
   end
   assert(#inputs > 0, 'no inputs are not supported')
   local innode = nngraph.Node({input = {}})
+  local inputSplit
   if #inputs == 1 then
     inputs[1]:add(innode, true)
   else
     local splits = {innode:split(#inputs)}
+    inputSplit = splits[1].children[1].data
     for i = 1, #inputs do
       if #inputs[i].children ~= 0 then
-        error('an input should have no inputs: inputs[' .. i .. '] declared at ' .. label(inputs[i]) .. ' has some', 2)
+        error('an input should have no inputs: inputs[' .. i .. '] declared at ' .. label(inputs[i]) .. ' has some', 3)
       end
     end
     for i = 1, #inputs do inputs[i]:add(splits[i], true) end
@@ -89,9 +85,10 @@ function gModule:__init(inputs, outputs)
     if r.data == innode.data then self.innode = r end
   end
   for _, r in ipairs(roots) do
-    if r.data ~= innode.data then
+    -- the only other roots allowed are parameter nodes (nnop.Parameters, which take no input)
+    if r.data ~= innode.data and torch.typename(r.data.module) ~= 'nnop.Parameters' then
       error('the node declared at ' .. label(r) .. ' feeds the outputs but is not one of the '
-        .. "gModule's inputs and has no inputs itself", 2)
+        .. "gModule's inputs and has no inputs itself", 3)
     end
   end
   assert(self.innode, 'expecting the forward innode')
@@ -104,8 +101,21 @@ function gModule:__init(inputs, outputs)
   for i, node in ipairs(self.forwardnodes) do
     local d = node.data
     if d.nSplitOutputs and d.nSplitOutputs ~= #node.children then
-      error(string.format('%s of split(%s) outputs from the node declared at %s are unused',
-        d.nSplitOutputs - #node.children, d.nSplitOutputs, tostring(d.annotations._debugLabel)), 2)
+      local msg = string.format('%s of split(%s) outputs from the node declared at %s are unused',
+        d.nSplitOutputs - #node.children, d.nSplitOutputs, tostring(d.annotations._debugLabel))
+      if inputSplit and d == inputSplit then
+        -- the split of the dummy input node: name the inputs no output depends on
+        local used = {}
+        for _, n in ipairs(self.forwardnodes) do used[n.data] = true end
+        local unused = {}
+        for k = 1, #inputs do
+          if not used[inputs[k].data] then
+            unused[#unused + 1] = string.format('inputs[%d] (declared at %s)', k, label(inputs[k]))
+          end
+        end
+        msg = msg .. ': ' .. table.concat(unused, ', ') .. ' not connected to any output'
+      end
+      error(msg, 3)
     end
     for succ in pairs(d.reverseMap) do
       local found = false
@@ -114,7 +124,7 @@ function gModule:__init(inputs, outputs)
       end
       if not found then
         error(string.format('node declared on %s does not connect to gmodule output',
-          tostring(succ.data.annotations._debugLabel)), 2)
+          tostring(succ.data.annotations._debugLabel)), 3)
       end
     end
     d.forwardNodeId = node.id
@@ -126,15 +136,8 @@ function gModule:__init(inputs, outputs)
 end
 
 ----------------------------------------------------------------------------- evaluation
-local function call(node, f, ...)
-  if not nngraph._debug then return f(...) end
-  local r = {pcall(f, ...)}
-  if not r[1] then
-    error(tostring(r[2]) .. '\nIn node declared at ' .. label(node) .. ' (' .. torch.type(node.data.module) .. ')', 0)
-  end
-  return unpack(r, 2)
-end
-
+-- with nngraph.setDebug(true), self._debugNode is the node being evaluated (the one an error
+-- came from; see nngraph.setDebug)
 local function nodeInput(node)
   local input = node.data.input
   if input == nil then input = {} end
@@ -164,14 +167,16 @@ function gModule:runForwardFunction(func, input)
   innode.data.input = innode.data.input or {}
   for i, x in ipairs(input) do innode.data.input[i] = x end
 
+  local track = nngraph._debug
   for _, node in ipairs(self.forwardnodes) do
+    if track then self._debugNode = node end
     local d = node.data
     local out
     if d.selectindex then
       out = d.input[1][d.selectindex]
     else
       local x = nodeInput(node)
-      if d.module then out = call(node, func, d.module, x) else out = x end
+      if d.module then out = func(d.module, x) else out = x end
       if d.nSplitOutputs and d.nSplitOutputs ~= #out then
         error(string.format('split(%s) cannot split %s outputs', d.nSplitOutputs, #out))
       end
@@ -185,6 +190,7 @@ function gModule:runForwardFunction(func, input)
     end
     if self.verbose then print(' V : ' .. node:label()) end
   end
+  self._debugNode = nil
   self.output = self.outnode.data.input
   if #self.outnode.children == 1 then self.output = self.output[1] end
   return self.output
@@ -206,7 +212,9 @@ function gModule:updateGradInput(input, gradOutput)
   outnode.data.gradOutput = outnode.data.gradOutput or {}
   outnode.data.gradOutput[1] = gradOutput
 
+  local track = nngraph._debug
   for _, node in ipairs(self.backwardnodes) do
+    if track then self._debugNode = node end
     local d = node.data
     if d.selectindex then
       local child = node.children[1]
@@ -218,7 +226,7 @@ function gModule:updateGradInput(input, gradOutput)
       local go = totalGradOutput(node)
       local gi
       if d.module then
-        gi = call(node, d.module.updateGradInput, d.module, nodeInput(node), go)
+        gi = d.module:updateGradInput(nodeInput(node), go)
       else
         gi = go
       end
@@ -231,6 +239,7 @@ function gModule:updateGradInput(input, gradOutput)
     end
     if self.verbose then print(' V : ' .. node:label()) end
   end
+  self._debugNode = nil
   assert(#self.innode.data.gradOutput == 1, 'expecting the innode to be used only once')
   self.gradInput = self.innode.data.gradOutput[1]
   return self.gradInput
@@ -241,33 +250,34 @@ function gModule:accGradParameters(input, gradOutput, scale)
   if #outnode.children > 1 and #gradOutput ~= #outnode.children then
     error(string.format('Got %s gradOutputs instead of %s', #gradOutput, #outnode.children), 2)
   end
+  local track = nngraph._debug
   for _, node in ipairs(self.backwardnodes) do
+    if track then self._debugNode = node end
     local d = node.data
     if d.module then
-      local go = #d.gradOutput > 1 and d.gradOutputBuffer or d.gradOutput[1]
-      call(node, d.module.accGradParameters, d.module, nodeInput(node), go, scale)
+      -- the gradient updateGradInput used: the summing buffer, or the one non-zero gradient
+      local go = d.gradOutput[1]
+      if #d.gradOutput > 1 then go = d.gradOutputBuffer or totalGradOutput(node) end
+      d.module:accGradParameters(nodeInput(node), go, scale)
     end
+    if self.verbose then print(' V : ' .. node:label()) end
   end
+  self._debugNode = nil
 end
 
 ----------------------------------------------------------------------------- the rest
-local function dropTransient(self)
-  for _, list in ipairs({self.forwardnodes or {}, self.backwardnodes or {}}) do
-    for _, node in ipairs(list) do
-      node.data.input = node.data.selectindex and {} or nil
-      node.data.gradOutput = nil
-      node.data.gradOutputBuffer = nil
-    end
-  end
-  if self.innode then self.innode.data.input = {} end
-  if self.outnode then self.outnode.data.input = {} end
-end
-
 function gModule:type(typename, tensorCache)
   if not typename then return self._type end
   tensorCache = tensorCache or {}
-  dropTransient(self)
   for _, m in ipairs(self.modules) do m:type(typename, tensorCache) end
+  -- what the last passes left in the nodes is converted too (sharing the modules' converted
+  -- tensors through the cache), as are the gModule's output and gradInput
+  for _, node in ipairs(self.forwardnodes) do
+    local d = node.data
+    for _, k in ipairs({'input', 'gradOutput', 'gradOutputBuffer'}) do
+      if d[k] ~= nil then d[k] = nn.utils.recursiveType(d[k], typename, tensorCache) end
+    end
+  end
   for _, k in ipairs({'output', 'gradInput'}) do
     self[k] = nn.utils.recursiveType(self[k], typename, tensorCache)
   end
@@ -277,7 +287,10 @@ end
 
 function gModule:clearState()
   local r = parent.clearState(self)
-  dropTransient(self)
+  for _, node in ipairs(self.forwardnodes) do
+    local d = node.data
+    d.input, d.gradOutput, d.gradOutputBuffer = nil, nil, nil
+  end
   return r
 end
 

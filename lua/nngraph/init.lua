@@ -10,6 +10,7 @@ require 'nngraph.gModule'
 require 'nngraph.JustElement'
 require 'nngraph.JustTable'
 require 'nngraph.ModuleFromCriterion'
+require 'nngraph.nest'
 
 local utils = require 'nngraph.utils'
 
@@ -47,24 +48,7 @@ function Criterion:__call__(...)
   return nn.ModuleFromCriterion(self)(...)
 end
 
--- with debugging on, an error inside a node names the node and where it was declared
-nngraph._debug = false
-function nngraph.setDebug(on)
-  nngraph._debug = on and true or false
-end
-
--- DOT text of a gModule's forward (or any) graph; see graph.dot for files
-function nngraph.annotateNodes()
-  -- names every node after the local variable it was assigned to, as nngraph does
-  local i = 1
-  while true do
-    local name, value = debug.getlocal(2, i)
-    if not name then break end
-    if torch.typename(value) == 'nngraph.Node' then
-      value.data.annotations.name = value.data.annotations.name or name
-    end
-    i = i + 1
-  end
-end
+require 'nngraph.debug'
+nngraph.simple_print = require 'nngraph.simple_print'
 
 return nngraph

@@ -37,7 +37,8 @@ function torch.newmetatable(name, parentName, ctor)
   mt = {__typename = name}
   mt.__index = mt
   mt.__tostring = default_tostring
-  for _, op in ipairs(OPS) do mt[op] = dispatcher(op .. '__') end
+  -- without __eq__, == is identity (luaT's fallback); the other operators are errors
+  for _, op in ipairs(OPS) do mt[op] = dispatcher(op .. '__', op == '__eq' and rawequal or nil) end
   mt.__len = function(self)
     local f = mt.__len__
     if f then return f(self) end
