@@ -1,6 +1,6 @@
 """nn training speed of our `th` beside PyTorch CPU, in the same run.
 
-Run: python benchmarks/bench_nn.py [--threads N] [--seconds S] [--rounds R] [--cuda] [NAME ...]
+Run: python benchmarks/bench_nn.py [--threads N|N1,N2] [--seconds S] [--rounds R] [--cuda] [NAME ...]
      (PyTorch: pip install torch==2.13.0; NAME: mlp lenet1 lenet1_explicit lenet32 convnet)
      --cuda: networks, criteria and data converted with :cuda() (cutorch/cunn on CuPy; PyTorch on
      its CUDA device): meant for a machine with a GPU (pip install luatorch[cuda]); without one it
@@ -11,6 +11,8 @@ systems (benchmarks/nn_bench.lua on `th`; the equivalent torch.nn code below), f
 each, R rounds alternating the two, and reports the best round of each in samples/s and the
 ratio luatorch / PyTorch. Both use N threads (default: the machine's cores): OpenBLAS (numpy's
 BLAS) through OPENBLAS_NUM_THREADS / OMP_NUM_THREADS for `th`, torch.set_num_threads for PyTorch.
+With a list (--threads 1,2) each system runs at every count and its best round is kept: each at
+its best threading setting, as the reference figures below were taken for Torch7.
 
 Torch7's own standing, measured on the 2-core machine these targets come from
 (real Torch7 at its best threading / PyTorch): MLP 45,350 / 41,936; LeNet batch 1 1,258 / 956;
@@ -62,6 +64,31 @@ def timed_rate(step, seconds, per, cpu_time=False):
         step()
         n += 1
     return n * per / (clock() - t0)
+
+
+def thread_counts(text):
+    """--threads: one count, or a comma list ("1,2"): then each system is run at every count and
+    its best is kept (each at its best threading setting, as the issue measured Torch7)."""
+    counts = sorted({int(v) for v in str(text).split(',') if v.strip()})
+    if not counts or counts[0] < 1:
+        raise argparse.ArgumentTypeError('thread counts are positive integers: %r' % text)
+    return counts
+
+
+def best_rates(rounds, counts, ours_fn, ref_fn):
+    """Alternating rounds at every thread count: ((best ours, its threads), (best ref, its
+    threads) or None). ref_fn is None without PyTorch."""
+    ours, ref = [], []
+    for _ in range(rounds):
+        for t in counts:
+            ours.append((ours_fn(t), t))
+            if ref_fn is not None:
+                ref.append((ref_fn(t), t))
+    return max(ours), (max(ref) if ref else None)
+
+
+def threads_note(counts, t):
+    return '' if len(counts) == 1 else ' (%d thr)' % t
 
 
 def luatorch_rate(name, seconds, threads, cpu_time=False, cuda=False):
@@ -140,7 +167,8 @@ def pytorch_rate(name, seconds, threads, cpu_time=False, cuda=False, input_grad=
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('names', nargs='*', default=['mlp', 'lenet1', 'lenet32', 'convnet'])
-    ap.add_argument('--threads', type=int, default=os.cpu_count())
+    ap.add_argument('--threads', type=thread_counts, default=[os.cpu_count()],
+                    help='thread count, or a comma list such as 1,2: each system at its best')
     ap.add_argument('--seconds', type=float, default=5)
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--cpu-time', action='store_true',
@@ -161,21 +189,21 @@ def main():
         from luatorch.lib import xp
         print('--cuda: luatorch on %s' % ('the GPU (CuPy)' if xp.on_gpu() else
                                           'the CPU fallback (%s)' % xp.fallback_reason()))
-    print('threads: %d   seconds per run: %g   rounds: %d   clock: %s' % (
-        args.threads, args.seconds, args.rounds, 'process CPU time' if args.cpu_time else 'wall'))
+    counts = args.threads
+    print('threads: %s%s   seconds per run: %g   rounds: %d   clock: %s' % (
+        ','.join(map(str, counts)), ' (each system at its best)' if len(counts) > 1 else '',
+        args.seconds, args.rounds, 'process CPU time' if args.cpu_time else 'wall'))
     for name in args.names:
-        ours, ref = [], []
-        for _ in range(args.rounds):
-            ours.append(luatorch_rate(name, args.seconds, args.threads, args.cpu_time, args.cuda))
-            if have_torch:
-                ref.append(pytorch_rate(name, args.seconds, args.threads, args.cpu_time, args.cuda,
-                                        args.pytorch_input_grad))
+        (ours, t_ours), ref = best_rates(
+            args.rounds, counts,
+            lambda t: luatorch_rate(name, args.seconds, t, args.cpu_time, args.cuda),
+            (lambda t: pytorch_rate(name, args.seconds, t, args.cpu_time, args.cuda,
+                                    args.pytorch_input_grad)) if have_torch else None)
         what = WHAT[name].replace('double', 'float32') + ', cuda' if args.cuda else WHAT[name]
-        line = '%-16s %-56s luatorch %9.1f samples/s' % (name, what, max(ours))
+        line = '%-16s %-56s luatorch %9.1f samples/s%s' % (name, what, ours, threads_note(counts, t_ours))
         if ref:
-            ratio = max(ours) / max(ref)
-            line += '   PyTorch %9.1f samples/s   ratio %.2f (target >= %.2f)' % (
-                max(ref), ratio, TARGET[name])
+            line += '   PyTorch %9.1f samples/s%s   ratio %.2f (target >= %.2f)' % (
+                ref[0], threads_note(counts, ref[1]), ours / ref[0], TARGET[name])
         print(line, flush=True)
 
 
