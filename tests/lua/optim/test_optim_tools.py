@@ -215,7 +215,9 @@ def test_logger_plot_with_matplotlib(fresh_rt, tmp_path, monkeypatch):
     (pkg / 'pyplot.py').write_text(FAKE_PYPLOT)
     monkeypatch.syspath_prepend(str(tmp_path / 'fakempl'))
     for name in ('matplotlib', 'matplotlib.pyplot'):
-        monkeypatch.delitem(sys.modules, name, raising=False)
+        # (setitem, not delitem: the stand-in imported below must not outlive this test)
+        monkeypatch.setitem(sys.modules, name, None)
+        del sys.modules[name]
     path = tmp_path / 'acc.log'
     fresh_rt.execute("""
       local logger = optim.Logger('%s')
