@@ -40,18 +40,7 @@ local function show(v)
   return tostring(v)
 end
 
-local function sorted_keys(t)
-  local keys = {}
-  for k in pairs(t) do keys[#keys + 1] = k end
-  table.sort(keys, function(a, b)
-    local ta, tb = type(a), type(b)
-    if ta == 'number' and tb == 'number' then return a < b end
-    if ta == 'number' then return true end
-    if tb == 'number' then return false end
-    return tostring(a) < tostring(b)
-  end)
-  return keys
-end
+local sorted_keys = require('trepl').sorted_keys   -- numbers ascending, then by name
 
 local function dump(obj, depth, out)
   local pad = string.rep(' ', depth * 4)

@@ -71,6 +71,7 @@ local function sorted_keys(t)
   end)
   return keys
 end
+trepl.sorted_keys = sorted_keys   -- (the notebooks' print lists tables in the same order)
 
 -- trepl lists a table's fields down to 5 levels; any nested table (a torch object too: its
 -- fields, not its tostring) is expanded unless it is empty or deeper, then shown as {...}

@@ -101,28 +101,27 @@ def _result(t, like, *operands):
     return r
 
 
-@kernel
-def CAddTable_updateOutput2(output, a, b):
-    """output = a + b (resizeAs(a):copy(a):add(b))."""
+def _binary(ufunc, output, a, b):
+    """output = ufunc(a, b) for _two's tensors; False when not such."""
     if not _two(a, b):
         return False
     x, y = a.arr(), b.arr()
     o = _result(output, a, x, y)
     if o is None:
         return False
-    np.add(x, y, out=o)
+    ufunc(x, y, out=o)
+
+
+@kernel
+def CAddTable_updateOutput2(output, a, b):
+    """output = a + b (resizeAs(a):copy(a):add(b))."""
+    return _binary(np.add, output, a, b)
 
 
 @kernel
 def CMulTable_updateOutput2(output, a, b):
     """output = a * b (resizeAs(a):copy(a):cmul(b))."""
-    if not _two(a, b):
-        return False
-    x, y = a.arr(), b.arr()
-    o = _result(output, a, x, y)
-    if o is None:
-        return False
-    np.multiply(x, y, out=o)
+    return _binary(np.multiply, output, a, b)
 
 
 @kernel
