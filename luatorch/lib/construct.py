@@ -535,8 +535,14 @@ def logspace(*args):
 # ----------------------------------------------------------------------------- masks & indices
 
 
+def is_mask(t, mask):
+    """A ByteTensor, or, for a Cuda tensor, any Cuda tensor but a Long one (cutorch's masks are
+    CudaTensors: `byteTensor:cuda()` is one)."""
+    return mask.ttype.name == 'Byte' or (t.ttype.cuda and mask.ttype.cuda and mask.ttype.name != 'Long')
+
+
 def _mask(mask, t):
-    check(mask.ttype.name == 'Byte', 'mask must be a ByteTensor')
+    check(is_mask(t, mask), 'mask must be a ByteTensor')
     check(mask.nelement() == t.nelement(), 'Number of elements of destination tensor != '
           'Number of elements in mask')
     return mask.arr().reshape(t.arr().shape) != 0

@@ -84,11 +84,10 @@ def get(t, k):
             v = Tensor(t.ttype, t.storage, t.offset, t.size, t.stride)
         return v
     if isinstance(k, Tensor):
-        if k.ttype.name == 'Byte':
-            from . import construct
+        from . import construct
+        if construct.is_mask(t, k):
             return construct.masked_select(None, t, k)
         if k.ttype.name == 'Long':
-            from . import construct
             return construct.index_select(None, t, 1, k)
     raise TorchError('invalid tensor index: number, table, ByteTensor or LongTensor expected')
 
@@ -127,7 +126,7 @@ def set(t, k, v):
         return _assign(view, v)
     if isinstance(k, Tensor):
         from . import construct
-        if k.ttype.name == 'Byte':
+        if construct.is_mask(t, k):
             if isinstance(v, Tensor):
                 return construct.masked_copy(t, k, v)
             return construct.masked_fill(t, k, v)

@@ -243,6 +243,24 @@ def test_index_and_mask_results_are_cuda_types(rt):
                    '2 3 4 18 torch.LongTensor torch.ByteTensor')
 
 
+def test_cuda_float_masks_as_cutorch(rt):
+    """cutorch's masks were CudaTensors (`byteTensor:cuda()` gives one; optim's rprop indexes with
+    them): any Cuda tensor but a Long one masks a Cuda tensor; CPU tensors still want bytes."""
+    out = lua(rt, """
+      local s = torch.CudaTensor{1, -2, 3, -4}
+      local m = torch.ByteTensor(4):cuda()
+      s.gt(m, s, 0)
+      local t = torch.CudaTensor(4):fill(1)
+      t[m] = 5
+      io.write(torch.type(m), ' ', t:sum(), ' ', t[m]:sum(), ' ')
+      t[m] = torch.CudaTensor{7, 8}
+      t:maskedFill(s:lt(0):cuda(), -1)
+      io.write(t[1], ' ', t[2], ' ', t[3], ' ', t[4], ' ', s:maskedSelect(m):sum(), ' ')
+      io.write(tostring(pcall(function() local d = torch.DoubleTensor(2); d[torch.DoubleTensor{1, 0}] = 1 end)))
+    """)
+    assert out == 'torch.CudaTensor 12 10 7 -1 8 -1 4 false'
+
+
 def test_reductions_orders_linalg_and_sampling_match_the_cpu(rt):
     """The maths with numpy-only paths on the CPU (ufunc reductions CuPy lacks, host index arrays,
     host-side factorisations and draws) give the CPU's results on each device."""
