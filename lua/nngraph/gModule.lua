@@ -35,8 +35,15 @@ local function totalGradOutput(node)
   end
   local buf = d.gradOutputBuffer
   nesting.resizeNestedAs(buf, g[1])
-  nesting.copyNested(buf, g[1])
-  for i = 2, #g do nesting.addNestedTo(buf, g[i]) end
+  local first = 2
+  if torch.isTensor(buf) and torch.isTensor(g[2]) and torch.type(g[1]) == torch.type(buf)
+     and torch.type(g[2]) == torch.type(buf) and g[1]:isSameSizeAs(g[2]) then
+    torch.add(buf, g[1], g[2])   -- (the copy and the first add in one pass: the same sums)
+    first = 3
+  else
+    nesting.copyNested(buf, g[1])
+  end
+  for i = first, #g do nesting.addNestedTo(buf, g[i]) end
   return buf
 end
 
