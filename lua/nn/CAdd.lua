@@ -4,6 +4,11 @@ require 'nn.Module'
 local CAdd, parent = torch.class('nn.CAdd', 'nn.Module')
 local K = nn._K
 
+-- what nn.CMul (which shares __init, reset and type) sets otherwise: the fields of the learnt
+-- parameter and of its gradient
+CAdd._paramName = 'bias'
+CAdd._gradParamName = 'gradBias'
+
 function CAdd:__init(...)
   parent.__init(self)
   local arg = {...}
@@ -14,19 +19,20 @@ function CAdd:__init(...)
     self.size:resize(#arg)
     for i = 1, #arg do self.size[i] = arg[i] end
   end
-  self.bias = torch.Tensor(self.size)
-  self.gradBias = torch.Tensor(self.size)
+  self[self._paramName] = torch.Tensor(self.size)
+  self[self._gradParamName] = torch.Tensor(self.size)
   self.output:resize(self.size)
   self:reset()
 end
 
 function CAdd:reset(stdv)
+  local param = self[self._paramName]
   if stdv then
     stdv = stdv * math.sqrt(3)
   else
-    stdv = 1 / math.sqrt(self.bias:nElement())
+    stdv = 1 / math.sqrt(param:nElement())
   end
-  self.bias:uniform(-stdv, stdv)
+  param:uniform(-stdv, stdv)
 end
 
 function CAdd:updateOutput(input)

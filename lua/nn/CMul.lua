@@ -1,33 +1,18 @@
 -- nn.CMul(size...) / nn.CMul(LongStorage): y = x .* w with a learnt weight of the given size,
--- broadcast over singleton dimensions of the weight or over a batch dimension of the input
-require 'nn.Module'
+-- broadcast over singleton dimensions of the weight or over a batch dimension of the input.
+-- A class of its own (as in nn), with CAdd's __init, reset and type on its own fields (weight,
+-- gradWeight) and its own kernels.
+require 'nn.CAdd'
 local CMul, parent = torch.class('nn.CMul', 'nn.Module')
 local K = nn._K
+local C = nn.CAdd
 
-function CMul:__init(...)
-  parent.__init(self)
-  local arg = {...}
-  self.size = torch.LongStorage()
-  if #arg == 1 and torch.type(arg[1]) == 'torch.LongStorage' then
-    self.size:resize(#arg[1]):copy(arg[1])
-  else
-    self.size:resize(#arg)
-    for i = 1, #arg do self.size[i] = arg[i] end
-  end
-  self.weight = torch.Tensor(self.size)
-  self.gradWeight = torch.Tensor(self.size)
-  self.output:resize(self.size)
-  self:reset()
-end
+CMul._paramName = 'weight'
+CMul._gradParamName = 'gradWeight'
 
-function CMul:reset(stdv)
-  if stdv then
-    stdv = stdv * math.sqrt(3)
-  else
-    stdv = 1 / math.sqrt(self.weight:nElement())
-  end
-  self.weight:uniform(-stdv, stdv)
-end
+CMul.__init = C.__init
+CMul.reset = C.reset
+CMul.type = C.type
 
 function CMul:updateOutput(input)
   K.CMul_updateOutput(input, self.output, self.weight)
@@ -42,11 +27,6 @@ end
 
 function CMul:accGradParameters(input, gradOutput, scale)
   K.CMul_accGradParameters(input, gradOutput, self.gradWeight, scale or 1)
-end
-
-function CMul:type(type, tensorCache)
-  if type then self:clearState() end
-  return parent.type(self, type, tensorCache)
 end
 
 function CMul:clearState()

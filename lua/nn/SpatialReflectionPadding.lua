@@ -1,32 +1,7 @@
 -- nn.SpatialReflectionPadding(pad_l [, pad_r=pad_l, pad_t=pad_l, pad_b=pad_l]): pads the last two
--- dims of a 3D or 4D input with the mirror image of the border (negative pads crop)
+-- dims of a 3D or 4D input with the mirror image of the border (negative pads crop).
+-- Its methods are the padding modules' shared ones (nn._padding) with its own kernels.
 require 'nn.Module'
 local SpatialReflectionPadding, parent = torch.class('nn.SpatialReflectionPadding', 'nn.Module')
-local K = nn._K
 
-function SpatialReflectionPadding:__init(pad_l, pad_r, pad_t, pad_b)
-  parent.__init(self)
-  self.pad_l = pad_l
-  self.pad_r = pad_r or self.pad_l
-  self.pad_t = pad_t or self.pad_l
-  self.pad_b = pad_b or self.pad_l
-end
-
-function SpatialReflectionPadding:updateOutput(input)
-  K.SpatialReflectionPadding_updateOutput(input, self.output, self.pad_l, self.pad_r, self.pad_t,
-    self.pad_b)
-  return self.output
-end
-
-function SpatialReflectionPadding:updateGradInput(input, gradOutput)
-  K.SpatialReflectionPadding_updateGradInput(input, gradOutput, self.gradInput, self.pad_l,
-    self.pad_r, self.pad_t, self.pad_b)
-  return self.gradInput
-end
-
-function SpatialReflectionPadding:__tostring__()
-  return torch.type(self) .. string.format('(l=%d, r=%d, t=%d, b=%d)', self.pad_l, self.pad_r,
-    self.pad_t, self.pad_b)
-end
-
-return SpatialReflectionPadding
+return require('nn._padding').define(SpatialReflectionPadding, parent, 'SpatialReflectionPadding')
