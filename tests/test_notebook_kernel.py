@@ -159,12 +159,22 @@ def test_kernel_completion_and_is_complete(kernel):
 
 def test_kernel_interrupt_stops_a_loop_and_the_kernel_goes_on(kernel):
     km, kc = kernel
-    msg_id = kc.execute('n = 0 while true do n = n + 1 end')
-    time.sleep(1.0)
+    code = "n = 0 io.write('looping\\n') io.flush() while true do n = n + 1 end"
+    msg_id = kc.execute(code)
+    # interrupt once the loop is running (its first output has come), not on a timer: a busy
+    # machine may start the cell late
+    deadline = time.monotonic() + 60
+    while True:
+        msg = kc.get_iopub_msg(timeout=max(1, deadline - time.monotonic()))
+        if (msg['parent_header'].get('msg_id') == msg_id and msg['msg_type'] == 'stream'
+                and 'looping' in msg['content']['text']):
+            break
+    time.sleep(0.2)
     km.interrupt_kernel()
     reply = shell_reply(kc, msg_id)
     assert reply['status'] == 'error'
-    assert reply['evalue'] == '[string "n = 0 while true do n = n + 1 end..."]:1: interrupted!'
+    assert reply['evalue'].startswith('[string "n = 0 io.write(')
+    assert reply['evalue'].endswith('..."]:1: interrupted!'), reply['evalue']
     reply, out, errors = execute(kc, 'n > 1000')
     assert reply['status'] == 'ok' and out == 'true\t\n' and errors == []
 
