@@ -222,3 +222,47 @@ def test_whole_tutorial_through_jupyter_matches_the_runner(kernels, tmp_path, na
     else:
         assert errors == [14, 15]  # nn's own code quoted with globals Torch7 does not have either
         assert any(o.get('name') == 'stdout' and 'epoch 5, loss: ' in o['text'] for o in got[27].outputs)
+
+
+def _blitz_short(src):
+    """002 on 200 generated images, 2 epochs (its loops over 10000 shortened to match)."""
+    return (src.replace('for i=1,10000 do', 'for i=1,200 do').replace('/10000', '/200')
+            .replace('trainer.maxIteration = 5', 'trainer.maxIteration = 2'))
+
+
+@pytest.mark.slow
+def test_blitz_through_jupyter_matches_the_runner(kernels, tmp_path):
+    """002 (shortened) through nbclient and through `th --notebook`: every cell the same, its
+    itorch.image cells as PNG display data."""
+    src = TUTORIALS / '002_60min_blitz.ipynb'
+    if not src.exists():
+        pytest.skip('../shared/tutorials is absent')
+    subprocess.run([sys.executable, str(TUTORIALS / 'make_cifar_like.py'), str(tmp_path), '--n', '200'],
+                   check=True, timeout=300, capture_output=True)
+    nb = json.loads(src.read_text())
+    for c in nb['cells']:
+        if c['cell_type'] == 'code':
+            c['source'] = _blitz_short(''.join(c['source']))
+    seed = {'cell_type': 'code', 'execution_count': None, 'metadata': {}, 'outputs': [],
+            'source': ['torch.manualSeed(123)']}
+    nb['cells'] = [seed] + nb['cells']
+    path = tmp_path / '002.ipynb'
+    path.write_text(json.dumps(nb))
+    out = tmp_path / 'runner.ipynb'
+    p = subprocess.run([sys.executable, '-m', 'luatorch.cli', '--notebook', str(path), '--output', str(out)],
+                       capture_output=True, text=True, timeout=1200, cwd=tmp_path)
+    assert 'Traceback' not in p.stdout + p.stderr
+    want = [c for c in json.loads(out.read_text())['cells'] if c['cell_type'] == 'code']
+    got = nbformat.read(str(path), as_version=4)
+    nbclient.NotebookClient(got, timeout=1200, allow_errors=True,
+                            resources={'metadata': {'path': str(tmp_path)}}).execute()
+    got = [c for c in got.cells if c.cell_type == 'code']
+    assert len(got) == len(want)
+    for n, (g, w) in enumerate(zip(got, want)):
+        assert without_addresses(g.outputs) == without_addresses(w['outputs']), 'cell %d' % n
+    assert not [n for n, c in enumerate(got) if any(o.output_type == 'error' for o in c.outputs)]
+    pngs = [o for c in got for o in c.outputs if o.output_type == 'display_data' and 'image/png' in o.data]
+    assert pngs and all(base64.b64decode(o.data['image/png'])[:8] == b'\x89PNG\r\n\x1a\n' for o in pngs)
+    # StochasticGradient trained (its lines in some cell's stdout)
+    assert any('# current error = ' in o.get('text', '') for c in got for o in c.outputs
+               if o.output_type == 'stream')
