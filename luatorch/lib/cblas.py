@@ -88,7 +88,8 @@ def gemm_tn_acc(a, b, c):
     C-contiguous, m, n >= 2 (numpy takes other routes for vectors); False (nothing done) where
     the BLAS is not at hand or the arrays do not fit. The same BLAS call numpy's matmul makes for
     a.T @ b, with beta 1: each element is c + (a.T @ b) rounded once, as the temporary and the
-    add give it (bit for bit)."""
+    add give it (bit for bit while k is within one of OpenBLAS's depth blocks, a few hundred;
+    deeper, the blocks' partial sums are added to c one by one: the last bits may differ)."""
     fn = _GEMM.get(c.dtype)
     if (fn is None or type(c) is not np.ndarray or type(a) is not np.ndarray
             or type(b) is not np.ndarray or a.dtype != c.dtype or b.dtype != c.dtype

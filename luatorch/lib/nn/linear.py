@@ -68,7 +68,7 @@ def Linear_accGradParameters(input, gradOutput, gradWeight, gradBias, scale):
             else:
                 gb += scale * g
     else:
-        # scale 1: one GEMM adding into gradWeight (no temporary product, same bits)
+        # scale 1: one GEMM adding into gradWeight (no temporary product; see cblas.gemm_tn_acc)
         if scale != 1 or not cblas.gemm_tn_acc(g, x, gw):
             gw += (g.T if scale == 1 else scale * g.T) @ x
         if gradBias is not None:
