@@ -15,9 +15,8 @@ luatorch / PyTorch. Both use N threads (default: the machine's cores), as bench_
 Reference (the issue, 2-core machine): real Torch7 418 timesteps/s, PyTorch 388; target >= 1.0.
 """
 import argparse
-import os
 
-from bench_nn import best_rates, th_rate, thread_counts, threads_note, timed_rate
+from bench_nn import add_common_options, best_rates, have_pytorch, print_header, report, th_rate, timed_rate
 
 INPUT, RNN, BATCH, T, LR = 128, 256, 32, 20, 0.01
 TARGET = 1.0
@@ -63,36 +62,16 @@ def pytorch_rate(seconds, threads, cpu_time=False, input_grad=False):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--threads', type=thread_counts, default=[os.cpu_count()],
-                    help='thread count, or a comma list such as 1,2: each system at its best')
-    ap.add_argument('--seconds', type=float, default=5)
-    ap.add_argument('--rounds', type=int, default=3)
-    ap.add_argument('--cpu-time', action='store_true',
-                    help='time by process CPU time (stable on a busy machine; use with --threads 1)')
-    ap.add_argument('--pytorch-input-grad', action='store_true',
-                    help="make PyTorch also compute the gradient with respect to each step's x, "
-                         'as nn always does (PyTorch skips it by default)')
+    add_common_options(ap, "make PyTorch also compute the gradient with respect to each step's x, "
+                           'as nn always does (PyTorch skips it by default)')
     args = ap.parse_args()
-    try:
-        import torch  # noqa: F401
-        have_torch = True
-    except ImportError:
-        have_torch = False
-    counts = args.threads
-    print('threads: %s%s   seconds per run: %g   rounds: %d   clock: %s' % (
-        ','.join(map(str, counts)), ' (each system at its best)' if len(counts) > 1 else '',
-        args.seconds, args.rounds, 'process CPU time' if args.cpu_time else 'wall'))
-    (ours, t_ours), ref = best_rates(
-        args.rounds, counts, lambda t: luatorch_rate(args.seconds, t, args.cpu_time),
+    print_header(args)
+    ours, ref = best_rates(
+        args.rounds, args.threads, lambda t: luatorch_rate(args.seconds, t, args.cpu_time),
         (lambda t: pytorch_rate(args.seconds, t, args.cpu_time, args.pytorch_input_grad))
-        if have_torch else None)
-    line = '%-16s %-56s luatorch %9.1f timesteps/s%s' % (
-        'lstm', 'nngraph LSTM 128->256, batch 32, 20 steps, double', ours, threads_note(counts, t_ours))
-    if ref:
-        line += '   PyTorch %9.1f timesteps/s%s   ratio %.2f (target >= %.2f)' % (
-            ref[0], threads_note(counts, ref[1]), ours / ref[0], TARGET)
-    print(line, flush=True)
-
+        if have_pytorch() else None)
+    report('lstm', 'nngraph LSTM 128->256, batch 32, 20 steps, double', 'timesteps/s', args.threads,
+           ours, ref, TARGET)
 
 if __name__ == '__main__':
     main()

@@ -164,48 +164,65 @@ def pytorch_rate(name, seconds, threads, cpu_time=False, cuda=False, input_grad=
     return timed_rate(step, seconds, per, cpu_time)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('names', nargs='*', default=['mlp', 'lenet1', 'lenet32', 'convnet'])
+def add_common_options(ap, input_grad_help):
+    """The options bench_nn.py and bench_lstm.py share."""
     ap.add_argument('--threads', type=thread_counts, default=[os.cpu_count()],
                     help='thread count, or a comma list such as 1,2: each system at its best')
     ap.add_argument('--seconds', type=float, default=5)
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--cpu-time', action='store_true',
                     help='time by process CPU time (stable on a busy machine; use with --threads 1)')
-    ap.add_argument('--pytorch-input-grad', action='store_true',
-                    help='make PyTorch also compute the gradient with respect to the input, as '
-                         'nn always does (PyTorch skips it by default)')
+    ap.add_argument('--pytorch-input-grad', action='store_true', help=input_grad_help)
+
+
+def have_pytorch(cuda=False):
+    """Whether the PyTorch reference can run (on its CUDA device for cuda)."""
+    try:
+        import torch
+    except ImportError:
+        return False
+    return not cuda or torch.cuda.is_available()
+
+
+def print_header(args):
+    counts = args.threads
+    print('threads: %s%s   seconds per run: %g   rounds: %d   clock: %s' % (
+        ','.join(map(str, counts)), ' (each system at its best)' if len(counts) > 1 else '',
+        args.seconds, args.rounds, 'process CPU time' if args.cpu_time else 'wall'))
+
+
+def report(name, what, unit, counts, ours, ref, target):
+    """One result line: ours = (rate, threads); ref = (rate, threads) or None."""
+    line = '%-16s %-56s luatorch %9.1f %s%s' % (name, what, ours[0], unit, threads_note(counts, ours[1]))
+    if ref:
+        line += '   PyTorch %9.1f %s%s   ratio %.2f (target >= %.2f)' % (
+            ref[0], unit, threads_note(counts, ref[1]), ours[0] / ref[0], target)
+    print(line, flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('names', nargs='*', default=['mlp', 'lenet1', 'lenet32', 'convnet'])
+    add_common_options(ap, 'make PyTorch also compute the gradient with respect to the input, as '
+                           'nn always does (PyTorch skips it by default)')
     ap.add_argument('--cuda', action='store_true',
                     help='train on the GPU (:cuda(); needs CuPy and a CUDA device)')
     args = ap.parse_args()
-    try:
-        import torch  # noqa: F401
-        have_torch = not args.cuda or torch.cuda.is_available()
-    except ImportError:
-        have_torch = False
+    have_torch = have_pytorch(args.cuda)
     if args.cuda:
         sys.path.insert(0, str(HERE.parent))
         from luatorch.lib import xp
         print('--cuda: luatorch on %s' % ('the GPU (CuPy)' if xp.on_gpu() else
                                           'the CPU fallback (%s)' % xp.fallback_reason()))
-    counts = args.threads
-    print('threads: %s%s   seconds per run: %g   rounds: %d   clock: %s' % (
-        ','.join(map(str, counts)), ' (each system at its best)' if len(counts) > 1 else '',
-        args.seconds, args.rounds, 'process CPU time' if args.cpu_time else 'wall'))
+    print_header(args)
     for name in args.names:
-        (ours, t_ours), ref = best_rates(
-            args.rounds, counts,
+        ours, ref = best_rates(
+            args.rounds, args.threads,
             lambda t: luatorch_rate(name, args.seconds, t, args.cpu_time, args.cuda),
             (lambda t: pytorch_rate(name, args.seconds, t, args.cpu_time, args.cuda,
                                     args.pytorch_input_grad)) if have_torch else None)
         what = WHAT[name].replace('double', 'float32') + ', cuda' if args.cuda else WHAT[name]
-        line = '%-16s %-56s luatorch %9.1f samples/s%s' % (name, what, ours, threads_note(counts, t_ours))
-        if ref:
-            line += '   PyTorch %9.1f samples/s%s   ratio %.2f (target >= %.2f)' % (
-                ref[0], threads_note(counts, ref[1]), ours / ref[0], TARGET[name])
-        print(line, flush=True)
-
+        report(name, what, 'samples/s', args.threads, ours, ref, TARGET[name])
 
 if __name__ == '__main__':
     main()

@@ -107,17 +107,5 @@ if budget == 'CHECK' then
 end
 budget = tonumber(budget or 5)
 
--- warm up for 10% of the budget (at least 2 steps), then run for the budget; the clock is
--- wall time, or process CPU time with CPUTIME
-local clock = os.clock
-if not flags.CPUTIME then
-  local timer = torch.Timer()
-  clock = function() return timer:time().real end
-end
-local t0 = clock()
-local steps = 0
-while steps < 2 or clock() - t0 < budget * 0.1 do step(); steps = steps + 1 end
-t0 = clock()
-steps = 0
-while clock() - t0 < budget do step(); steps = steps + 1 end
-io.write(string.format('%d %.6f\n', steps * T, clock() - t0))
+-- the shared timing loop (benchmarks/bench_loop.lua, next to this file)
+dofile((arg[0]:match('^(.*[/\\])') or '') .. 'bench_loop.lua')(step, budget, flags.CPUTIME, T)
