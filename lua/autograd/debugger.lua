@@ -7,36 +7,35 @@ local AG = runtime.AG
 
 local debugger = {}
 
--- where the user's code is: the first Lua frame outside luatorch's own files
+-- where the user's code is: the first Lua frame outside luatorch's own files, above the caller
+-- of site()/line() (getinfo fields `what`)
 local shim = debug.getinfo(1, 'S').source:match('^@(.*/)autograd/[^/]*$')
-function debugger.site()
-  local level = 2
+local function userFrame(what)
+  local level = 3
   while true do
-    local info = debug.getinfo(level, 'Sln')
+    local info = debug.getinfo(level, what)
     if not info then return nil end
     local src = info.source
     if info.what ~= 'C' and info.what ~= 'tail' and not (shim and src:sub(2, #shim + 1) == shim)
         and src ~= '=[C]' then
-      if src:sub(1, 1) ~= '@' then src = info.short_src end
-      return tostring(info.name) .. src .. ':' .. tostring(info.currentline)
+      return info
     end
     level = level + 1
   end
 end
 
+function debugger.site()
+  local info = userFrame('Sln')
+  if not info then return nil end
+  local src = info.source
+  if src:sub(1, 1) ~= '@' then src = info.short_src end
+  return tostring(info.name) .. src .. ':' .. tostring(info.currentline)
+end
+
 -- 'file:line' of the user's code calling the current op (the profiler's key)
 function debugger.line()
-  local level = 2
-  while true do
-    local info = debug.getinfo(level, 'Sl')
-    if not info then return nil end
-    local src = info.source
-    if info.what ~= 'C' and info.what ~= 'tail' and not (shim and src:sub(2, #shim + 1) == shim)
-        and src ~= '=[C]' then
-      return info.short_src .. ':' .. tostring(info.currentline)
-    end
-    level = level + 1
-  end
+  local info = userFrame('Sl')
+  return info and info.short_src .. ':' .. tostring(info.currentline)
 end
 
 local function writeFile(fileName, text)

@@ -22,11 +22,10 @@
 -- untouched. `module.class` declares methods of a tensor class (torch.<className>): method
 -- calls on nodes of that type, and on plain tensors given nodes.
 require 'torch'
-local bridge = require 'torch._bridge'
 local runtime = require 'autograd.runtime'
 local AG = runtime.AG
 local applyprim = AG.apply_prim
-local anynode, isnode, raise = runtime.anynode, runtime.isnode, bridge.raise
+local anynode, isnode = runtime.anynode, runtime.isnode
 local pack, unpack = runtime.pack, unpack or table.unpack
 local pcall, error, type = pcall, error, type
 
@@ -84,13 +83,10 @@ local function gradList(qual, grads)
 end
 
 local function unsupportedSwap(tbl, key, qual)
-  local msg = 'function ' .. qual .. ' not currently supported by autograd'
+  local make = runtime.refusing(qual)
   runtime.user_swap(tbl, key, function(orig)
     if orig == nil then return nil end
-    return function(...)
-      if anynode(...) then raise(msg) end
-      return orig(...)
-    end
+    return make(orig)
   end)
 end
 

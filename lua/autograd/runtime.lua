@@ -64,6 +64,19 @@ local function anynode(...)
 end
 runtime.anynode = anynode
 
+-- make(original) for a function autograd cannot follow: given traced values it raises
+-- "function <qual> not currently supported by autograd", otherwise it is the original
+local function refusing(qual)
+  local msg = 'function ' .. qual .. ' not currently supported by autograd'
+  return function(orig)
+    return function(...)
+      if anynode(...) then raise(msg) end
+      return orig(...)
+    end
+  end
+end
+runtime.refusing = refusing
+
 local function id_of(tbl, name) return PID[tbl][name][1] end
 local INDEX_GET = id_of('node', 'index_get')
 local SIZE = id_of('torch', 'size')
@@ -196,13 +209,7 @@ local function build_swaps()
   for name, f in pairs(torch) do
     if type(f) == 'function' and PID.torch[name] == nil and not IGNORE[name]
         and name:sub(1, 1) ~= '_' then
-      local msg = 'function torch.' .. name .. ' not currently supported by autograd'
-      add(torch, name, function(orig)
-        return function(...)
-          if anynode(...) then raise(msg) end
-          return orig(...)
-        end
-      end)
+      add(torch, name, refusing('torch.' .. name))
     end
   end
   add(torch, 'typename', function(tn)
@@ -253,13 +260,7 @@ local function build_swaps()
     if tname == 'torch.DoubleTensor' or tname == 'torch.FloatTensor' then
       for name, m in pairs(mt) do
         if type(m) == 'function' and name:sub(1, 2) ~= '__' and name ~= 'cat' and name ~= 'new' then
-          local msg = 'function ' .. tname .. '.' .. name .. ' not currently supported by autograd'
-          add(mt, name, function(orig)
-            return function(...)
-              if anynode(...) then raise(msg) end
-              return orig(...)
-            end
-          end)
+          add(mt, name, refusing(tname .. '.' .. name))
         end
       end
     end

@@ -7,6 +7,7 @@
 -- torch-autograd (whose LayerNorm option cannot turn it off). params[#params] = {W, b}.
 -- f(params, x [, prevState]): x is steps x features (or batch x steps x features); returns the
 -- last h (opt.outputType 'last') or all of them (batch x steps x hidden, 'all'), and {h = last}.
+local common = require 'autograd.model.common'
 local nnwrapper = require 'autograd.nnwrapper'
 
 return function(opt, params)
@@ -62,9 +63,7 @@ return function(opt, params)
       h = ht
     end
     local state = {h = h}
-    if outputType == 'last' then return h, state end
-    for t = 1, steps do hs[t] = torch.view(hs[t], batch, 1, nH) end
-    return torch.cat(hs, 2), state
+    return common.recurrentOutput(outputType, hs, h, batch, nH), state
   end
 
   return f, params

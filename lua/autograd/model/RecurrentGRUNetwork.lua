@@ -1,6 +1,7 @@
 -- autograd.model.RecurrentGRUNetwork(opt [, params]) -> f, params
 -- A GRU: gates sigmoid([x_t, h] W + b) (update u and reset r), candidate
 -- tanh([x_t, h .* r] V + c), h_t = (1 - u) .* h + u .* candidate. params[#params] = {W, b, V, c}.
+local common = require 'autograd.model.common'
 local util = require 'autograd.util'
 
 return function(opt, params)
@@ -35,9 +36,7 @@ return function(opt, params)
       hs[t] = h
     end
     local state = {h = h}
-    if outputType == 'last' then return h, state end
-    for t = 1, steps do hs[t] = torch.view(hs[t], batch, 1, nH) end
-    return torch.cat(hs, 2), state
+    return common.recurrentOutput(outputType, hs, h, batch, nH), state
   end
 
   return f, params

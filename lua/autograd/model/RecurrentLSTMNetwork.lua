@@ -4,6 +4,7 @@
 -- opt.batchNormalization the products are batch normalized per time step (up to
 -- opt.maxBatchNormalizationLayers steps) instead of adding b.
 -- f(params, x [, prevState, layers]) returns the last h or all of them, {h, c}, and the layers.
+local common = require 'autograd.model.common'
 local util = require 'autograd.util'
 
 return function(opt, params)
@@ -67,9 +68,7 @@ return function(opt, params)
       hs[t] = h
     end
     local state = {h = h, c = c}
-    if outputType == 'last' then return h, state, lyrs end
-    for t = 1, steps do hs[t] = torch.view(hs[t], batch, 1, nH) end
-    return torch.cat(hs, 2), state, lyrs
+    return common.recurrentOutput(outputType, hs, h, batch, nH), state, lyrs
   end
 
   return f, params, layers

@@ -2,6 +2,7 @@
 -- An Elman network h_t = tanh([x_t, h_{t-1}] W + b). params[#params] = {W, b}.
 -- f(params, x [, prevState]): x is steps x features (or batch x steps x features); returns the
 -- last h (opt.outputType 'last') or all of them (batch x steps x hidden, 'all'), and {h = last}.
+local common = require 'autograd.model.common'
 return function(opt, params)
   opt = opt or {}
   local nIn = opt.inputFeatures or 10
@@ -26,9 +27,7 @@ return function(opt, params)
       hs[t] = h
     end
     local state = {h = h}
-    if outputType == 'last' then return h, state end
-    for t = 1, steps do hs[t] = torch.view(hs[t], batch, 1, nH) end
-    return torch.cat(hs, 2), state
+    return common.recurrentOutput(outputType, hs, h, batch, nH), state
   end
 
   return f, params

@@ -1,4 +1,4 @@
--- Shared by the feed-forward models: layers applied in order, the ones with parameters taking
+-- Shared by the models: (feed-forward) layers applied in order, the ones with parameters taking
 -- theirs from params[layer2params[i]].
 local common = {}
 
@@ -20,6 +20,14 @@ function common.push(layers, params, layer2params, layer, p)
     params[#params + 1] = p
     layer2params[#layers] = #params
   end
+end
+
+-- what a recurrent model returns: the last hidden state h for outputType 'last', else the
+-- steps' hidden states hs[1..#hs] (batch x nH each) stacked as batch x #hs x nH
+function common.recurrentOutput(outputType, hs, h, batch, nH)
+  if outputType == 'last' then return h end
+  for t = 1, #hs do hs[t] = torch.view(hs[t], batch, 1, nH) end
+  return torch.cat(hs, 2)
 end
 
 function common.nn()
