@@ -1,4 +1,5 @@
-"""Shared test helpers: run Lua through the real `th` entry point and capture stdout."""
+"""Shared test helpers: run Lua through the real `th` entry point and capture stdout; read
+upstream projects' files for the suites run out of tree; a stand-in graphviz."""
 import subprocess
 import sys
 from pathlib import Path
@@ -28,3 +29,37 @@ def run_lua(rt, code):
         return rt.execute("return table.concat(__captured)").decode()
     finally:
         rt.execute("io.write = function(...) return io.stdout:write(...) end")
+
+
+def first_existing(candidates):
+    """The first of the paths (strings, '' for unset) that exists, else None."""
+    return next((c for c in candidates if c and Path(c).exists()), None)
+
+
+def git_dir(repo):
+    """The git directory of a repository given as a checkout or as its git directory."""
+    p = Path(repo)
+    return p if (p / 'HEAD').exists() else p / '.git'
+
+
+def upstream_file(repo, path):
+    """The bytes of `path` in an upstream repository: a checkout, or a git directory (HEAD)."""
+    p = Path(repo)
+    if (p / path).is_file():
+        return (p / path).read_bytes()
+    r = subprocess.run(['git', '--git-dir', str(git_dir(p)), 'show', 'HEAD:' + path],
+                       capture_output=True)
+    if r.returncode:
+        raise FileNotFoundError(path)
+    return r.stdout
+
+
+# stand-in for graphviz: `dot -T<format> -o OUT IN` writes "<format> <IN>" into OUT
+FAKE_DOT = """#!/bin/sh
+out=""; fmt=""; in=""
+while [ $# -gt 0 ]; do
+  case "$1" in -T*) fmt="${1#-T}";; -o) shift; out="$1";; *) in="$1";; esac
+  shift
+done
+echo "$fmt $in" > "$out"
+"""

@@ -12,11 +12,10 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, first_existing, upstream_file
 
 CANDIDATES = [os.environ.get('TORCH_AUTOGRAD_REPO', ''),
               '/work/.mirror/twitter+torch-autograd/repo']
@@ -63,27 +62,16 @@ runpass('Direct_', {GradGrad = true, AutoModule = true, DebuggerDivZero = true,
 """
 
 
-def _git_file(repo, path):
-    p = Path(repo)
-    if (p / path).is_file():
-        return (p / path).read_bytes()
-    r = subprocess.run(['git', '--git-dir', str(p if (p / 'HEAD').exists() else p / '.git'),
-                        'show', 'HEAD:' + path], capture_output=True)
-    if r.returncode:
-        raise FileNotFoundError(path)
-    return r.stdout
-
-
 @pytest.mark.slow
 def test_torch_autograd_suite(tmp_path):
-    repo = next((c for c in CANDIDATES if c and Path(c).exists()), None)
+    repo = first_existing(CANDIDATES)
     if repo is None:
         pytest.skip('no copy of twitter/torch-autograd (set TORCH_AUTOGRAD_REPO)')
-    src = _git_file(repo, 'test/test.lua').decode()
+    src = upstream_file(repo, 'test/test.lua').decode()
     (tmp_path / 'data').mkdir()
     for name in ('autoCriterion', 'autoModel', 'criterion', 'model'):
         (tmp_path / 'data' / (name + '.th.JIT')).write_bytes(
-            _git_file(repo, 'test/data/%s.th.JIT' % name))
+            upstream_file(repo, 'test/data/%s.th.JIT' % name))
     (tmp_path / 'pl').mkdir()
     (tmp_path / 'pl' / 'stringx.lua').write_text(STRINGX)
     i = src.index('-- Run tests:')

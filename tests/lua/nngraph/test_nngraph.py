@@ -5,7 +5,7 @@ import re
 import pytest
 
 import luatorch
-from helpers import run_lua
+from helpers import FAKE_DOT, run_lua
 
 
 @pytest.fixture(scope='module')
@@ -70,17 +70,6 @@ def test_construction_errors_name_the_problem(rt):
     assert out[2] == 'false\tUse {input1, input2} to pass multiple inputs.\t'
     assert out[3].startswith('false\tthe node declared at [') and 'is not one of' in out[3]
     assert out[4].startswith('false\t1 of split(2) outputs from the node declared at')
-
-
-FAKE_DOT = """#!/bin/sh
-# stand-in for graphviz: dot -T<format> -o OUT IN writes "<format> <IN>" into OUT
-out=""; fmt=""; in=""
-while [ $# -gt 0 ]; do
-  case "$1" in -T*) fmt="${1#-T}";; -o) shift; out="$1";; *) in="$1";; esac
-  shift
-done
-echo "$fmt $in" > "$out"
-"""
 
 
 @pytest.fixture

@@ -13,11 +13,10 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import FAKE_DOT, ROOT, first_existing, upstream_file
 
 NNGRAPH = [os.environ.get('NNGRAPH_REPO', ''), '/work/.mirror/torch+nngraph/repo']
 TOTEM = [os.environ.get('TORCH_TOTEM_REPO', ''), '/work/.mirror/deepmind+torch-totem/repo']
@@ -39,16 +38,6 @@ PRETTY = """
 local pretty = {}
 function pretty.write(t) return tostring(t) end
 return pretty
-"""
-
-FAKE_DOT = """#!/bin/sh
-# stand-in for graphviz: dot -T<format> -o OUT IN writes a line into OUT
-out=""; fmt=""; in=""
-while [ $# -gt 0 ]; do
-  case "$1" in -T*) fmt="${1#-T}";; -o) shift; out="$1";; *) in="$1";; esac
-  shift
-done
-echo "$fmt from $in" > "$out"
 """
 
 RUNNER = """
@@ -78,31 +67,16 @@ end
 """
 
 
-def _repo(candidates):
-    return next((c for c in candidates if c and Path(c).exists()), None)
-
-
-def _git_file(repo, path):
-    p = Path(repo)
-    if (p / path).is_file():
-        return (p / path).read_bytes()
-    r = subprocess.run(['git', '--git-dir', str(p if (p / 'HEAD').exists() else p / '.git'),
-                        'show', 'HEAD:' + path], capture_output=True)
-    if r.returncode:
-        raise FileNotFoundError(path)
-    return r.stdout
-
-
 def test_nngraph_suite(tmp_path):
-    nngraph, totem = _repo(NNGRAPH), _repo(TOTEM)
+    nngraph, totem = first_existing(NNGRAPH), first_existing(TOTEM)
     if nngraph is None:
         pytest.skip('no copy of torch/nngraph (set NNGRAPH_REPO)')
     if totem is None:
         pytest.skip('no copy of deepmind/torch-totem (set TORCH_TOTEM_REPO)')
-    src = _git_file(nngraph, 'test/test_nngraph.lua').decode()
+    src = upstream_file(nngraph, 'test/test_nngraph.lua').decode()
     (tmp_path / 'totem').mkdir()
     for name in TOTEM_FILES:
-        (tmp_path / 'totem' / name).write_bytes(_git_file(totem, 'totem/' + name))
+        (tmp_path / 'totem' / name).write_bytes(upstream_file(totem, 'totem/' + name))
     (tmp_path / 'pl').mkdir()
     (tmp_path / 'pl' / 'lapp.lua').write_text(LAPP)
     (tmp_path / 'pl' / 'pretty.lua').write_text(PRETTY)

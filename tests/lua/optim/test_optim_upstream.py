@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, first_existing, git_dir
 from optimcases import CASES, FUNC, IDS
 
 CANDIDATES = [os.environ.get('TORCH_OPTIM_REPO', ''), '/work/.mirror/torch+optim/repo']
@@ -76,26 +76,21 @@ io.stderr:write('OPTIM_SOURCE ' .. debug.getinfo(optim.sgd, 'S').source .. '\\n'
 """
 
 
-def _git_dir(repo):
-    p = Path(repo)
-    return p if (p / 'HEAD').exists() else p / '.git'
-
-
 def _files(repo):
     """{path: bytes} of the repository's Lua files."""
     p = Path(repo)
     if (p / 'sgd.lua').is_file():
         return {str(f.relative_to(p)): f.read_bytes() for f in p.rglob('*.lua')}
-    names = subprocess.run(['git', '--git-dir', str(_git_dir(p)), 'ls-tree', '-r', '--name-only', 'HEAD'],
+    names = subprocess.run(['git', '--git-dir', str(git_dir(p)), 'ls-tree', '-r', '--name-only', 'HEAD'],
                            capture_output=True, text=True, check=True).stdout.split()
-    return {n: subprocess.run(['git', '--git-dir', str(_git_dir(p)), 'show', 'HEAD:' + n],
+    return {n: subprocess.run(['git', '--git-dir', str(git_dir(p)), 'show', 'HEAD:' + n],
                               capture_output=True, check=True).stdout
             for n in names if n.endswith('.lua')}
 
 
 @pytest.fixture(scope='module')
 def upstream(tmp_path_factory):
-    repo = next((c for c in CANDIDATES if c and Path(c).exists()), None)
+    repo = first_existing(CANDIDATES)
     if repo is None:
         pytest.skip('no copy of torch/optim (set TORCH_OPTIM_REPO)')
     files = _files(repo)
