@@ -191,30 +191,36 @@ def without_addresses(outputs):
     return res
 
 
-@pytest.mark.parametrize('name', ['000_deep_learning_with_torch', '001_nn_tutorial'])
-def test_whole_tutorial_through_jupyter_matches_the_runner(kernels, tmp_path, name):
-    src = TUTORIALS / (name + '.ipynb')
-    if not src.exists():
-        pytest.skip('../shared/tutorials is absent')
-    nb = json.loads(src.read_text())
-    # the same random numbers in both runs: a first cell seeds the generator
+def seeded_through_both(nb, tmp_path, cwd, timeout, kernel_timeout):
+    """nb (a notebook dict) with a first cell seeding the generator (the same random numbers in
+    both runs), run by `th --notebook` in cwd and through the kernel with nbclient; asserts every
+    code cell's outputs are the same (save memory addresses) and returns nbclient's code cells."""
     seed = {'cell_type': 'code', 'execution_count': None, 'metadata': {}, 'outputs': [],
             'source': ['torch.manualSeed(123)']}
-    nb['cells'] = [seed] + nb['cells']
-    path = tmp_path / (name + '.ipynb')
+    nb = dict(nb, cells=[seed] + nb['cells'])
+    path = tmp_path / 'notebook.ipynb'
     path.write_text(json.dumps(nb))
     out = tmp_path / 'runner.ipynb'
     p = subprocess.run([sys.executable, '-m', 'luatorch.cli', '--notebook', str(path), '--output', str(out)],
-                       capture_output=True, text=True, timeout=600, cwd=ROOT)
+                       capture_output=True, text=True, timeout=timeout, cwd=cwd)
     assert 'Traceback' not in p.stdout + p.stderr
     want = [c for c in json.loads(out.read_text())['cells'] if c['cell_type'] == 'code']
     got = nbformat.read(str(path), as_version=4)
-    nbclient.NotebookClient(got, timeout=300, allow_errors=True,
+    nbclient.NotebookClient(got, timeout=kernel_timeout, allow_errors=True,
                             resources={'metadata': {'path': str(tmp_path)}}).execute()
     got = [c for c in got.cells if c.cell_type == 'code']
     assert len(got) == len(want) == len([c for c in nb['cells'] if c['cell_type'] == 'code'])
     for n, (g, w) in enumerate(zip(got, want)):
         assert without_addresses(g.outputs) == without_addresses(w['outputs']), 'cell %d' % n
+    return got
+
+
+@pytest.mark.parametrize('name', ['000_deep_learning_with_torch', '001_nn_tutorial'])
+def test_whole_tutorial_through_jupyter_matches_the_runner(kernels, tmp_path, name):
+    src = TUTORIALS / (name + '.ipynb')
+    if not src.exists():
+        pytest.skip('../shared/tutorials is absent')
+    got = seeded_through_both(json.loads(src.read_text()), tmp_path, ROOT, 600, 300)
     errors = [n for n, c in enumerate(got) if any(o.output_type == 'error' for o in c.outputs)]
     if name.startswith('000'):
         assert errors == [14]  # b = {1 = 'c'}
@@ -243,23 +249,7 @@ def test_blitz_through_jupyter_matches_the_runner(kernels, tmp_path):
     for c in nb['cells']:
         if c['cell_type'] == 'code':
             c['source'] = _blitz_short(''.join(c['source']))
-    seed = {'cell_type': 'code', 'execution_count': None, 'metadata': {}, 'outputs': [],
-            'source': ['torch.manualSeed(123)']}
-    nb['cells'] = [seed] + nb['cells']
-    path = tmp_path / '002.ipynb'
-    path.write_text(json.dumps(nb))
-    out = tmp_path / 'runner.ipynb'
-    p = subprocess.run([sys.executable, '-m', 'luatorch.cli', '--notebook', str(path), '--output', str(out)],
-                       capture_output=True, text=True, timeout=1200, cwd=tmp_path)
-    assert 'Traceback' not in p.stdout + p.stderr
-    want = [c for c in json.loads(out.read_text())['cells'] if c['cell_type'] == 'code']
-    got = nbformat.read(str(path), as_version=4)
-    nbclient.NotebookClient(got, timeout=1200, allow_errors=True,
-                            resources={'metadata': {'path': str(tmp_path)}}).execute()
-    got = [c for c in got.cells if c.cell_type == 'code']
-    assert len(got) == len(want)
-    for n, (g, w) in enumerate(zip(got, want)):
-        assert without_addresses(g.outputs) == without_addresses(w['outputs']), 'cell %d' % n
+    got = seeded_through_both(nb, tmp_path, tmp_path, 1200, 1200)
     assert not [n for n, c in enumerate(got) if any(o.output_type == 'error' for o in c.outputs)]
     pngs = [o for c in got for o in c.outputs if o.output_type == 'display_data' and 'image/png' in o.data]
     assert pngs and all(base64.b64decode(o.data['image/png'])[:8] == b'\x89PNG\r\n\x1a\n' for o in pngs)
