@@ -4,7 +4,8 @@ The code cells run in order in one Lua state, each as iTorch runs a cell (lua/tr
 `run_cell`): a cell ending in ';' or starting with 'print' is a plain chunk, any other cell
 that compiles as `return <cell>` prints its values; `local` stays inside its cell. `print` is
 iTorch's (Torch's `env` print, lua/itorch/print.lua), not th's trepl print: print() makes an
-empty line, tables list torch objects' fields, strings in tables are unquoted. Before each
+empty line, strings in tables are unquoted, torch objects inside tables list their fields (a
+module printed on its own shows its Torch layout alone, as trepl). Before each
 cell's output a line `-- cell N --` is printed (N counts code cells from 1); a failing cell
 prints `ERROR: message` and the next cells still run. With --output the notebook is written
 back with its outputs: stdout/stderr streams, errors and itorch's rich outputs (display_data).
