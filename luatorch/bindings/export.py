@@ -18,6 +18,7 @@ import re
 import numpy as np
 from lupa import luajit21 as lupa
 
+from ..lib.deferred import Pending
 from ..lib.errors import TorchError, invalid_args
 from ..lib.random import Generator
 from ..lib.registry import NOTHING
@@ -31,6 +32,7 @@ lua_type = lupa.lua_type
 KIND_OF = {
     Tensor: lambda o: o.ttype.idx,
     Storage: lambda o: 100 + o.ttype.idx,
+    Pending: lambda o: 100 + o.ttype.idx,    # a storage a deferred result is still to fill
     Generator: lambda o: 200,     # lua/torch/Tensor.lua makes its metatable
 }
 

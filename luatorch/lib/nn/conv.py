@@ -26,7 +26,7 @@ import numpy as np
 
 from . import kernel
 from ._util import out
-from .. import xp as _xp
+from .. import deferred, xp as _xp
 from ..errors import TorchError
 from ..tensor import contiguous_strides, resize
 
@@ -593,6 +593,20 @@ def _go_t(go, g):
 
 
 def conv_grad_input(input, gradOutput, gradInput, weight, fgradInput, k, s, p, dil):
+    g = _conv_geom(input, weight, k, s, p, dil)
+    _go(gradOutput, g)
+    if gradInput.size != g.isize or gradInput.stride != g.istrides:
+        resize(gradInput, g.isize)
+    # the result waits until something reads gradInput (deferred.py): for the first layer of a
+    # network nothing does
+    if not deferred.defer(gradInput, _grad_input,
+                          (input, gradOutput, gradInput, weight, k, s, p, dil), (1, 3), (0,)):
+        _grad_input(input, gradOutput, gradInput, weight, k, s, p, dil)
+
+
+def _grad_input(input, gradOutput, gradInput, weight, k, s, p, dil):
+    """gradInput = the columns W^T gradOutput folded back onto the input's geometry (input: its
+    size and type only)."""
     g = _conv_geom(input, weight, k, s, p, dil)
     go = _go(gradOutput, g)
     w2t = weight.arr().reshape(g.O, g.CK).T

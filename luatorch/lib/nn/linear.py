@@ -3,7 +3,8 @@ import numpy as np
 
 from . import kernel
 from ._util import out
-from .. import cblas
+from .. import cblas, deferred
+from ..tensor import resize
 from ..errors import TorchError
 
 
@@ -36,19 +37,29 @@ def Linear_updateOutput(input, output, weight, bias):
 
 @kernel
 def Linear_updateGradInput(input, gradOutput, gradInput, weight):
+    if input.dim() == 2 and input.size[0] >= 8 and weight.dim() == 2 and (
+            gradOutput.size == (input.size[0], weight.size[0]) and input.size[1] == weight.size[1]):
+        # a batch: the product waits until something reads gradInput (deferred.py), as for the
+        # first layer of a network nothing does
+        resize(gradInput, input.size)
+        if deferred.defer(gradInput, _grad_input, (input.size, gradOutput, gradInput, weight), (1, 3)):
+            return
+    _grad_input(input.size, gradOutput, gradInput, weight)
+
+
+def _grad_input(size, gradOutput, gradInput, weight):
+    """gradInput (of `size`) = gradOutput W."""
     w, g = weight.arr(), gradOutput.arr()
-    if input.dim() == 1:
-        gi = out(gradInput, input.size)
+    gi = out(gradInput, size)
+    if len(size) == 1:
         if gi.dtype == g.dtype == w.dtype:
             np.dot(g, w, out=gi)
         else:
             gi[...] = g @ w
+    elif gi.flags.c_contiguous:
+        np.matmul(g, w, out=gi)
     else:
-        gi = out(gradInput, input.size)
-        if gi.flags.c_contiguous:
-            np.matmul(g, w, out=gi)
-        else:
-            gi[...] = g @ w
+        gi[...] = g @ w
 
 
 @kernel

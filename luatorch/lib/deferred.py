@@ -1,0 +1,133 @@
+"""Results computed when first read: gradients nobody asks for are never computed.
+
+nn's backward always computes the gradient with respect to each module's input, as Torch7's
+does, though nobody reads the one of a network's first layer (the gradient with respect to the
+data): for a 784-256-10 MLP that is a third of the matrix products of a training step. A kernel
+may hand such a result to `defer` instead of writing it: the target tensor is sized now, the
+tensors the result depends on are copied (their values as of the call), and the target's storage
+becomes pending. The first time anything reads or writes that storage's buffer (Python code
+through `storage.data`, Lua through the pointer caches that EPOCH invalidates) the kernel runs on
+the copies, so what is read is exactly what the eager kernel would have written. A storage that
+was read once is not deferred again (its copies are freed), so inner layers, whose gradInput
+the previous layer reads at once, cost one wasted copy per storage and nothing after.
+
+Only the storage's class changes while pending (`Pending`, whose `data` property runs the job
+and turns the storage back into a plain Storage), so reading a plain storage costs nothing more.
+LUATORCH_DEFER=0 turns deferring off.
+"""
+import os
+import threading
+
+import numpy as np
+
+from .storage import EPOCH, Storage
+from .tensor import Tensor
+
+ENABLED = os.environ.get('LUATORCH_DEFER', '1') != '0'
+# copies larger than this (elements) are not made: the result is computed at once
+MAX_COPY = 1 << 23
+
+_data = Storage.__dict__['data']    # the slot itself, read without running a pending job
+_lock = threading.RLock()
+OFF = False     # storage._job once the storage was read while pending: compute at once
+
+
+class Pending(Storage):
+    """A storage whose buffer a deferred job has still to write."""
+    __slots__ = ()
+
+    @property
+    def data(self):
+        materialize(self)
+        return _data.__get__(self)
+
+    @data.setter
+    def data(self, d):
+        materialize(self)
+        _data.__set__(self, d)
+
+    def size(self):
+        return _data.__get__(self).shape[0]
+
+
+class _Job:
+    # fn(*args) with args[at] the target, made again from geom when the job runs (the job holds
+    # no reference to its storage: no cycle keeps a dropped storage's buffer alive)
+    __slots__ = ('fn', 'args', 'at', 'geom', 'snaps')
+
+
+def _geom(t):
+    return (t.offset, t.size, t.stride, t.ttype)
+
+
+def _plain(t):
+    """A contiguous CPU tensor of a floating type."""
+    return (type(t) is Tensor and t.ttype.is_float and not t.ttype.cuda and t.size
+            and type(_data.__get__(t.storage)) is np.ndarray and t.is_contiguous())
+
+
+def defer(target, fn, args, snap, shape=()):
+    """Leave `target` (already sized as fn(*args) leaves it) to be written by fn(*args) when its
+    storage is first read. The tensors args[i] for i in `snap` are copied now; those at `shape`
+    lend only their size and type (fn must not read their elements). Returns False when the
+    caller must compute now (deferring is off, was turned off for this storage by a read, or
+    the arguments are not plain contiguous CPU float tensors of a size worth copying)."""
+    if not ENABLED:
+        return False
+    st = target.storage
+    job = st._job
+    if job is OFF or not _plain(target):
+        return False
+    pending = type(st) is Pending
+    if pending and (job.fn is not fn or job.geom != _geom(target)):
+        materialize(st)    # something else is asked of it now: the old result first, then eagerly
+        return False
+    if not pending:
+        if sum(args[i].nelement() for i in snap) > MAX_COPY or not all(_plain(args[i]) for i in snap):
+            return False
+        job = _Job()
+        job.fn, job.snaps = fn, {}
+    # the arguments as of now: copies (kept from the last call when the sizes agree)
+    a = list(args)
+    for i in snap:
+        src = args[i]
+        if not _plain(src):
+            if pending:
+                materialize(st)
+            return False
+        s = job.snaps.get(i)
+        if s is None or s.size != src.size or s.ttype is not src.ttype:
+            s = job.snaps[i] = Tensor(src.ttype, Storage(src.ttype, src.nelement()), 0, src.size,
+                                      src.stride)
+        np.copyto(s.arr(), src.arr())
+        a[i] = s
+    for i in shape:
+        src = args[i]
+        a[i] = Tensor(src.ttype, Storage(src.ttype, 0), 0, src.size, src.stride)
+    job.at = next(i for i, v in enumerate(args) if v is target)
+    a[job.at] = None
+    job.args, job.geom = a, _geom(target)
+    st._job = job
+    if not pending:
+        st.__class__ = Pending
+        EPOCH[0] += 1     # Lua's pointer caches re-ask Python, which runs the job
+    return True
+
+
+def materialize(st):
+    """Run the pending job of storage st (if any); st is a plain Storage afterwards, never
+    deferred again."""
+    with _lock:
+        if type(st) is not Pending:
+            return
+        job = st._job
+        st.__class__ = Storage
+        st._job = OFF
+        offset, size, stride, ttype = job.geom
+        job.args[job.at] = Tensor(ttype, st, offset, size, stride)
+        job.fn(*job.args)
+
+
+def pending(st):
+    """Whether storage st holds a result not computed yet."""
+    return type(st) is Pending

@@ -1,0 +1,176 @@
+"""Deferred results (luatorch/lib/deferred.py): a gradInput nobody reads is never computed, and
+whatever reads it sees exactly what the eager kernel writes."""
+import numpy as np
+import pytest
+
+from luatorch.lib import deferred, tensor as T, types
+from luatorch.lib.nn import load_all
+from luatorch.lib.nn.linear import _grad_input as linear_gi
+
+K = load_all()
+D = types.Double
+
+
+def arr(a):
+    return T.from_array(np.array(a, dtype=np.float64))
+
+
+def linear_case(seed=0, batch=16, nin=5, nout=3):
+    r = np.random.RandomState(seed)
+    return arr(r.randn(batch, nin)), arr(r.randn(batch, nout)), arr(r.randn(nout, nin))
+
+
+def eager_linear(go, w, size):
+    gi = T.empty(D, (0,))
+    linear_gi(size, go, gi, w)
+    return gi.arr().copy()
+
+
+def test_linear_batch_gradinput_waits_and_uses_the_values_of_the_call():
+    x, go, w = linear_case()
+    want = eager_linear(go, w, x.size)
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, go, gi, w)
+    assert deferred.pending(gi.storage)
+    assert gi.size == x.size                      # sized at once
+    assert gi.storage.size() == 80 and deferred.pending(gi.storage)   # size asks nothing
+    w.arr()[...] = 0                              # as updateParameters would, before any read
+    go.arr()[...] = 7
+    assert np.array_equal(gi.arr(), want)         # the product of the call's values, bit for bit
+    assert not deferred.pending(gi.storage)
+
+
+def test_a_second_call_replaces_the_pending_result():
+    x, go, w = linear_case()
+    _, go2, _ = linear_case(seed=1)
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, go, gi, w)
+    K['Linear_updateGradInput'](x, go2, gi, w)
+    assert deferred.pending(gi.storage)
+    assert np.array_equal(gi.arr(), eager_linear(go2, w, x.size))
+
+
+def test_a_storage_read_once_is_computed_at_once_afterwards():
+    x, go, w = linear_case()
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, go, gi, w)
+    gi.arr()
+    assert gi.storage._job is deferred.OFF
+    _, go2, _ = linear_case(seed=2)
+    K['Linear_updateGradInput'](x, go2, gi, w)
+    assert not deferred.pending(gi.storage)
+    assert np.array_equal(gi.arr(), eager_linear(go2, w, x.size))
+
+
+@pytest.mark.parametrize('read', [
+    lambda gi: gi.storage.data.copy(),                             # the storage's buffer
+    lambda gi: T.narrow(gi, 1, 2, 3).arr().copy(),                 # a view made while pending
+    lambda gi: np.asarray(gi).copy(),
+])
+def test_every_way_of_reading_runs_the_job(read):
+    x, go, w = linear_case()
+    want = eager_linear(go, w, x.size)
+    gi = T.empty(D, (16, 5))
+    early = T.narrow(gi, 1, 1, 16)    # a view (and its array cache) from before the call
+    early.arr()
+    K['Linear_updateGradInput'](x, go, gi, w)
+    assert deferred.pending(gi.storage)
+    early_view = T.narrow(gi, 1, 1, 16)
+    w.arr()[...] = 0
+    got = read(gi)
+    assert np.array_equal(gi.arr(), want)
+    assert np.array_equal(early.arr(), want) and np.array_equal(early_view.arr(), want)
+    assert got.size in (want.size, 3 * 5)
+
+
+def test_writing_a_pending_tensor_first_computes_it():
+    x, go, w = linear_case()
+    want = eager_linear(go, w, x.size)
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, go, gi, w)
+    row = T.select(gi, 1, 2)
+    row.arr()[...] = 5                    # writes the second row: the rest keeps the product
+    want[1] = 5
+    assert np.array_equal(gi.arr(), want)
+
+
+def test_growing_the_storage_keeps_the_result():
+    x, go, w = linear_case()
+    want = eager_linear(go, w, x.size)
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, go, gi, w)
+    gi.storage.resize(200)
+    assert np.array_equal(gi.storage.data[:80].reshape(16, 5), want)
+
+
+def test_another_geometry_computes_the_old_result_then_the_new_one_at_once():
+    x, go, w = linear_case()
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, go, gi, w)
+    old = T.view_of(gi, 0, (16, 5), (5, 1))   # keeps the old geometry
+    want_old = eager_linear(go, w, x.size)
+    x8, go8, _ = linear_case(seed=3, batch=8)
+    K['Linear_updateGradInput'](x8, go8, gi, w)
+    assert not deferred.pending(gi.storage)
+    assert np.array_equal(gi.arr(), eager_linear(go8, w, x8.size))
+    assert np.array_equal(old.arr()[8:], want_old[8:])   # the rows the new result left alone
+
+
+def test_what_is_not_worth_deferring_is_computed_at_once():
+    x, go, w = linear_case(batch=4)                 # a small batch
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, go, gi, w)
+    assert not deferred.pending(gi.storage)
+    x, go, w = linear_case()
+    got = T.transpose(arr(go.arr().T.copy()), 1, 2)   # a non-contiguous gradOutput
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, got, gi, w)
+    assert not deferred.pending(gi.storage)
+    assert np.array_equal(gi.arr(), eager_linear(go, w, x.size))
+
+
+def test_off_switch(monkeypatch):
+    monkeypatch.setattr(deferred, 'ENABLED', False)
+    x, go, w = linear_case()
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, go, gi, w)
+    assert not deferred.pending(gi.storage)
+
+
+@pytest.mark.parametrize('shape', [(3, 12, 12), (4, 3, 12, 12)])
+def test_convolution_gradinput_waits_and_matches(shape, monkeypatch):
+    r = np.random.RandomState(5)
+    x = arr(r.randn(*shape))
+    w, b = arr(r.randn(6, 3 * 5 * 5)), arr(r.randn(6))
+    out, finput, fgi = T.empty(D, (0,)), T.empty(D, (0,)), T.empty(D, (0,))
+    args = (5, 5, 1, 1, 0, 0)
+    K['SpatialConvolutionMM_updateOutput'](x, out, w, b, finput, fgi, *args)
+    go = arr(r.randn(*out.size))
+    results = {}
+    for enabled in (False, True):
+        monkeypatch.setattr(deferred, 'ENABLED', enabled)
+        gi = T.empty(D, (0,))
+        K['SpatialConvolutionMM_updateGradInput'](x, go, gi, w, finput, fgi, *args)
+        assert deferred.pending(gi.storage) == enabled
+        assert gi.size == x.size
+        results[enabled] = gi
+    saved_go = go.arr().copy()
+    go.arr()[...] = 0
+    w.arr()[...] = 0
+    assert np.array_equal(results[True].arr(), results[False].arr())
+    assert results[True].arr().any() and saved_go.any()
+
+
+def test_a_job_holds_no_reference_to_its_storage():
+    import gc
+    import weakref
+    x, go, w = linear_case()
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, go, gi, w)
+    ref = weakref.ref(gi.storage)
+    gc.disable()
+    try:
+        del gi
+        assert ref() is None        # freed by reference counting alone
+    finally:
+        gc.enable()
