@@ -25,7 +25,7 @@ from .tensor import Tensor
 
 ENABLED = os.environ.get('LUATORCH_DEFER', '1') != '0'
 # copies larger than this (elements) are not made: the result is computed at once
-MAX_COPY = 1 << 23
+MAX_COPY = 1 << 22
 
 _data = Storage.__dict__['data']    # the slot itself, read without running a pending job
 _lock = threading.RLock()

@@ -330,27 +330,89 @@ def _nll_vector(input, target, weights, ignoreIndex):
     return dt, c - 1, dt.type(_xp.scalar(weights.arr().reshape(-1)[c - 1]))
 
 
+_U64 = np.dtype(np.uint64)
+_I64 = np.dtype(np.int64)
+_ROW_STARTS = {}
+
+
+def _row_starts(B, C):
+    """(B,) int64: the flat position of each row's first element in a contiguous (B, C) array
+    (cached by shape)."""
+    r = _ROW_STARTS.get((B, C))
+    if r is None:
+        if len(_ROW_STARTS) > 64:
+            _ROW_STARTS.clear()
+        r = _ROW_STARTS[(B, C)] = np.arange(B, dtype=np.int64) * C
+    return r
+
+
+def _nll_batch_fast(x, target, weights, ignoreIndex):
+    """The common batch case (a contiguous host (B, C) input, a 1-D LongTensor of B in-range
+    targets, no weights, an ignoreIndex that is no class): the flat positions of the picked
+    elements; None when the general path must run (it also raises the errors)."""
+    if weights is not None or type(x) is not np.ndarray or not x.flags.c_contiguous:
+        return None
+    t = getattr(target, 'arr', None)
+    if t is None:
+        return None
+    t = t()
+    B, C = x.shape
+    if (type(t) is not np.ndarray or t.dtype != _I64 or t.shape != (B,) or not 0 < B <= _SEQ_DOUBLE
+            or type(ignoreIndex) not in (int, float) or 1 <= ignoreIndex <= C):
+        return None
+    cls = t - 1
+    # one reduction checks 0 <= cls < C (negative classes wrap to huge unsigned values)
+    if not np.maximum.reduce(cls.view(_U64)) < C:
+        return None
+    cls += _row_starts(B, C)
+    return cls
+
+
+def _total_weight(total_weight, dt):
+    """The total weight stored by updateOutput, as a number of dt (1 when there is none)."""
+    if total_weight is None:
+        return dt.type(1)
+    a = total_weight.arr()
+    if type(a) is np.ndarray and a.shape == (1,):
+        return dt.type(a[0])
+    return dt.type(_xp.scalar(a.reshape(-1)[0]))
+
+
 @kernel
 def ClassNLLCriterion_updateOutput(input, target, output, sizeAverage, weights, total_weight,
                                    ignoreIndex):
     """Returns (loss, total weight); also stores them in output and total_weight (1 element)."""
-    if input.dim() == 1:
+    if len(input.size) == 1:
         dt, c, wc = _nll_vector(input, target, weights, ignoreIndex)
         if c is None:
             tw = loss = dt.type(0)
+        elif wc is None:
+            # the total weight is 1: averaging (loss / 1, as a number of dt) changes no bit
+            tw = dt.type(1)
+            loss = -input.arr()[c] * tw
+            _set1(output, loss)
+            _set1(total_weight, tw)
+            return float(loss), 1.0
         else:
-            tw = dt.type(1) if wc is None else wc
+            tw = wc
             loss = -input.arr()[c] * tw
     else:
-        dt, nd, w, rows, cls = _nll_setup(input, target, weights, ignoreIndex)
+        dt = _real(input)
         x = input.arr()
-        if w is None:
-            tw = dt.type(cls.size)
-            loss = -_seqsum(x[rows, cls], dt)
+        flat = _nll_batch_fast(x, target, weights, ignoreIndex) if len(input.size) == 2 else None
+        if flat is not None:
+            # the picked elements summed in order in dt (as _seqsum does for terms of dt)
+            tw = dt.type(flat.size)
+            loss = -dt.type(np.add.accumulate(x.reshape(-1)[flat])[-1].item())
         else:
-            cw = w[cls]
-            tw = _seqsum(cw, dt)
-            loss = -_seqsum(x[rows, cls] * cw, dt)
+            dt, nd, w, rows, cls = _nll_setup(input, target, weights, ignoreIndex)
+            if w is None:
+                tw = dt.type(cls.size)
+                loss = -_seqsum(x[rows, cls], dt)
+            else:
+                cw = w[cls]
+                tw = _seqsum(cw, dt)
+                loss = -_seqsum(x[rows, cls] * cw, dt)
     if sizeAverage and tw:
         loss = dt.type(_xp.scalar(loss / tw))
     _set1(output, loss)
@@ -364,14 +426,21 @@ def ClassNLLCriterion_updateGradInput(input, target, gradInput, sizeAverage, wei
     dt = _real(input)
     gi = like(gradInput, input)
     gi.fill(0)
-    tw = dt.type(_xp.scalar(total_weight.arr().reshape(-1)[0])) if total_weight is not None else dt.type(1)
+    tw = _total_weight(total_weight, dt)
     if not tw > 0:
         return
-    if input.dim() == 1:
+    if len(input.size) == 1:
         dt, c, wc = _nll_vector(input, target, weights, ignoreIndex)
         if c is not None:
             gi[c] = -wc if (not sizeAverage and wc is not None) else -1
         return
+    if len(input.size) == 2 and type(gi) is np.ndarray and gi.flags.c_contiguous:
+        flat = _nll_batch_fast(input.arr(), target, weights, ignoreIndex)
+        if flat is not None:
+            # -1 (divided by the total weight in dt) at each picked position
+            g = dt.type(-1)
+            gi.reshape(-1)[flat] = g / tw if sizeAverage else g
+            return
     dt, nd, w, rows, cls = _nll_setup(input, target, weights, ignoreIndex)
     g = -w[cls] if w is not None else np.full(cls.size, -1, dt)
     if sizeAverage:

@@ -223,12 +223,37 @@ def _max_forward(input, output, g, pos, base=None):
         part(0, g.B)
 
 
+def _max_forward_host(input, output, g, pos, base):
+    """_max_forward's operations in one pass for host arrays (no thread split, no device
+    copies); pos (B, P) is a contiguous host array."""
+    xp = g.padded(input.arr().reshape(g.xshape))
+    y = _out(output, g.ysize, g.ystrides).reshape(g.B, g.P)
+    it = xp.itemsize
+    st = g.wbytes.get(it)
+    if st is None:
+        st = g.wbytes[it] = tuple(v * it for v in g.wstrides)
+    w = np.empty((g.K, g.B, g.P), xp.dtype)
+    np.copyto(w.reshape(g.wshape), np.ndarray(g.wshape, xp.dtype, xp, 0, st))
+    m = _maxr(w, 0, out=y)
+    first = _maxr(np.multiply(np.equal(w, m), g.rank3), 0)
+    # the ranks are 0..K, all inside the table: 'wrap' only spares take's buffered 'raise' check
+    np.take(g.off_by_rank, first.astype(np.intp), out=pos, mode='wrap')
+    pos += base
+
+
+_maxr = np.maximum.reduce
+
+
 @kernel
 def SpatialMaxPooling_updateOutput(input, output, indices, kW, kH, dW, dH, padW, padH, ceil_mode,
                                    dilationW=1, dilationH=1):
     g = _geometry(_MaxGeom, input.size, (kH, kW), (dH, dW), (padH, padW),
                   (dilationH, dilationW), bool(ceil_mode), 2)
-    _max_forward(input, output, g, _out(indices, g.ysize, g.ystrides).reshape(g.B, g.P), g.base1)
+    pos = _out(indices, g.ysize, g.ystrides).reshape(g.B, g.P)
+    if type(pos) is np.ndarray and type(input.storage.data) is np.ndarray and not g.split:
+        _max_forward_host(input, output, g, pos, g.base1)
+    else:
+        _max_forward(input, output, g, pos, g.base1)
     return g.S
 
 
@@ -237,8 +262,17 @@ def SpatialMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kW,
                                       padW, padH, ceil_mode, dilationW=1, dilationH=1):
     g = _geometry(_MaxGeom, input.size, (kH, kW), (dH, dW), (padH, padW),
                   (dilationH, dilationW), bool(ceil_mode), 2)
-    _grad_check(gradOutput, input, g.o, 2)
+    if gradOutput.size != g.ysize:
+        _grad_check(gradOutput, input, g.o, 2)
     ind = indices.arr()
+    if g.unique and type(ind) is np.ndarray:
+        idx = ind.reshape(g.B, g.P) + g.plane_starts()
+        t = out(gradInput, input.size).reshape(-1)
+        if type(t) is np.ndarray:
+            # _scatter_into's non-overlapping case
+            t.fill(0)
+            t[idx.reshape(-1)] = gradOutput.arr().reshape(-1)
+            return
     idx = ind.reshape(g.B, g.P) + _dev(g.plane_starts(), ind)
     _scatter_into(out(gradInput, input.size), idx, gradOutput.arr(), g.unique)
 

@@ -463,12 +463,22 @@ def SoftMax_updateGradInput(input, gradOutput, gradInput, output):
     gi *= y
 
 
+def _row_max(x, ax):
+    """x.max(axis=ax, keepdims=True). Rows of a 2-D host array are reduced through a transposed
+    copy when they are short: numpy reduces each short row separately (slow for many rows), the
+    copy column by column. The maximum is exact either way (rows with several NaNs of different
+    bit patterns may yield another of those NaNs)."""
+    if ax == 1 and x.ndim == 2 and type(x) is np.ndarray and x.shape[1] <= 64 and x.shape[0] >= 16:
+        return _max(x.T.copy(), axis=0)[:, None]
+    return x.max(axis=ax, keepdims=True)
+
+
 @kernel
 def LogSoftMax_updateOutput(input, output):
     ax = _softmax_axis(input)
     x = input.arr()
     o = like(output, input)
-    m = x.max(axis=ax, keepdims=True)
+    m = _row_max(x, ax)
     np.subtract(x, m, out=o)
     np.exp(o, out=o)
     lse = np.log(_sum(o, axis=ax, dtype=input.ttype.acc, keepdims=True))

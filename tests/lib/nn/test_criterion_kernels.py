@@ -147,6 +147,45 @@ def test_classnll_batch(tt, weighted, size_average):
     np.testing.assert_array_equal(gi.arr(), g)
 
 
+@pytest.mark.parametrize('tt', TYPES)
+@pytest.mark.parametrize('size_average', [True, False])
+def test_classnll_batch_fast_path_matches_the_general_path(tt, size_average):
+    # a contiguous input with a LongTensor target takes the flat-gather path; the same target
+    # as a DoubleTensor (or with ignoreIndex among the classes) takes the general one
+    from luatorch.lib.nn import criterion
+    x = RNG.standard_normal((128, 10)).astype(tt.dtype)
+    x[3, :] = [np.nan, np.inf, -np.inf, -0.0, 0.0, 1e30, -1e-300, 5, 6, 7]
+    t = RNG.integers(1, 11, 128)
+    t[3] = 1
+    assert criterion._nll_batch_fast(x, T(t, types.Long), None, -100) is not None
+    assert criterion._nll_batch_fast(x, T(t, types.Double), None, -100) is None
+    res = []
+    for target, ignore in [(T(t, types.Long), -100), (T(t, types.Long), 0),
+                           (T(t, types.Double), -100), (T(t, types.Long), 11.5)]:
+        o, tw, gi = empty(tt), T([1.0], tt), empty(tt)
+        r = K['ClassNLLCriterion_updateOutput'](T(x, tt), target, o, size_average, None, tw, ignore)
+        K['ClassNLLCriterion_updateGradInput'](T(x, tt), target, gi, size_average, None, tw, ignore)
+        res.append((repr(r), o.arr().tobytes(), tw.arr().tobytes(), gi.arr().tobytes()))
+    assert res[0] == res[1] == res[2] == res[3]
+    ref, reft = nll_reference(x, t, None, size_average, -100)
+    assert np.isnan(ref) and reft == 128 and res[0][0] == repr((float('nan'), 128.0))
+    x[3, :] = 1.0
+    o, tw = empty(tt), T([1.0], tt)
+    loss, _ = K['ClassNLLCriterion_updateOutput'](T(x, tt), T(t, types.Long), o, size_average,
+                                                  None, tw, -100)
+    assert loss == float(nll_reference(x, t, None, size_average, -100)[0])
+    # out-of-range targets still raise (through the general path)
+    for bad in (0, 11, -100):
+        t2 = t.copy()
+        t2[5] = bad
+        with pytest.raises(TorchError, match='cur_target'):
+            K['ClassNLLCriterion_updateOutput'](T(x, tt), T(t2, types.Long), empty(tt),
+                                                size_average, None, T([1.0], tt), 50)
+        with pytest.raises(TorchError, match='cur_target'):
+            K['ClassNLLCriterion_updateGradInput'](T(x, tt), T(t2, types.Long), empty(tt),
+                                                   size_average, None, T([1.0], tt), 50)
+
+
 def test_classnll_vector_with_number_target_and_checks():
     x = T([-1.0, -2.0, -0.5])
     tw = T([1.0])

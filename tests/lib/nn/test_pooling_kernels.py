@@ -92,6 +92,38 @@ def test_spatial_max_pooling(case, tt, threads):
     np.testing.assert_allclose(gi.arr().reshape(ref.shape), ref, rtol=1e-6)
 
 
+@pytest.mark.parametrize('shape', [(6, 28, 28), (16, 10, 10), (4, 6, 9, 8), (3, 7, 5)])
+@pytest.mark.parametrize('cfg', [((2, 2), (2, 2), (0, 0), False), ((2, 2), (2, 2), (1, 1), True),
+                                 ((3, 3), (2, 2), (1, 1), False), ((2, 2), (1, 1), (0, 0), False)])
+@pytest.mark.parametrize('tt', [D, F])
+def test_max_pooling_host_path_matches_the_general_one(shape, cfg, tt):
+    # the kernel's host path (_max_forward_host, the direct scatter) against _max_forward and
+    # _scatter_into: the same bits with ties, NaN, +-inf and signed zeros
+    k, s, p, ceil_mode = cfg
+    x = RNG.integers(-2, 3, shape).astype(tt.dtype)
+    f = x.reshape(-1)
+    f[::7] = -0.0
+    if k == (2, 2):     # (a NaN window's index is its first tap's, which may lie in the padding)
+        f[::11] = np.nan
+    f[::13] = np.inf
+    f[::17] = -np.inf
+    X, out, I, gi = T(x, tt), empty(tt), empty(L), empty(tt)
+    K['SpatialMaxPooling_updateOutput'](X, out, I, k[1], k[0], s[1], s[0], p[1], p[0], ceil_mode)
+    g = pooling._geometry(pooling._MaxGeom, X.size, k, s, p, (1, 1), ceil_mode, 2)
+    out2, I2 = empty(tt), empty(L)
+    pos = pooling._out(I2, g.ysize, g.ystrides).reshape(g.B, g.P)
+    pooling._max_forward(X, out2, g, pos, g.base1)
+    assert out.size == out2.size and out.arr().tobytes() == out2.arr().tobytes()
+    np.testing.assert_array_equal(I.arr(), I2.arr())
+    go = RNG.standard_normal(out.size).astype(tt.dtype)
+    K['SpatialMaxPooling_updateGradInput'](X, T(go, tt), gi, I, k[1], k[0], s[1], s[0], p[1],
+                                           p[0], ceil_mode)
+    gi2 = empty(tt, X.size)
+    idx = I.arr().reshape(g.B, g.P) + g.plane_starts()
+    pooling._scatter_into(gi2.arr(), idx, go, g.unique)
+    assert gi.arr().tobytes() == gi2.arr().tobytes()
+
+
 def test_dilated_max_pooling():
     x = RNG.standard_normal((2, 9, 10))
     y, ind = ref_maxpool(x, (3, 2), (2, 1), (1, 1), (2, 3), True)

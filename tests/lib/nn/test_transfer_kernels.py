@@ -130,6 +130,36 @@ def test_softmax_axes(shape, axis, tt):
     np.testing.assert_allclose(lgi.arr(), g - sm * g.sum(axis, keepdims=True), rtol=1e-4, atol=tol)
 
 
+@pytest.mark.parametrize('shape', [(128, 10), (16, 64), (40, 3), (15, 10), (20, 65)])
+@pytest.mark.parametrize('tt', TYPES)
+def test_logsoftmax_short_rows_match_numpy_steps(shape, tt):
+    # the row maximum of short rows is taken from a transposed copy: the results must be those
+    # of numpy's own steps (max, exp, pairwise sum, log) bit for bit, NaN/inf/-0 rows included
+    rng = np.random.default_rng(3)
+    a = (rng.standard_normal(shape) * 20).astype(tt.dtype)
+    a[0, :3] = [np.nan, 1.0, np.nan]
+    a[1, :] = -np.inf
+    a[2, :2] = [np.inf, 3.0]
+    a[3, :] = -0.0
+    a[4, :2] = [0.0, -0.0]
+    a[5, :] = 0.0
+    g = rng.standard_normal(shape).astype(tt.dtype)
+    g[6, :] = -0.0
+    with np.errstate(all='ignore'):
+        m = a.max(1, keepdims=True)
+        e = np.exp(a - m)
+        lse = np.log(e.sum(1, dtype=tt.acc, keepdims=True)) + m
+        want = (a - lse).astype(tt.dtype)
+        lo, lgi = E(tt), E(tt)
+        K['LogSoftMax_updateOutput'](T(a, tt), lo)
+        assert lo.arr().tobytes() == want.tobytes()
+        K['LogSoftMax_updateGradInput'](T(a, tt), T(g, tt), lgi, lo)
+        wg = (np.exp(want) * g.sum(1, dtype=tt.acc, keepdims=True)).astype(tt.dtype)
+        assert lgi.arr().tobytes() == (g - wg).tobytes()
+    from luatorch.lib.nn import transfer
+    np.testing.assert_array_equal(transfer._row_max(a, 1), a.max(1, keepdims=True))
+
+
 def test_softmax_rejects_5d():
     with pytest.raises(TorchError, match='1D, 2D, 3D or 4D tensor expected'):
         K['SoftMax_updateOutput'](T(np.zeros((1, 1, 1, 1, 2))), E())
