@@ -1,6 +1,7 @@
 """Direct calls into the BLAS that numpy itself uses, for the updates numpy has no single call
 for: the rank-1 update A += alpha * x y^T (BLAS ger, what TH's addr calls) and C += A^T B (gemm
-with beta 1: no temporary product and no second pass over C).
+with beta 1: no temporary product and no second pass over C), and y += alpha x (axpy, what
+TH's in-place cadd of contiguous tensors calls: `x:add(value, y)`, every updateParameters).
 
 numpy builds it as an outer product and an add, two passes over A and a temporary; ger is one
 pass (3x faster for nn.Linear's per-sample weight gradient). The library is found where numpy's
@@ -40,11 +41,20 @@ def _load():
             fn.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, i64, i64, i64, real, p, i64,
                            p, i64, real, p, i64]
             fn.restype = None
-        return fns, gemms
-    return {}, {}
+        axpys = {}
+        for dt, name in ((np.dtype(np.float64), 'scipy_cblas_daxpy64_'),
+                         (np.dtype(np.float32), 'scipy_cblas_saxpy64_')):
+            fn = getattr(lib, name, None)
+            if fn is not None:
+                real = ctypes.c_double if dt == np.float64 else ctypes.c_float
+                fn.argtypes = [i64, real, p, i64, p, i64]
+                fn.restype = None
+                axpys[dt] = fn
+        return fns, gemms, axpys
+    return {}, {}, {}
 
 
-_GER, _GEMM = ({}, {}) if os.environ.get('LUATORCH_CBLAS', '1') == '0' else _load()
+_GER, _GEMM, _AXPY = ({}, {}, {}) if os.environ.get('LUATORCH_CBLAS', '1') == '0' else _load()
 _addr = ctypes.c_char.from_buffer
 # below this many elements numpy's two passes cost less than the call through ctypes (~4 us)
 _MIN_GER = 4096
@@ -104,4 +114,22 @@ def gemm_tn_acc(a, b, c):
     if pa == pb:       # numpy computes a.T @ a with syrk
         return False
     fn(_ROW_MAJOR, _TRANS, _NO_TRANS, m, n, k, 1.0, pa, m, pb, n, 1.0, c.ctypes.data, n)
+    return True
+
+
+def axpy(alpha, x, y):
+    """y += alpha * x in place, for C-contiguous host arrays of one float type and the same
+    size that do not overlap (or are the same array): TH's in-place cadd of contiguous tensors
+    is this BLAS call, so its bits (each element y + alpha x rounded once where the BLAS fuses
+    the multiply and add, as OpenBLAS does on FMA machines) are Torch7's. False (nothing done)
+    where the BLAS is not at hand or the arrays do not fit."""
+    fn = _AXPY.get(y.dtype)
+    if (fn is None or type(y) is not np.ndarray or type(x) is not np.ndarray
+            or x.dtype != y.dtype or x.size != y.size or not y.flags.writeable
+            or not (y.flags.c_contiguous and x.flags.c_contiguous)):
+        return False
+    px, py = x.ctypes.data, y.ctypes.data
+    if px != py and np.may_share_memory(x, y):
+        return False
+    fn(y.size, float(alpha), px, 1, py, 1)
     return True

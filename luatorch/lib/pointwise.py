@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from . import tensor as T
+from . import cblas, tensor as T
 from . import types
 from . import xp as _xp
 from .errors import TorchError
@@ -294,7 +294,7 @@ def _cadd(name, res, t, value, src, sign):
     def kernel(out, x, y, tt):
         if v == 1:
             np.add(x, y, out=out)
-        else:
+        elif not (out is x and tt.is_float and cblas.axpy(v, y, out)):
             np.add(x, np.multiply(y, v), out=out)
     return _tt(name, res, t, src, kernel)
 

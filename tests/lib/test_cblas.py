@@ -75,3 +75,51 @@ def test_gemm_tn_acc_declines_what_it_cannot_do():
     assert not cblas.gemm_tn_acc(a, a, np.zeros((6, 6)))            # a.T @ a: numpy's syrk
     assert not cblas.gemm_tn_acc(a.astype(np.float32), b, c)        # mixed types
     assert not c.any()
+
+
+@needs_blas
+def test_axpy_rounds_each_element_once():
+    """y + alpha x with one rounding (the fused multiply-add TH's in-place cadd gets from BLAS
+    axpy on this kind of machine): equal to the exactly computed value rounded, where the
+    two-step numpy result is not."""
+    from fractions import Fraction
+    rng = np.random.default_rng(4)
+    x, y = rng.standard_normal(600), rng.standard_normal(600)
+    alpha = -0.01
+    got = y.copy()
+    assert cblas.axpy(alpha, x, got)
+    exact = np.array([float(Fraction(b) + Fraction(alpha) * Fraction(a)) for a, b in zip(x, y)])
+    twice = y + alpha * x
+    fused = np.array_equal(got, exact)
+    assert fused or np.array_equal(got, twice)       # a BLAS without FMA rounds twice
+    if fused:
+        assert not np.array_equal(got, twice)
+    xs = x.astype(np.float32)
+    ys = y.astype(np.float32)
+    got32 = ys.copy()
+    assert cblas.axpy(np.float32(alpha), xs, got32)
+    np.testing.assert_allclose(got32, ys + np.float32(alpha) * xs, rtol=1e-6, atol=1e-7)
+
+
+def test_axpy_declines_what_it_cannot_do():
+    x, y = np.arange(10.0), np.arange(10.0)
+    assert not cblas.axpy(2.0, x[::2], y[:5].copy())          # strided
+    assert not cblas.axpy(2.0, x.astype(np.float32), y)       # mixed types
+    assert not cblas.axpy(2.0, y[:8], y[2:])                  # overlapping
+    assert not cblas.axpy(2.0, np.arange(10), np.arange(10))  # integers
+
+
+@needs_blas
+def test_in_place_add_with_a_value_is_the_blas_update():
+    """x:add(value, y) on contiguous tensors goes through axpy, as TH's cadd does; the
+    out-of-place form keeps two roundings (TH's vector loop)."""
+    from luatorch.lib import pointwise
+    rng = np.random.default_rng(5)
+    xa, ya = rng.standard_normal(3000), rng.standard_normal(3000)
+    x, y = from_array(xa), from_array(ya)
+    want = xa.copy()
+    cblas.axpy(-0.01, ya, want)
+    pointwise.add(x, x, -0.01, y)
+    assert np.array_equal(x.arr(), want)
+    r = pointwise.add(None, from_array(xa), -0.01, y)
+    assert np.array_equal(r.arr(), xa + (-0.01) * ya)
