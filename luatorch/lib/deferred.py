@@ -17,6 +17,7 @@ LUATORCH_DEFER=0 turns deferring off.
 """
 import os
 import threading
+import weakref
 
 import numpy as np
 
@@ -26,6 +27,10 @@ from .tensor import Tensor
 ENABLED = os.environ.get('LUATORCH_DEFER', '1') != '0'
 # copies larger than this (elements) are not made: the result is computed at once
 MAX_COPY = 1 << 22
+# nor beyond this many bytes of copies held by all pending results together (an unrolled
+# network's clones each keep their own: 50 clones of a big first layer must not double memory)
+MAX_HELD = 1 << 27
+_PENDING = weakref.WeakSet()      # the pending storages
 
 _data = Storage.__dict__['data']    # the slot itself, read without running a pending job
 _lock = threading.RLock()
@@ -53,7 +58,7 @@ class Pending(Storage):
 class _Job:
     # fn(*args) with args[at] the target, made again from geom when the job runs (the job holds
     # no reference to its storage: no cycle keeps a dropped storage's buffer alive)
-    __slots__ = ('fn', 'args', 'at', 'geom', 'snaps')
+    __slots__ = ('fn', 'args', 'at', 'geom', 'snaps', 'nbytes')
 
 
 def _geom(t):
@@ -83,10 +88,14 @@ def defer(target, fn, args, snap, shape=()):
         materialize(st)    # something else is asked of it now: the old result first, then eagerly
         return False
     if not pending:
-        if sum(args[i].nelement() for i in snap) > MAX_COPY or not all(_plain(args[i]) for i in snap):
+        n = sum(args[i].nelement() for i in snap)
+        if n > MAX_COPY or not all(_plain(args[i]) for i in snap):
+            return False
+        nbytes = sum(args[i].nelement() * args[i].ttype.itemsize for i in snap)
+        if nbytes + held() > MAX_HELD:
             return False
         job = _Job()
-        job.fn, job.snaps = fn, {}
+        job.fn, job.snaps, job.nbytes = fn, {}, nbytes
     # the arguments as of now: copies (kept from the last call when the sizes agree)
     a = list(args)
     for i in snap:
@@ -110,6 +119,7 @@ def defer(target, fn, args, snap, shape=()):
     st._job = job
     if not pending:
         st.__class__ = Pending
+        _PENDING.add(st)
         EPOCH[0] += 1     # Lua's pointer caches re-ask Python, which runs the job
     return True
 
@@ -123,9 +133,15 @@ def materialize(st):
         job = st._job
         st.__class__ = Storage
         st._job = OFF
+        _PENDING.discard(st)
         offset, size, stride, ttype = job.geom
         job.args[job.at] = Tensor(ttype, st, offset, size, stride)
         job.fn(*job.args)
+
+
+def held():
+    """Bytes of copies the pending results hold."""
+    return sum(st._job.nbytes for st in list(_PENDING))
 
 
 def pending(st):

@@ -174,3 +174,21 @@ def test_a_job_holds_no_reference_to_its_storage():
         assert ref() is None        # freed by reference counting alone
     finally:
         gc.enable()
+
+
+def test_copies_held_by_pending_results_are_bounded(monkeypatch):
+    """Clones of an unrolled network each keep their own pending result: past MAX_HELD bytes
+    of copies the next ones are computed at once."""
+    x, go, w = linear_case()
+    per = (go.nelement() + w.nelement()) * 8
+    monkeypatch.setattr(deferred, 'MAX_HELD', deferred.held() + 2 * per)
+    gis = [T.empty(D, (0,)) for _ in range(3)]
+    for gi in gis:
+        K['Linear_updateGradInput'](x, go, gi, w)
+    assert [deferred.pending(gi.storage) for gi in gis] == [True, True, False]
+    gis[0].arr()                                   # read: its copies are given back
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, go, gi, w)
+    assert deferred.pending(gi.storage)
+    want = eager_linear(go, w, x.size)
+    assert all(np.array_equal(g.arr(), want) for g in gis + [gi])
