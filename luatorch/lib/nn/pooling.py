@@ -148,6 +148,7 @@ class _MaxGeom:
         self.tapsfirst = tuple(range(1 + nd, 1 + 2 * nd)) + tuple(range(1 + nd))
         self.off_by_rank = np.concatenate([[0], self.off[::-1]])     # [r] = off[K - r]
         self.planes = None
+        self.real = None        # real_taps()
         # the windows of the contiguous padded input, taps first: (*k, B, *o)
         sp = [prod(self.L[i + 1:]) for i in range(nd)]
         self.wshape = tuple(k) + (self.B,) + tuple(o)
@@ -158,6 +159,21 @@ class _MaxGeom:
         self.ysize = tuple(size[:-nd]) + tuple(o)
         self.ystrides = contiguous_strides(self.ysize)
         self.split = _conv._THREADS > 1 and self.B * self.P * K >= _conv._PARALLEL_MIN
+
+    def real_taps(self):
+        """(K, P) bool: whether each tap of each window lies inside the input (not padding)."""
+        r = self.real
+        if r is None:
+            nd, k, o = self.nd, self.k, self.o
+            r = np.ones(tuple(k) + tuple(o), bool)
+            for i in range(nd):
+                at = (np.arange(k[i])[:, None] * self.dil[i]
+                      + (np.arange(o[i]) * self.s[i] - self.p[i])[None, :])
+                sh = [1] * (2 * nd)
+                sh[i], sh[nd + i] = k[i], o[i]
+                r = r & ((at >= 0) & (at < self.S[i])).reshape(sh)
+            r = self.real = r.reshape(self.K, self.P)
+        return r
 
     def padded(self, xb):
         if not self.pad:
@@ -185,12 +201,39 @@ def _geometry(cls, *key):
 
 # ----------------------------------------------------------------------------- max pooling (N-d)
 
+def _odd_windows(w, m, pos, g, base):
+    """Redo the windows whose max m is NaN or -inf, in place in m and pos ((B', P), pos of w's
+    module), as Torch scans them: only the taps inside the input (padding is skipped), a NaN
+    taken whenever one comes ('val > max || isnan(val)': the last NaN tap wins), and when no
+    tap beats -inf, the window's first tap inside the input. The '==' selection of the callers
+    finds no tap for a NaN max and may find a padding tap for a -inf one."""
+    if m.size == 0:
+        return
+    # the least max: NaN when there is a NaN one, else -inf when there is a -inf one
+    lo = _minr(m, None) if type(m) is np.ndarray else m.min()
+    if lo > -np.inf or (lo == -np.inf and not g.pad):
+        return                  # (no padding: a -inf window's first tap is in the input)
+    bi, pi = np.nonzero(np.logical_not(np.greater(m, -np.inf)))
+    nb = bi.shape[0]
+    wb = w[:, bi, pi]                                   # (K, nb) the taps of those windows
+    real = _dev(g.real_taps(), w)[:, pi]
+    nan = np.not_equal(wb, wb)
+    nan &= real
+    last_nan = (g.K - 1) - np.argmax(nan[::-1], 0)
+    tap = np.where(nan.any(0), last_nan, np.argmax(real, 0))
+    cols = _arange(wb, nb)
+    m[bi, pi] = wb[tap, cols]
+    off = np.take(_dev(g.off, tap), tap)
+    pos[bi, pi] = off if base is None else off + np.take(base, pi)
+
+
 def _max_forward(input, output, g, pos, base=None):
     """Max pooling into output; pos (B, P) receives the flat offset (in its input plane) of each
     window's max from the window's first tap, plus `base` ((P,), when given).
 
     The windows are copied taps-first, w (K, B*P); the max is w.max(0) and the first tap holding
-    it (Torch scans with '>', so the first wins ties) is K - max_k((K - k) * (w[k] == max))."""
+    it (Torch scans with '>', so the first wins ties) is K - max_k((K - k) * (w[k] == max));
+    _odd_windows then redoes the windows whose max is NaN or -inf."""
     xp = g.padded(input.arr().reshape(g.xshape))
     y = _out(output, g.ysize, g.ystrides).reshape(g.B, g.P)
     it = xp.itemsize
@@ -213,9 +256,13 @@ def _max_forward(input, output, g, pos, base=None):
             np.take(_dev(table, first), first.astype(np.intp), out=p)
             if base is not None:
                 p += base
+            _odd_windows(w, m, p, g, base)
         else:   # indices on the other side (a module whose indices tensor stayed on the host)
             r = np.take(_dev(table, first), first.astype(np.intp))
-            _xp.put(p, r if base is None else r + base)
+            if base is not None:
+                r = r + base
+            _odd_windows(w, m, r, g, base)
+            _xp.put(p, r)
 
     if g.split and _host(xp):
         parallel(part, g.B, g.B * g.P * g.K)
@@ -239,9 +286,11 @@ def _max_forward_host(input, output, g, pos, base):
     # the ranks are 0..K, all inside the table: 'wrap' only spares take's buffered 'raise' check
     np.take(g.off_by_rank, first.astype(np.intp), out=pos, mode='wrap')
     pos += base
+    _odd_windows(w, m, pos, g, base)
 
 
 _maxr = np.maximum.reduce
+_minr = np.minimum.reduce
 
 
 @kernel

@@ -31,10 +31,28 @@ def _g(gradOutput, input):
     return g if g.shape == input.size else g.reshape(input.size)
 
 
-def _masked(gi, g, mask):
-    """gi = g where mask else +0."""
-    np.multiply(g, mask, out=gi)
-    gi += 0.0      # -0 -> +0
+# the signed integers of each float width: a float array viewed as these keeps its exact bits
+_BITS = {np.dtype(np.float64): np.int64, np.dtype(np.float32): np.int32,
+         np.dtype(np.float16): np.int16}
+
+
+def _masked(gi, g, keep):
+    """gi = keep ? g : +0, element by element as TH's `c ? g : 0`: g's exact bits where keep
+    (NaN, inf, -0 included), +0 elsewhere whatever g holds there (an inf or NaN times 0 would
+    be NaN). One pass: the bits times the 0/1 mask, as integers."""
+    it = _BITS.get(g.dtype)
+    if it is not None and gi.dtype == g.dtype:
+        np.multiply(g.view(it), keep, out=gi.view(it))
+    else:       # integers (exact as they are) or mixed types (a select, then the cast)
+        np.copyto(gi, np.where(keep, g, 0), casting='same_kind')
+
+
+def _zero_where(g, zero):
+    """g = +0 where zero, in place (TH's `if (c) g = 0`); zero (a bool array) is consumed."""
+    np.logical_not(zero, out=zero)
+    it = _BITS.get(g.dtype)
+    b = g if it is None else g.view(it)
+    np.multiply(b, zero, out=b)
 
 
 # ----------------------------------------------------------------------------- Tanh, Sigmoid
@@ -126,8 +144,8 @@ def Threshold_updateGradInput(input, gradOutput, gradInput, threshold, val, inpl
     check_nelement(input, gradOutput)
     x = input.arr()
     if inplace:
-        g = _g(gradOutput, input)
-        _masked(g, g, x > threshold)
+        # TH zeroes gradOutput where input <= threshold (so a NaN input keeps its gradient)
+        _zero_where(_g(gradOutput, input), x <= threshold)
         set_(gradInput, gradOutput)
     else:
         _masked(like(gradInput, input), _g(gradOutput, input), x > threshold)
@@ -147,13 +165,16 @@ def HardTanh_updateOutput(input, output, min_val, max_val, inplace):
 def HardTanh_updateGradInput(input, gradOutput, gradInput, min_val, max_val, inplace):
     check_nelement(input, gradOutput)
     x = input.arr()
-    mask = (x > min_val) & (x < max_val)
+    # TH: input <= min_val || input >= max_val ? 0 : gradOutput (a NaN input keeps its gradient)
+    zero = x <= min_val
+    zero |= x >= max_val
     g = _g(gradOutput, input)
     if inplace:
-        _masked(g, g, mask)
+        _zero_where(g, zero)
         set_(gradInput, gradOutput)
     else:
-        _masked(like(gradInput, input), g, mask)
+        np.logical_not(zero, out=zero)
+        _masked(like(gradInput, input), g, zero)
 
 
 @kernel

@@ -29,7 +29,8 @@ def out_size(n, k, s, p, dil, ceil_mode):
 
 
 def ref_maxpool(x, k, s, p, dil, ceil_mode):
-    """THNN's SpatialDilatedMaxPooling loop for x (B, H, W): output and 1-based indices."""
+    """THNN's SpatialDilatedMaxPooling loop for x (B, H, W): output and 1-based indices (taps in
+    the input only; a tap wins when it is greater or NaN; no winner: the first tap)."""
     B, H, W = x.shape
     oh, ow = (out_size(H, k[0], s[0], p[0], dil[0], ceil_mode),
               out_size(W, k[1], s[1], p[1], dil[1], ceil_mode))
@@ -42,10 +43,10 @@ def ref_maxpool(x, k, s, p, dil, ceil_mode):
             hs += dil[0]
         while ws < 0:
             ws += dil[1]
-        best, bi = -np.inf, -1
+        best, bi = -np.inf, hs * W + ws
         for yy in range(hs, he, dil[0]):
             for xx in range(ws, we, dil[1]):
-                if x[b, yy, xx] > best:
+                if x[b, yy, xx] > best or np.isnan(x[b, yy, xx]):
                     best, bi = x[b, yy, xx], yy * W + xx
         y[b, i, j], ind[b, i, j] = best, bi + 1
     return y, ind
@@ -103,8 +104,7 @@ def test_max_pooling_host_path_matches_the_general_one(shape, cfg, tt):
     x = RNG.integers(-2, 3, shape).astype(tt.dtype)
     f = x.reshape(-1)
     f[::7] = -0.0
-    if k == (2, 2):     # (a NaN window's index is its first tap's, which may lie in the padding)
-        f[::11] = np.nan
+    f[::11] = np.nan
     f[::13] = np.inf
     f[::17] = -np.inf
     X, out, I, gi = T(x, tt), empty(tt), empty(L), empty(tt)
@@ -122,6 +122,80 @@ def test_max_pooling_host_path_matches_the_general_one(shape, cfg, tt):
     idx = I.arr().reshape(g.B, g.P) + g.plane_starts()
     pooling._scatter_into(gi2.arr(), idx, go, g.unique)
     assert gi.arr().tobytes() == gi2.arr().tobytes()
+
+
+def _grad_ref(ind, g, plane):
+    """Reference max pooling gradient: g added at the 1-based indices, per plane."""
+    ref = np.zeros((ind.shape[0], plane))
+    for b, v in enumerate(ind.reshape(ind.shape[0], -1)):
+        assert ((v >= 1) & (v <= plane)).all()
+        np.add.at(ref[b], v - 1, g.reshape(ind.shape[0], -1)[b])
+    return ref
+
+
+NAN_CASES = [  # (shape, k, s, p, dil, ceil)
+    ((3, 7, 6), (3, 3), (2, 2), (1, 1), (1, 1), False),
+    ((2, 2, 6, 7), (3, 3), (2, 2), (1, 1), (1, 1), True),
+    ((2, 8, 8), (3, 2), (1, 2), (1, 1), (1, 1), True),
+    ((2, 9, 10), (3, 2), (2, 1), (1, 1), (2, 3), True),
+    ((2, 6, 6), (2, 2), (2, 2), (0, 0), (1, 1), False),
+]
+
+
+@pytest.mark.parametrize('case', NAN_CASES)
+@pytest.mark.parametrize('tt', [D, F])
+def test_max_pooling_nan_and_inf_windows_follow_thnn(case, tt, threads):
+    # THNN scans only the taps inside the input and takes a NaN whenever it meets one (the last
+    # NaN tap of a window wins); a window whose taps are all -inf keeps its first input tap.
+    # Windows whose real taps are all NaN (or -inf) next to the padding used to record a padding
+    # position, and the backward pass then failed.
+    shape, k, s, p, dil, ceil_mode = case
+    x = RNG.integers(-2, 3, shape).astype(tt.dtype)
+    planes = x.reshape((-1,) + shape[-2:])
+    planes[0, :2, :2] = np.nan                       # a corner: all-NaN windows with padding
+    planes[-1, -2:, :3] = -np.inf                    # all -inf windows
+    planes[-1, :3, -2:] = np.nan
+    planes[1].reshape(-1)[::5] = np.nan              # NaN among finite taps (some windows: 2)
+    y, ind = ref_maxpool(planes, k, s, p, dil, ceil_mode)
+    X, out, I, gi = T(x, tt), empty(tt), empty(L), empty(tt)
+    args = (k[1], k[0], s[1], s[0], p[1], p[0], ceil_mode, dil[1], dil[0])
+    K['SpatialMaxPooling_updateOutput'](X, out, I, *args)
+    np.testing.assert_array_equal(out.arr().reshape(y.shape), y)
+    np.testing.assert_array_equal(I.arr().reshape(ind.shape), ind)
+    g = RNG.standard_normal(out.size).astype(tt.dtype)
+    K['SpatialMaxPooling_updateGradInput'](X, T(g, tt), gi, I, *args)
+    ref = _grad_ref(ind, g, shape[-2] * shape[-1])
+    np.testing.assert_allclose(gi.arr().reshape(ref.shape), ref, rtol=1e-6)
+
+
+@pytest.mark.parametrize('tt', [D, F])
+def test_volumetric_max_pooling_nan_windows_with_padding(tt, threads):
+    x = RNG.integers(0, 5, (2, 5, 6, 7)).astype(tt.dtype)
+    x[0, :2, :2, :2] = np.nan
+    x[1, 2, 3, ::2] = np.nan
+    x[1, -2:, -2:, -2:] = -np.inf
+    k, s, p = (3, 3, 3), (2, 2, 2), (1, 1, 1)
+    o = [out_size(x.shape[1 + i], k[i], s[i], p[i], 1, False) for i in range(3)]
+    out, I, gi = empty(tt), empty(L), empty(tt)
+    args = (3, 3, 3, 2, 2, 2, 1, 1, 1, False)
+    K['VolumetricMaxPooling_updateOutput'](T(x, tt), out, I, *args)
+    ind = I.arr()
+    g = RNG.standard_normal(out.size).astype(tt.dtype)
+    ref = np.zeros(x.shape)
+    for c, t, i, j in itertools.product(range(2), *[range(v) for v in o]):
+        start = (t * s[0] - p[0], i * s[1] - p[1], j * s[2] - p[2])
+        best, off = -np.inf, None
+        for a, b, d in itertools.product(*[range(v) for v in k]):
+            z, y, w = start[0] + a, start[1] + b, start[2] + d
+            if 0 <= z < 5 and 0 <= y < 6 and 0 <= w < 7:
+                off = off or (a, b, d)
+                if x[c, z, y, w] > best or np.isnan(x[c, z, y, w]):
+                    best, off = x[c, z, y, w], (a, b, d)
+        np.testing.assert_array_equal(out.arr()[c, t, i, j], best)
+        assert ind[c, t, i, j] == off[0] + (off[1] << 8) + (off[2] << 16)
+        ref[c, start[0] + off[0], start[1] + off[1], start[2] + off[2]] += g[c, t, i, j]
+    K['VolumetricMaxPooling_updateGradInput'](T(x, tt), T(g, tt), gi, I, *args)
+    np.testing.assert_allclose(gi.arr(), ref, rtol=1e-6)
 
 
 def test_dilated_max_pooling():

@@ -258,3 +258,60 @@ def test_big_tanh_sigmoid_split_between_threads_same_bits(name, monkeypatch):
     assert one.arr().tobytes() == two.arr().tobytes()
     want = np.tanh(x.arr()) if name == 'Tanh' else 1.0 / (1.0 + np.exp(-x.arr()))   # THNN's formula
     np.testing.assert_array_equal(two.arr(), want)
+
+
+def _bits(a):
+    return a.view(np.int64 if a.dtype == np.float64 else np.int32)
+
+
+@pytest.mark.parametrize('tt', TYPES)
+def test_masked_gradients_are_exactly_gradoutput_or_plus_zero(tt):
+    # THNN selects element by element (`cond ? gradOutput : 0`): an inactive unit gets +0 even
+    # where gradOutput is inf or NaN (a product with the mask would give NaN there), and an
+    # active unit gets gradOutput's exact value (-0, inf and NaN included)
+    x = np.array([-2.0, -0.5, 0.0, 0.25, 0.5, 3.0, -3.0, 1.5, 0.7, -0.7], tt.dtype)
+    g = np.array([np.inf, np.nan, -np.inf, -0.0, np.nan, -np.inf, -0.0, np.inf, -0.0, np.nan],
+                 tt.dtype)
+
+    def check(gi, keep):
+        want = np.where(keep, g, 0).astype(tt.dtype)
+        assert (_bits(gi) == _bits(want)).all(), (gi, want)
+
+    cases = [('Threshold', (0.0, 0.0), x > 0), ('Threshold', (0.3, -1.0), x > 0.3),
+             ('HardTanh', (-1.0, 1.0), (x > -1) & (x < 1)),
+             ('HardShrink', (0.5,), abs(x) > 0.5), ('SoftShrink', (0.5,), abs(x) > 0.5)]
+    for name, params, keep in cases:
+        inplaces = [False, True] if name in ('Threshold', 'HardTanh') else [None]
+        for inplace in inplaces:
+            args = params + (() if inplace is None else (inplace,))
+            G_, gi = T(g, tt), E(tt)
+            K[name + '_updateGradInput'](T(x, tt), G_, gi, *args)
+            check(gi.arr(), keep)
+            if inplace:
+                assert gi.storage is G_.storage
+
+
+@pytest.mark.parametrize('tt', TYPES)
+def test_threshold_family_nan_input_follows_th(tt):
+    # a NaN input: out of place TH keeps gradOutput only where `input > threshold` (false), in
+    # place it zeroes only where `input <= threshold` (false too: the gradient is kept);
+    # HardTanh zeroes where `input <= min || input >= max` (kept); HardShrink keeps where
+    # `input > lambda || input < -lambda` (zeroed), and its output is then +0
+    x = np.array([np.nan, 2.0, -2.0], tt.dtype)
+    g = np.array([5.0, np.inf, np.nan], tt.dtype)
+    gi = E(tt)
+    K['Threshold_updateGradInput'](T(x, tt), T(g, tt), gi, 0.0, 0.0, False)
+    assert (_bits(gi.arr()) == _bits(np.array([0.0, np.inf, 0.0], tt.dtype))).all()
+    G_ = T(g, tt)
+    K['Threshold_updateGradInput'](T(x, tt), G_, gi, 0.0, 0.0, True)
+    assert (_bits(gi.arr()) == _bits(np.array([5.0, np.inf, 0.0], tt.dtype))).all()
+    K['HardTanh_updateGradInput'](T(x, tt), T(g, tt), gi, -1.0, 1.0, False)
+    assert (_bits(gi.arr()) == _bits(np.array([5.0, 0.0, 0.0], tt.dtype))).all()
+    G_ = T(g, tt)
+    K['HardTanh_updateGradInput'](T(x, tt), G_, gi, -1.0, 1.0, True)
+    assert (_bits(gi.arr()) == _bits(np.array([5.0, 0.0, 0.0], tt.dtype))).all()
+    K['HardShrink_updateGradInput'](T(x, tt), T(g, tt), gi, 0.5)
+    assert (_bits(gi.arr()) == _bits(np.array([0.0, np.inf, np.nan], tt.dtype))).all()
+    o = E(tt)
+    K['HardShrink_updateOutput'](T(x, tt), o, 0.5)
+    assert (_bits(o.arr()) == _bits(np.array([0.0, 2.0, -2.0], tt.dtype))).all()
