@@ -5,6 +5,8 @@ input (or, in-place, makes output a view of the modified input) and
 `X_updateGradInput(input, gradOutput, gradInput, ...)` likewise. Gradients are written as
 `where(cond, g, 0)`-style selections so that masked entries are +0 (never -0), as in TH.
 """
+from math import copysign
+
 import numpy as np
 
 from . import kernel
@@ -63,16 +65,16 @@ def _zero_where(g, zero):
 _SPLIT_TANH = 8192
 
 
-def _split(fn, x, o):
+def _split(fn, x, o, least=_SPLIT_TANH, cost=64):
     """fn(x part, o part) over the whole arrays, split between the threads when they are big
-    contiguous host arrays."""
+    (least elements or more; cost: the work of one, in copies) contiguous host arrays."""
     n = o.size
-    if (n < _SPLIT_TANH or type(x) is not np.ndarray or not x.flags.c_contiguous
+    if (n < least or type(x) is not np.ndarray or not x.flags.c_contiguous
             or np.may_share_memory(x, o)):
         fn(x, o)
         return
     xf, of = x.reshape(-1), o.reshape(-1)
-    parallel(lambda lo, hi: fn(xf[lo:hi], of[lo:hi]), n, n * 64)
+    parallel(lambda lo, hi: fn(xf[lo:hi], of[lo:hi]), n, n * cost)
 
 
 def _tanh(x, o):
@@ -122,21 +124,74 @@ def Sigmoid_updateGradInput(gradOutput, gradInput, output):
 # ----------------------------------------------------------------------------- threshold family
 
 
+def _real(x, v):
+    """v in x's element type, as THNN converts its accreal arguments to real before comparing
+    (a float32 tensor compares with (float)threshold)."""
+    return x.dtype.type(v) if x.dtype.kind == 'f' else v
+
+
+# from this many elements, ReLU's passes are split between the nn threads (conv.parallel;
+# element-wise, so the same bits): they are memory bound there, each thread reading its part
+_SPLIT_RELU = 1 << 19
+# from this many float32 elements, ReLU selects with the bits (compare, then the bits times the
+# 0/1 mask, as _masked does), faster there than float32's slow fmax
+_RELU_BITS32 = 8192
+
+
+def _relu(x, o):
+    """o = x > 0 ? x : +0 (THNN's out-of-place ReLU), exactly."""
+    if x.dtype == np.float32 and o.dtype == x.dtype and x.size >= _RELU_BITS32:
+        np.multiply(x.view(np.int32), np.greater(x, 0.0), out=o.view(np.int32))
+    else:
+        # fmax gives THNN's value everywhere (a NaN gives 0: fmax returns the other operand),
+        # but the sign of its zero for a -0 input is unspecified (numpy's SIMD and scalar loops
+        # differ: -0 at some lengths); then + 0 makes every zero +0 and changes nothing else
+        # (x + 0 == x exactly for x != 0, and no NaN is left)
+        np.fmax(x, 0.0, out=o)
+        np.add(o, 0.0, out=o)
+
+
+def _relu_(x):
+    """x = x <= 0 ? +0 : x in place (THNN's in-place ReLU: a NaN stays NaN), exactly."""
+    if x.dtype == np.float32 and x.size >= _RELU_BITS32:
+        _zero_where(x, x <= 0.0)
+    else:
+        np.maximum(x, 0.0, out=x)       # keeps a NaN, bits and all; zeros of either sign ...
+        np.add(x, 0.0, out=x)           # ... all +0
+
+
 @kernel
 def Threshold_updateOutput(input, output, threshold, val, inplace):
     x = input.arr()
-    if inplace:
-        if val == threshold:
-            np.fmax(x, threshold, out=x)
+    if threshold == 0 and val == 0 and copysign(1.0, val) > 0 and x.dtype.kind == 'f':
+        # nn.ReLU (threshold +-0, val +0)
+        if inplace:
+            if x.size >= _SPLIT_RELU and type(x) is np.ndarray and x.flags.c_contiguous:
+                xf = x.reshape(-1)
+                parallel(lambda lo, hi: _relu_(xf[lo:hi]), x.size, x.size)
+            else:
+                _relu_(x)
         else:
-            x[x <= threshold] = val
-        set_(output, input)
-    elif val == threshold:
-        # x > th ? x : th  (fmax also maps NaN to th, as the C comparison does)
-        np.fmax(x, threshold, out=like(output, input))
+            o = like(output, input)
+            if o.size < _SPLIT_RELU:
+                _relu(x, o)
+            else:
+                _split(_relu, x, o, _SPLIT_RELU, 1)
     else:
-        o = like(output, input)
-        np.copyto(o, np.where(x > threshold, x, val))
+        threshold, val = _real(x, threshold), _real(x, val)
+        if inplace:
+            # THNN: if (x <= threshold) x = val (a NaN stays NaN)
+            if val == threshold and threshold != 0:
+                np.maximum(x, threshold, out=x)     # keeps NaN; a tie has threshold's bits
+            else:
+                x[x <= threshold] = val
+        elif val == threshold and threshold != 0:
+            # THNN: x > th ? x : val. fmax's value (NaN gives th); a tie has th's bits
+            np.fmax(x, threshold, out=like(output, input))
+        else:
+            np.copyto(like(output, input), np.where(x > threshold, x, val))
+    if inplace:
+        set_(output, input)
 
 
 @kernel
@@ -151,14 +206,49 @@ def Threshold_updateGradInput(input, gradOutput, gradInput, threshold, val, inpl
         _masked(like(gradInput, input), _g(gradOutput, input), x > threshold)
 
 
+def _hardtanh(x, o, lo, hi):
+    """THNN's out-of-place HardTanh: o = x < lo ? lo : (x <= hi ? x : hi), so NaN gives hi and
+    a tie keeps x (-0 stays -0 between bounds 0 and 6). o may be x."""
+    if hi != 0 and lo != 0 and lo <= hi:
+        # clip (one fast pass) has THNN's values, a tie having the bound's bits (not a zero),
+        # but keeps NaN; fmin then makes it hi (and changes nothing else), when there is one
+        np.clip(x, lo, hi, out=o)
+        if o.dtype.kind == 'f' and (o.size < _RELU_BITS32 or np.isnan(o).any()):
+            np.fmin(o, hi, out=o)
+    elif hi != 0 and lo <= hi:
+        # fmin: x > hi and NaN give hi, a tie x == hi has hi's bits (hi is not a zero); then
+        # o < lo exactly where x < lo, and a zero o stays as x had it (-0 is not < 0)
+        np.fmin(x, hi, out=o)
+        o[o < lo] = lo
+    else:
+        below = x < lo
+        keep = x <= hi
+        np.copyto(o, np.where(below, lo, np.where(keep, x, hi)))
+
+
 @kernel
 def HardTanh_updateOutput(input, output, min_val, max_val, inplace):
     x = input.arr()
-    if inplace:
-        np.clip(x, min_val, max_val, out=x)
-        set_(output, input)
+    if x.dtype.kind == 'f':
+        min_val, max_val = _real(x, min_val), _real(x, max_val)
+    if not inplace:
+        _hardtanh(x, like(output, input), min_val, max_val)
+        return
+    # THNN in place: if (x < min) x = min; else if (x > max) x = max, so a NaN stays NaN ...
+    if min_val <= max_val and min_val != 0 and max_val != 0:
+        np.clip(x, min_val, max_val, out=x)     # keeps NaN; ties have the bound's bits
     else:
-        np.clip(x, min_val, max_val, out=like(output, input))
+        below = x < min_val
+        above = x > max_val
+        above &= ~below
+        x[below] = min_val
+        x[above] = max_val
+    # ... but where THNN takes its TH_TENSOR_APPLY path (a 1-d or non-contiguous input), its
+    # in-place loop is followed by the out-of-place one over the same tensor (an `if` without
+    # braces): NaN then becomes max (and with min > max everything below min, max)
+    if input.dim() == 1 or not input.is_contiguous():
+        _hardtanh(x, x, min_val, max_val)
+    set_(output, input)
 
 
 @kernel

@@ -6,7 +6,7 @@ from luatorch.lib import random as R
 from luatorch.lib import types
 from luatorch.lib.errors import TorchError
 from luatorch.lib.nn import load_all
-from luatorch.lib.tensor import empty, from_array
+from luatorch.lib.tensor import empty, from_array, transpose
 
 K = load_all()
 TYPES = [types.Double, types.Float]
@@ -315,3 +315,158 @@ def test_threshold_family_nan_input_follows_th(tt):
     o = E(tt)
     K['HardShrink_updateOutput'](T(x, tt), o, 0.5)
     assert (_bits(o.arr()) == _bits(np.array([0.0, 2.0, -2.0], tt.dtype))).all()
+
+
+# ----------------------------------------------------------------------------- THNN's element rules
+# Threshold / ReLU / HardTanh forward, bit for bit against a per-element Python transcription of
+# THNN's conditions (threshold, val, min and max are first converted to the tensor's type, as THNN's
+# accreal -> real), on NaN, +-0, +-inf, subnormals, at many lengths (numpy's SIMD loops and their
+# scalar tails differ on the sign of a zero) and layouts
+
+def _specials(dt):
+    fi = np.finfo(dt)
+    return np.array([np.nan, -np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 6.0, 7.0,
+                     fi.smallest_subnormal, -fi.smallest_subnormal, fi.max, -fi.max, 0.1, -0.1],
+                    dt)
+
+
+def _inputs(dt, lengths=(1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 100, 8191, 8192, 9001)):
+    rng = np.random.default_rng(3)
+    sp = _specials(dt)
+    for n in lengths:
+        yield np.full(n, -0.0, dt)                        # all -0 (ReLU gave -0 at 1, 3, 17)
+        yield np.full(n, np.nan, dt)
+        a = (rng.standard_normal(n) * 3).astype(dt)
+        a[rng.integers(0, n, max(1, n // 3))] = sp[rng.integers(0, len(sp), max(1, n // 3))]
+        yield a
+
+
+def _ref(x, fn):
+    """fn applied element by element, on the tensor type's scalars; the results' bits."""
+    t = x.dtype.type
+    return _bits(np.array([fn(t(v)) for v in x.ravel()], x.dtype).reshape(x.shape))
+
+
+def _thr(th, val):
+    return lambda v: v if v > th else val
+
+
+def _thr_inplace(th, val):
+    return lambda v: val if v <= th else v
+
+
+def _ht(lo, hi):
+    return lambda v: lo if v < lo else (v if v <= hi else hi)
+
+
+def _ht_inplace(lo, hi):
+    return lambda v: lo if v < lo else (hi if v > hi else v)
+
+
+def _forward(name, x, tt, params, inplace, shape=None):
+    """The kernel's output bits on a copy of x (viewed in shape)."""
+    t = T(x.reshape(shape) if shape else x, tt)
+    o = E(tt)
+    K[name + '_updateOutput'](t, o, *params, inplace)
+    if inplace:
+        assert o.storage is t.storage
+    return _bits(o.arr().copy()).reshape(x.shape)
+
+
+THRESHOLDS = [(0.0, 0.0), (-0.0, 0.0), (0.0, -0.0), (0.5, 0.5), (-1.0, -1.0), (0.1, 0.1),
+              (0.1, -5.0), (0.0, 2.0), (np.inf, np.inf), (-np.inf, 0.0)]
+
+
+@pytest.mark.parametrize('tt', TYPES)
+@pytest.mark.parametrize('params', THRESHOLDS)
+def test_threshold_forward_bits_follow_thnn(tt, params):
+    th, val = (tt.dtype.type(p) for p in params)
+    for x in _inputs(tt.dtype):
+        want = _ref(x, _thr(th, val))
+        assert (_forward('Threshold', x, tt, params, False) == want).all(), (params, x)
+        want = _ref(x, _thr_inplace(th, val))
+        assert (_forward('Threshold', x, tt, params, True) == want).all(), (params, x)
+
+
+def test_relu_into_an_output_of_another_type():
+    # a module left as Double given a FloatTensor: the output keeps its type, the values convert
+    x = np.random.default_rng(5).standard_normal(9001).astype(np.float32)
+    x[:3] = [np.nan, -0.0, -np.inf]
+    o = E(types.Double)
+    K['Threshold_updateOutput'](T(x, types.Float), o, 0.0, 0.0, False)
+    assert o.arr().dtype == np.float64
+    assert (_bits(o.arr()) == _ref(x.astype(np.float64), _thr(0.0, 0.0))).all()
+
+
+def test_relu_of_minus_zero_is_plus_zero_and_nan_is_val_out_of_place_kept_in_place():
+    for n in (1, 3, 17):
+        o = E()
+        K['Threshold_updateOutput'](T(np.full(n, -0.0)), o, 0.0, 0.0, False)
+        assert not np.signbit(o.arr()).any(), n
+    x = T(np.array([np.nan, -1.0, np.nan, 2.0]))
+    o = E()
+    K['Threshold_updateOutput'](x, o, 0.0, 0.0, False)
+    assert _bits(o.arr()).tolist() == _bits(np.array([0.0, 0.0, 0.0, 2.0])).tolist()
+    K['Threshold_updateOutput'](x, o, 0.0, 0.0, True)              # if (x <= 0) x = 0
+    assert np.isnan(o.arr()[[0, 2]]).all() and o.arr()[1:4:2].tolist() == [0.0, 2.0]
+
+
+@pytest.mark.parametrize('tt', TYPES)
+def test_relu_split_between_threads_same_bits(tt, monkeypatch):
+    from luatorch.lib.nn import conv, transfer
+    monkeypatch.setattr(transfer, '_SPLIT_RELU', 64)
+    monkeypatch.setattr(conv, '_PARALLEL_MIN', 64)
+    monkeypatch.setattr(conv, '_THREADS', 2)
+    for x in _inputs(tt.dtype, (100, 9001, 20000)):
+        want = _ref(x, _thr(0.0, 0.0))
+        assert (_forward('Threshold', x, tt, (0.0, 0.0), False) == want).all()
+
+
+HARDTANH = [(-1.0, 1.0), (0.0, 6.0), (-0.0, 6.0), (-2.0, 0.0), (-2.0, -0.0), (0.5, 0.5),
+            (2.0, -2.0), (0.1, 0.3), (-np.inf, np.inf), (0.0, 0.0)]
+
+
+@pytest.mark.parametrize('tt', TYPES)
+@pytest.mark.parametrize('params', HARDTANH)
+def test_hardtanh_forward_bits_follow_thnn(tt, params):
+    lo, hi = (tt.dtype.type(p) for p in params)
+    for x in _inputs(tt.dtype):
+        want = _ref(x, _ht(lo, hi))
+        assert (_forward('HardTanh', x, tt, params, False) == want).all(), (params, x)
+        # in place on a 1-d tensor THNN runs its in-place loop and then its out-of-place one
+        # over the same tensor (it takes the TH_TENSOR_APPLY path, whose in-place loop has no
+        # braces around it): a NaN becomes max_val there ...
+        ip, op = _ht_inplace(lo, hi), _ht(lo, hi)
+        want = _ref(x, lambda v: op(ip(v)))
+        assert (_forward('HardTanh', x, tt, params, True) == want).all(), (params, x)
+        # ... while on a contiguous tensor of more dimensions only the in-place loop runs
+        if x.size % 2 == 0 and x.size > 1:
+            want = _ref(x, ip)
+            got = _forward('HardTanh', x, tt, params, True, (2, x.size // 2))
+            assert (got == want).all(), (params, x)
+
+
+def test_hardtanh_nan_gives_max_and_relu6_keeps_minus_zero():
+    x = np.array([np.nan, -0.0, -3.0, 0.5, 9.0, np.nan])
+    o = E()
+    K['HardTanh_updateOutput'](T(x), o, -1.0, 2.0, False)         # x < min ? min : x <= max ? x : max
+    assert _bits(o.arr()).tolist() == _bits(np.array([2.0, -0.0, -1.0, 0.5, 2.0, 2.0])).tolist()
+    K['HardTanh_updateOutput'](T(x), o, 0, 6, False)             # ReLU6
+    assert _bits(o.arr()).tolist() == _bits(np.array([6.0, -0.0, 0.0, 0.5, 6.0, 6.0])).tolist()
+    t = T(x.reshape(2, 3))
+    K['HardTanh_updateOutput'](t, o, -1.0, 2.0, True)             # contiguous 2-d: NaN stays
+    assert np.isnan(o.arr()[[0, 1], [0, 2]]).all()
+    x = T(np.array([[np.nan, 9.0, -0.0], [-5.0, 0.5, np.nan]]))
+    t = transpose(x, 1, 2)               # not contiguous: THNN's TH_TENSOR_APPLY path, NaN -> max
+    K['HardTanh_updateOutput'](t, o, -1.0, 2.0, True)
+    assert o.storage is x.storage and not o.is_contiguous()
+    want = _bits(np.array([[2.0, 2.0, -0.0], [-1.0, 0.5, 2.0]]))
+    assert (_bits(x.arr()) == want).all()
+    for inplace in (False, True):       # and out of place or in place, any layout: the same bits
+        x = np.array([[np.nan, -0.0, 3.0], [-0.0, -7.0, np.nan]])
+        o = E()
+        K['Threshold_updateOutput'](transpose(T(x), 1, 2), o, 0.0, 0.0, inplace)
+        want = _bits(np.array([[0.0, 0.0], [0.0, 0.0], [3.0, 0.0]]))
+        if inplace:
+            want[0, 0] = want[2, 1] = _bits(np.array(np.nan))
+        assert (_bits(o.arr()) == want).all()
