@@ -351,6 +351,7 @@ end
 -- result); others take one crossing to numpy (luatorch/bindings/hot.py).
 local SMALL = 512
 local fast_add, fast_mul, fast_cmul, fast_fill = py.add, py.mul, py.cmul, py.fill
+local fast_axpy = py.axpy
 
 -- the cache of self when it is a small contiguous writable Float/Double tensor
 local function small(o)
@@ -371,7 +372,7 @@ local function real(g, v)
 end
 
 for _, mt in ipairs(tensor_mts) do
-  local add, mul, cmul, fill = mt.add, mt.mul, mt.cmul, mt.fill
+  local add, mul, cmul, fill, zero = mt.add, mt.mul, mt.cmul, mt.fill, mt.zero
   if add then
     mt.add = function(self, a, b, ...)
       if b == nil then
@@ -394,6 +395,16 @@ for _, mt in ipairs(tensor_mts) do
         local e = fast_add(o, P2O[a] or a)
         if e then raise(e) end
         return self
+      end
+      -- self:add(value, src): TH's in-place cadd, which is BLAS axpy on contiguous tensors (one
+      -- crossing; small tensors too, so that every size gets axpy's bits)
+      if type(a) == 'number' and select('#', ...) == 0 then
+        local src = P2O[b]
+        if src ~= nil then
+          local e = fast_axpy(P2O[self], a, src)
+          if e == nil then return self end
+          if e then raise(e) end
+        end
       end
       return add(self, a, b, ...)
     end
@@ -435,6 +446,10 @@ for _, mt in ipairs(tensor_mts) do
       end
       return cmul(self, a, b, ...)
     end
+  end
+  mt.zero = function(self, ...)
+    if select('#', ...) == 0 then return mt.fill(self, 0) end
+    return zero(self, ...)
   end
   mt.fill = function(self, v, ...)
     if type(v) == 'number' then

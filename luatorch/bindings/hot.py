@@ -11,7 +11,7 @@ Lua gets as `epoch_address`), bumped by every in-place geometry change and buffe
 """
 import numpy as np
 
-from ..lib import construct, indexing, pointwise, printing_api, storage_ops, types
+from ..lib import cblas, construct, indexing, pointwise, printing_api, storage_ops, types
 from ..lib import xp as _xp
 from ..lib.pointwise import to_real
 from ..lib.errors import TorchError
@@ -72,6 +72,28 @@ def fast_add(a, b):
             if a._sd is not a.storage.data:
                 x = a.arr()
             _add(x, _scalar(b, a.ttype), x)
+    except Exception as e:  # noqa: BLE001
+        return error_text(e)
+
+
+def fast_axpy(a, v, b):
+    """a:add(v, b) (b a tensor): TH's in-place cadd, BLAS axpy for contiguous float tensors of
+    one type (lib/cblas.py); else pointwise.add. False: not a tensor of a's type (Lua takes the
+    general path, with its argument errors)."""
+    try:
+        tt = a.ttype
+        if type(b) is not Tensor or b.ttype is not tt:
+            return False
+        if tt.is_float and a.size == b.size:
+            x = a._a
+            if a._sd is not a.storage.data:
+                x = a.arr()
+            y = b._a
+            if b._sd is not b.storage.data:
+                y = b.arr()
+            if cblas.axpy(_scalar(v, tt), y, x):
+                return None
+        pointwise.add(a, a, v, b)
     except Exception as e:  # noqa: BLE001
         return error_text(e)
 
@@ -300,7 +322,7 @@ def exports(lua):
         types.set_default(tt)
 
     return {
-        'add': fast_add, 'mul': fast_mul, 'cmul': fast_cmul, 'fill': fast_fill,
+        'add': fast_add, 'mul': fast_mul, 'cmul': fast_cmul, 'fill': fast_fill, 'axpy': fast_axpy,
         'geometry': geometry, 'epoch_address': int(T.EPOCH.ctypes.data),
         'data_address': data_address,
         'index_number': index_number, 'set_number': set_number, 'dims': dims,

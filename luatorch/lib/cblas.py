@@ -128,8 +128,12 @@ def axpy(alpha, x, y):
             or x.dtype != y.dtype or x.size != y.size or not y.flags.writeable
             or not (y.flags.c_contiguous and x.flags.c_contiguous)):
         return False
-    px, py = x.ctypes.data, y.ctypes.data
-    if px != py and np.may_share_memory(x, y):
+    if not y.size:
+        return True
+    py = ctypes.addressof(_addr(y))
+    px = ctypes.addressof(_addr(x)) if x.flags.writeable else x.ctypes.data
+    nb = y.nbytes
+    if px != py and px < py + nb and py < px + nb:     # overlapping, not the same
         return False
     fn(y.size, float(alpha), px, 1, py, 1)
     return True

@@ -209,3 +209,56 @@ def test_errors():
         "bad argument #2 to '__div' (number expected)",
         'invalid arguments',
     ]
+
+
+def test_in_place_add_with_a_value_is_blas_axpy_at_every_size():
+    """x:add(v, y) is TH's in-place cadd: BLAS axpy on contiguous float tensors, whatever their
+    size (one rounding per element where the BLAS fuses); other forms keep two roundings."""
+    import numpy as np
+    from luatorch.lib import cblas
+    if not cblas.available(np.float64):
+        pytest.skip("numpy's bundled OpenBLAS is not at hand")
+    out = run("""
+      torch.manualSeed(7)
+      for _, n in ipairs({3, 17, 100, 1000, 5000}) do
+        local x, y = torch.randn(n), torch.randn(n)
+        local r = x:clone()
+        r:add(-0.01, y)
+        local parts = {}
+        for i = 1, n do parts[i] = string.format('%a %a %a', x[i], y[i], r[i]) end
+        io.write(table.concat(parts, ';'), '\\n')
+      end
+      local t = torch.randn(4, 5):t()      -- not contiguous: TH's element loop
+      local b = torch.randn(5, 4)
+      local want = t + torch.mul(b, 2)
+      t:add(2, b)
+      io.write(tostring(t:equal(want)), '\\n')
+    """)
+    for line in out[:-1]:
+        trip = [tuple(float.fromhex(v) for v in e.split()) for e in line.split(';')]
+        x = np.array([a for a, _, _ in trip])
+        y = np.array([b for _, b, _ in trip])
+        got = np.array([r for _, _, r in trip])
+        want = x.copy()
+        assert cblas.axpy(-0.01, y, want)
+        assert np.array_equal(got, want)
+    assert out[-1] == 'true'
+
+
+def test_in_place_add_with_a_value_errors_and_other_types():
+    out = run("""
+      local a = torch.randn(4, 5)
+      show(tostring(pcall(function() a:add(2, torch.randn(3)) end)))
+      local ok, e = pcall(function() a:add(2, torch.FloatTensor(4, 5)) end)
+      show(tostring(ok), e:match('invalid arguments') or e)
+      local i = torch.IntTensor({1, 2, 3}); i:add(2, torch.IntTensor({4, 5, 6})); show(vals(i))
+      local f = torch.FloatTensor(3):fill(1); f:add(0.1, torch.FloatTensor(3):fill(1)); show(vals(f))
+      local z = torch.randn(3, 4):t(); z:zero(); show(vals(z), tostring(z:isContiguous()))
+      local big = torch.randn(600); show(tostring(big:zero() == big), tostring(big:sum()))
+    """)
+    assert out[0] == 'false'
+    assert out[1] == 'false | invalid arguments'
+    assert out[2] == '9 12 15'
+    assert out[3] == '1.1 1.1 1.1'
+    assert out[4] == '0 0 0 0 0 0 0 0 0 0 0 0 | false'
+    assert out[5] == 'true | 0'
