@@ -63,7 +63,7 @@ def pytorch_rate(seconds, threads, cpu_time=False, input_grad=False):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     add_common_options(ap, "make PyTorch also compute the gradient with respect to each step's x, "
-                           'as nn always does (PyTorch skips it by default)')
+                           'as nn does when something reads it (both skip it by default)')
     args = ap.parse_args()
     print_header(args)
     ours, ref = best_rates(

@@ -136,7 +136,7 @@ def pytorch_rate(name, seconds, threads, cpu_time=False, cuda=False, input_grad=
         else:
             x, y = x.float().cuda(), y.cuda()
     opt = torch.optim.SGD(params, lr=0.01, momentum=0.9) if name == 'lenet32' else None
-    if input_grad:   # also compute d loss / d input, as nn's backward always does
+    if input_grad:   # also compute d loss / d input (nn computes it only when it is read)
         (xs if per == 1 else x).requires_grad_(True)
     i = [0]
 
@@ -204,7 +204,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('names', nargs='*', default=['mlp', 'lenet1', 'lenet32', 'convnet'])
     add_common_options(ap, 'make PyTorch also compute the gradient with respect to the input, as '
-                           'nn always does (PyTorch skips it by default)')
+                           'nn does when something reads it (both skip it by default)')
     ap.add_argument('--cuda', action='store_true',
                     help='train on the GPU (:cuda(); needs CuPy and a CUDA device)')
     args = ap.parse_args()
