@@ -227,6 +227,17 @@ def _odd_windows(w, m, pos, g, base):
     pos[bi, pi] = off if base is None else off + np.take(base, pi)
 
 
+def _setup(input, output, g):
+    """The padded input, output as (B, P), and the byte strides of the windows' view of it."""
+    xp = g.padded(input.arr().reshape(g.xshape))
+    y = _out(output, g.ysize, g.ystrides).reshape(g.B, g.P)
+    it = xp.itemsize
+    st = g.wbytes.get(it)
+    if st is None:
+        st = g.wbytes[it] = tuple(v * it for v in g.wstrides)
+    return xp, y, st
+
+
 def _max_forward(input, output, g, pos, base=None):
     """Max pooling into output; pos (B, P) receives the flat offset (in its input plane) of each
     window's max from the window's first tap, plus `base` ((P,), when given).
@@ -234,12 +245,7 @@ def _max_forward(input, output, g, pos, base=None):
     The windows are copied taps-first, w (K, B*P); the max is w.max(0) and the first tap holding
     it (Torch scans with '>', so the first wins ties) is K - max_k((K - k) * (w[k] == max));
     _odd_windows then redoes the windows whose max is NaN or -inf."""
-    xp = g.padded(input.arr().reshape(g.xshape))
-    y = _out(output, g.ysize, g.ystrides).reshape(g.B, g.P)
-    it = xp.itemsize
-    st = g.wbytes.get(it)
-    if st is None:
-        st = g.wbytes[it] = tuple(v * it for v in g.wstrides)
+    xp, y, st = _setup(input, output, g)
     v = _view(xp, g.wshape, st)         # (*k, B, *o)
     table = _dev(g.off_by_rank, xp)
     base = None if base is None else _dev(base, xp)
@@ -273,12 +279,7 @@ def _max_forward(input, output, g, pos, base=None):
 def _max_forward_host(input, output, g, pos, base):
     """_max_forward's operations in one pass for host arrays (no thread split, no device
     copies); pos (B, P) is a contiguous host array."""
-    xp = g.padded(input.arr().reshape(g.xshape))
-    y = _out(output, g.ysize, g.ystrides).reshape(g.B, g.P)
-    it = xp.itemsize
-    st = g.wbytes.get(it)
-    if st is None:
-        st = g.wbytes[it] = tuple(v * it for v in g.wstrides)
+    xp, y, st = _setup(input, output, g)
     w = np.empty((g.K, g.B, g.P), xp.dtype)
     np.copyto(w.reshape(g.wshape), np.ndarray(g.wshape, xp.dtype, xp, 0, st))
     m = _maxr(w, 0, out=y)
