@@ -110,6 +110,8 @@ def defer(target, fn, args, snap, shape=()):
                                       src.stride)
         np.copyto(s.arr(), src.arr())
         a[i] = s
+    if pending and type(st) is not Pending:
+        return False    # an operand shares the target's storage: copying it ran the old job
     for i in shape:
         src = args[i]
         a[i] = Tensor(src.ttype, Storage(src.ttype, 0), 0, src.size, src.stride)

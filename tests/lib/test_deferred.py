@@ -192,3 +192,17 @@ def test_copies_held_by_pending_results_are_bounded(monkeypatch):
     assert deferred.pending(gi.storage)
     want = eager_linear(go, w, x.size)
     assert all(np.array_equal(g.arr(), want) for g in gis + [gi])
+
+
+def test_an_operand_sharing_the_pending_storage_gets_the_eager_result():
+    """gradOutput a view of gradInput's own (pending) storage: copying it computes the old
+    result first; the new one is then computed at once from those values, as eagerly."""
+    x, go, w = linear_case()
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, go, gi, w)
+    old = eager_linear(go, w, x.size)
+    go2 = T.view_of(gi, 0, (16, 3), (3, 1))         # the first 48 elements of gi's storage
+    K['Linear_updateGradInput'](x, go2, gi, w)
+    assert not deferred.pending(gi.storage)
+    want = old.reshape(-1)[:48].reshape(16, 3) @ w.arr()
+    assert np.array_equal(gi.arr(), want)
