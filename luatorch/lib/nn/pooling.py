@@ -550,10 +550,19 @@ def SpatialAdaptiveMaxPooling_updateOutput(input, output, indices, oW, oH):
     g = g.reshape(xb.shape[0], oH, oW, KH * KW)
     a = g.argmax(-1)
     y = out(output, input.size[:-2] + (oH, oW))
-    g.max(-1, out=y.reshape(a.shape))
+    m = g.max(-1, out=y.reshape(a.shape))
+    # THNN starts from maxval = -FLT_MAX: NaN and values <= -FLT_MAX never win; a window with
+    # no winner gives -FLT_MAX and maxindex -1, stored as C's (-1 / kW) + 1 and (-1 % kW) + 1
+    # with kW the window's own width (1 and 0, or 0 and 1 when kW is 1)
+    _first_above(g, m, a, 3, g.dtype.type(-np.finfo(np.float32).max), -1)
+    iy, ix = a // KW, a % KW
+    if a.size and a.min() < 0:
+        one = _dev(np.broadcast_to((vx.sum(1) == 1)[None, :], (oH, oW)), a)
+        iy = np.where(a < 0, np.where(one, -1, 0), iy)
+        ix = np.where(a < 0, np.where(one, 0, -1), ix)
     ind = out(indices, (2,) + input.size[:-2] + (oH, oW)).reshape((2,) + a.shape)
-    _xp.put(ind[0], a // KW)                        # (indices may be on the other side)
-    _xp.put(ind[1], a % KW)
+    _xp.put(ind[0], iy)                             # (indices may be on the other side)
+    _xp.put(ind[1], ix)
     ind += 1
 
 
@@ -567,7 +576,14 @@ def SpatialAdaptiveMaxPooling_updateGradInput(input, gradOutput, gradInput, indi
     B = ind.shape[1]
     pos = (ind[0] - 1 + _dev(sy, ind)[:, None]) * W + (ind[1] - 1 + _dev(sx, ind)[None, :])
     pos += (_arange(ind, B) * (H * W))[:, None, None]
-    _scatter_into(out(gradInput, input.size), pos, gradOutput.arr(), False)
+    g = gradOutput.arr()
+    if pos.size and pos.min() < 0:
+        # a window without a winner (see above) sends its gradient one element before its
+        # first tap (THNN's sum), into the plane before; before the first plane (THNN writes
+        # outside the tensor) it is dropped
+        live = np.greater_equal(pos, 0)
+        pos, g = pos[live], _xp.ascontiguous(g).reshape(pos.shape)[_xp.on_side(live, g)]
+    _scatter_into(out(gradInput, input.size), pos, g, False)
 
 
 @lru_cache(maxsize=256)
@@ -641,6 +657,27 @@ def SpatialMaxUnpooling_updateGradInput(input, gradOutput, gradInput, indices, o
     np.take(gradOutput.arr().reshape(-1), idx.reshape(-1), out=gi.reshape(-1))
 
 
+def _first_above(w, m, a, axis, floor, none):
+    """Redo, as THNN scans them ('if (val > maxval)' from maxval = floor: a NaN never wins, ties
+    keep the first tap), the windows whose max m is NaN or not above floor, in place in m and in
+    the tap numbers a (w's taps along `axis`; m and a are w's shape without it): the max of the
+    taps above floor and the first tap holding it, or floor and `none` when no tap is above it.
+    Taps that are not to be scanned must already hold NaN or a value <= floor."""
+    if m.size == 0:
+        return
+    lo = _minr(m, None) if type(m) is np.ndarray else m.min()
+    if lo > floor:          # (NaN compares False: the NaN windows are redone)
+        return
+    sel = np.nonzero(np.logical_not(np.greater(m, floor)))
+    wb = np.moveaxis(w, axis, -1)[sel]                  # (n, K) the taps of those windows
+    above = np.greater(wb, floor)
+    v = np.where(above, wb, floor)
+    mm = v.max(1)
+    t = np.argmax(np.logical_and(above, np.equal(v, mm[:, None])), 1)
+    m[sel] = v[_arange(v, v.shape[0]), t]       # (the first tap's zero when +0 and -0 tie)
+    a[sel] = np.where(above.any(1), t, none)
+
+
 # ----------------------------------------------------------------------------- temporal
 
 def _temporal_check(input, kW, dW):
@@ -670,8 +707,10 @@ def TemporalMaxPooling_updateOutput(input, output, indices, kW, dW):
     w = _tframes(x3, kW, dW, nout)
     y = out(output, input.size[:-2] + (nout, input.size[-1]))
     ind = out(indices, output.size)
-    _xp.put(ind.reshape(x3.shape[0], nout, -1), w.argmax(axis=2))   # (indices: either side)
-    np.max(w, axis=2, out=y.reshape(x3.shape[0], nout, -1))
+    a = w.argmax(axis=2)
+    m = np.max(w, axis=2, out=y.reshape(x3.shape[0], nout, -1))
+    _first_above(w, m, a, 2, -np.inf, -1)
+    _xp.put(ind.reshape(x3.shape[0], nout, -1), a)      # (indices: either side)
 
 
 @kernel
@@ -685,7 +724,11 @@ def TemporalMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kW
     ind = indices.arr().reshape(B, nout, F)
     pos = (ind + (_arange(ind, nout) * dW)[:, None]) * F + _arange(ind, F)
     pos += (_arange(ind, B) * (T * F))[:, None, None]
-    _scatter_into(out(gradInput, input.size), pos, gradOutput.arr(), dW >= kW)
+    g = gradOutput.arr()
+    if ind.size and ind.min() < 0:      # -1: a window without a tap above -inf, no gradient
+        live = np.greater_equal(ind, 0)
+        pos, g = pos[live], _xp.ascontiguous(g).reshape(ind.shape)[_xp.on_side(live, g)]
+    _scatter_into(out(gradInput, input.size), pos, g, dW >= kW)
 
 
 def _subsampling_check(input, kW, dW, frameSize=None):

@@ -12,6 +12,7 @@ import numpy as np
 from . import kernel
 from ._util import out, like, check
 from .conv import _shape_str
+from .pooling import _first_above
 from .. import xp as _xp
 from ..errors import TorchError
 
@@ -109,6 +110,9 @@ def _vol_geom(input, kT, kW, kH, dT, dW, dH, pT, pW, pH, dilT, dilW, dilH, ceil_
     return g
 
 
+_NO_TAP = 0xFFFFFF       # the offsets -1, -1, -1 as THNN's bytes (255 each)
+
+
 @kernel
 def VolumetricDilatedMaxPooling_updateOutput(input, output, indices, kT, kW, kH, dT, dW, dH,
                                              pT, pW, pH, dilT, dilW, dilH, ceil_mode):
@@ -118,10 +122,16 @@ def VolumetricDilatedMaxPooling_updateOutput(input, output, indices, kT, kW, kH,
     w = g.windows(input.arr().reshape((g.B,) + g.S))
     tap = w.argmax(0)
     y = out(output, input.size[:-3] + g.o)
-    w.max(0, out=y.reshape(-1))
+    m = w.max(0, out=y.reshape(-1))
+    # THNN scans the taps inside the input with 'val > maxval' from -inf (the padding holds
+    # -inf): a NaN never wins; no winner gives -inf and the offsets -1 (bytes 255)
+    _first_above(w, m, tap, 0, -np.inf, -1)
     zt, rem = np.divmod(tap, kH * kW)
     zh, zw = np.divmod(rem, kW)
-    _xp.put(out(indices, output.size).reshape(-1), (zt + (zh << 8)) + (zw << 16))
+    packed = (zt + (zh << 8)) + (zw << 16)
+    if tap.size and tap.min() < 0:
+        packed[tap < 0] = _NO_TAP
+    _xp.put(out(indices, output.size).reshape(-1), packed)
 
 
 @kernel
@@ -134,9 +144,17 @@ def VolumetricDilatedMaxPooling_updateGradInput(input, gradOutput, gradInput, in
         raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s'
                          % (_shape_str(want), _shape_str(gradOutput.size)))
     ind = indices.arr().reshape(g.B, g.P)
+    go = gradOutput.arr()
+    live = None
+    if ind.size and ind.max() == _NO_TAP:
+        # a window without a winner: THNN's gradient goes outside the input (undefined); none
+        live = np.not_equal(ind, _NO_TAP)
+        ind = np.where(live, ind, 0)
     tap = ((ind & 255) * kH + ((ind >> 8) & 255)) * kW + ((ind >> 16) & 255)
     pos = g.off[tap] + g.base + (np.arange(g.B) * g.V)[:, None]
-    _scatter(out(gradInput, input.size), pos, gradOutput.arr(), g.unique)
+    if live is not None:
+        pos, go = pos[live], _xp.ascontiguous(go).reshape(live.shape)[_xp.on_side(live, go)]
+    _scatter(out(gradInput, input.size), pos, go, g.unique)
 
 
 # ----------------------------------------------------------------------------- max unpooling
@@ -286,7 +304,12 @@ def _fractional_forward(input, output, indices, samples, osize, pools, sample_of
     v = np.take_along_axis(x, pos.reshape(planes, -1), 1).reshape(pos.shape)
     a = v.argmax(-1)
     y = out(output, input.size[:-nd] + tuple(osize))
-    y.reshape(a.shape)[...] = np.take_along_axis(v, a[..., None], -1)[..., 0]
+    m = y.reshape(a.shape)
+    m[...] = np.take_along_axis(v, a[..., None], -1)[..., 0]
+    # THNN: 'val > maxVal' from -inf (a NaN never wins), then THAssert(maxVal != -THInf)
+    _first_above(v, m, a, v.ndim - 1, -np.inf, -1)
+    if a.size and a.min() < 0:
+        raise TorchError("Assertion `maxVal != -THInf' failed. ")
     ind = out(indices, output.size).reshape(a.shape)
     _xp.put(ind, np.take_along_axis(pos, a[..., None], -1)[..., 0] + 1)
 

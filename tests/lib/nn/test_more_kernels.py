@@ -166,6 +166,113 @@ def test_fractional_windows(tt):
             assert ind.arr()[0, pl, i, j] == (hs[i] + r) * 11 + ws[j] + c + 1
 
 
+def _odd_values(shape, tt=D):
+    """Small integers with +-0 ties, NaNs, -inf and +inf sprinkled in."""
+    x = RNG.integers(-2, 3, shape).astype(tt.dtype)
+    x[RNG.random(shape) < .2] = -0.0
+    r = RNG.random(shape)
+    x[r < .25] = np.nan
+    x[(r >= .25) & (r < .32)] = -np.inf
+    x[(r >= .32) & (r < .35)] = np.inf
+    return x
+
+
+@pytest.mark.parametrize('tt', [D, F])
+def test_volumetric_dilated_max_pooling_nan_windows_follow_thnn(tt):
+    # THNN scans the taps inside the input with 'if (val > maxval)' from -inf, offsets -1: a
+    # NaN never wins, ties keep the first tap, no winner leaves -inf and bytes 255 (its
+    # gradient, outside the input in THNN, is dropped)
+    x = _odd_values((3, 5, 6, 7), tt)
+    x[0] = np.nan
+    x[1] = np.where(RNG.random(x[1].shape) < .5, np.nan, -np.inf)
+    k, s, p, dil = (2, 3, 2), (1, 2, 2), (1, 1, 0), (2, 1, 3)
+    o = [(x.shape[1 + d] + 2 * p[d] - dil[d] * (k[d] - 1) - 1) // s[d] + 1 for d in range(3)]
+    y, ind = E(tt), E(L)
+    K['VolumetricDilatedMaxPooling_updateOutput'](T(x, tt), y, ind, k[0], k[2], k[1], s[0], s[2],
+                                                  s[1], p[0], p[2], p[1], dil[0], dil[2], dil[1],
+                                                  False)
+    g = RNG.standard_normal(y.size).astype(tt.dtype)
+    ry, ri, rg = np.zeros(y.size, tt.dtype), np.zeros(y.size, np.int64), np.zeros_like(x)
+    for c, a, bb, cc in itertools.product(range(3), *map(range, o)):
+        best, arg, at = -np.inf, (-1, -1, -1), None
+        for z, yy, xx in itertools.product(*map(range, k)):
+            t = (a * s[0] - p[0] + z * dil[0], bb * s[1] - p[1] + yy * dil[1],
+                 cc * s[2] - p[2] + xx * dil[2])
+            if all(0 <= t[d] < x.shape[1 + d] for d in range(3)) and x[c][t] > best:
+                best, arg, at = x[c][t], (z, yy, xx), t
+        ry[c, a, bb, cc] = best
+        ri[c, a, bb, cc] = (arg[0] & 255) | (arg[1] & 255) << 8 | (arg[2] & 255) << 16
+        if at is not None:
+            rg[c][at] += g[c, a, bb, cc]
+    assert (ri == 0xFFFFFF).any()
+    np.testing.assert_array_equal(y.arr(), ry)
+    np.testing.assert_array_equal(ind.arr(), ri)
+    gi = E(tt)
+    K['VolumetricDilatedMaxPooling_updateGradInput'](T(x, tt), T(g, tt), gi, ind, k[0], k[2], k[1],
+                                                     s[0], s[2], s[1], p[0], p[2], p[1], dil[0],
+                                                     dil[2], dil[1], False)
+    np.testing.assert_allclose(gi.arr(), rg, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('tt', [D, F])
+def test_fractional_max_pooling_nan_windows_follow_thnn(tt):
+    # THNN: 'if (val > maxVal)' from -inf (a NaN never wins, ties keep the first tap), then
+    # THAssert(maxVal != -THInf): a window without a tap above -inf is an error
+    x = _odd_values((2, 2, 9, 11), tt)
+    x[np.isinf(x) & (x < 0)] = 1.5          # no -inf, a number in every other column: every
+    x[..., ::2][np.isnan(x[..., ::2])] = 1.5    # window keeps a winner...
+    x[0, 0, 0, 0], x[0, 0, 0, 1], x[1, 1, 8, 10] = np.nan, 3.0, np.nan
+    u = RNG.random((2, 2, 2)).astype(tt.dtype)
+    f = tt.dtype.type
+
+    def starts(sample, n, o, pool):
+        alpha = f(n - pool) / f(o - 1)
+        return [int(f(i + sample) * alpha) - int(f(sample) * alpha) for i in range(o - 1)] + [n - pool]
+    ry, ri = np.zeros((2, 2, 3, 4), tt.dtype), np.zeros((2, 2, 3, 4), np.int64)
+    for b, pl in itertools.product(range(2), range(2)):
+        hs, ws = starts(u[b, pl, 1], 9, 3, 3), starts(u[b, pl, 0], 11, 4, 2)
+        for i, j in itertools.product(range(3), range(4)):
+            best, at = -np.inf, -1
+            for h2, w2 in itertools.product(range(hs[i], hs[i] + 3), range(ws[j], ws[j] + 2)):
+                if x[b, pl, h2, w2] > best:
+                    best, at = x[b, pl, h2, w2], h2 * 11 + w2
+            assert at >= 0
+            ry[b, pl, i, j], ri[b, pl, i, j] = best, at + 1
+    y, ind = E(tt), E(L)
+    K['SpatialFractionalMaxPooling_updateOutput'](T(x, tt), y, 4, 3, 2, 3, ind, T(u, tt))
+    np.testing.assert_array_equal(y.arr(), ry)
+    np.testing.assert_array_equal(ind.arr(), ri)
+    g = RNG.standard_normal(ry.shape).astype(tt.dtype)
+    rg = np.zeros((2, 2, 99), tt.dtype)
+    for b, pl, i, j in itertools.product(range(2), range(2), range(3), range(4)):
+        rg[b, pl, ri[b, pl, i, j] - 1] += g[b, pl, i, j]
+    gi = E(tt)
+    K['SpatialFractionalMaxPooling_updateGradInput'](T(x, tt), T(g, tt), gi, 4, 3, 2, 3, ind)
+    np.testing.assert_allclose(gi.arr().reshape(rg.shape), rg, rtol=1e-5, atol=1e-6)
+    # ...until one is all NaN / -inf
+    for bad in (np.nan, -np.inf):
+        x2 = x.copy()
+        x2[:, :, :, :] = bad
+        x2[..., 0] = np.where(np.arange(9)[:, None] % 2 == 0, np.nan, -np.inf)[:, 0]
+        with pytest.raises(TorchError, match="Assertion `maxVal != -THInf' failed"):
+            K['SpatialFractionalMaxPooling_updateOutput'](T(x2, tt), y, 4, 3, 2, 3, ind, T(u, tt))
+    xv = _odd_values((1, 2, 6, 5, 4), tt)   # ([N,] C, H, W, T)
+    xv[np.isinf(xv) & (xv < 0)] = 1.5
+    xv[..., ::2][np.isnan(xv[..., ::2])] = 1.5
+    xv[0, 1, 0, 0, 0] = np.nan
+    xv[0, 1, 0, 0, 1] = 2.0
+    uv = RNG.random((1, 2, 3)).astype(tt.dtype)
+    yv, iv = E(tt), E(L)
+    K['VolumetricFractionalMaxPooling_updateOutput'](T(xv, tt), yv, 2, 2, 2, 2, 2, 2, iv, T(uv, tt))
+    flat = xv.reshape(2, -1)
+    np.testing.assert_array_equal(yv.arr().reshape(2, -1),
+                                  np.take_along_axis(flat, iv.arr().reshape(2, -1) - 1, 1))
+    assert not np.isnan(yv.arr()).any()
+    xv[:] = np.nan
+    with pytest.raises(TorchError, match="Assertion `maxVal != -THInf' failed"):
+        K['VolumetricFractionalMaxPooling_updateOutput'](T(xv, tt), yv, 2, 2, 2, 2, 2, 2, iv, T(uv, tt))
+
+
 def test_feature_lp_pooling_loop():
     x = RNG.random((2, 9, 3))
     y = E()

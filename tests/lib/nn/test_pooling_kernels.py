@@ -445,3 +445,96 @@ def test_upsampling():
     g = RNG.standard_normal(out.size)
     K['SpatialUpSamplingBilinear_updateGradInput'](T(g), gi, 1, 2, 3, 4, 5, 7)
     assert np.isclose((ref * g).sum(), (x4 * gi.arr()).sum())
+
+
+# THNN's TemporalMaxPooling and SpatialAdaptiveMaxPooling scan a window with
+# 'if (val > maxval)' from maxval = -inf (temporal) or -FLT_MAX (adaptive), maxindex = -1: a NaN
+# never wins, ties keep the first tap, and a window with no tap above the start keeps it.
+
+def _odd_values(shape, tt):
+    """Small integers with +-0 ties, NaNs, -inf and +inf sprinkled in (some windows all NaN)."""
+    x = RNG.integers(-2, 3, shape).astype(tt.dtype)
+    x[RNG.random(shape) < .2] = -0.0
+    r = RNG.random(shape)
+    x[r < .25] = np.nan
+    x[(r >= .25) & (r < .32)] = -np.inf
+    x[(r >= .32) & (r < .35)] = np.inf
+    return x
+
+
+def _same(a, b):
+    np.testing.assert_array_equal(np.asarray(a), np.asarray(b))     # (NaN == NaN, -0 == +0)
+
+
+def _scan(vals, start):
+    best, arg = start, -1
+    for n, v in enumerate(vals):
+        if v > best:
+            best, arg = v, n
+    return best, arg
+
+
+@pytest.mark.parametrize('tt', [D, F])
+@pytest.mark.parametrize('kW,dW', [(3, 2), (2, 2), (4, 1), (1, 1)])
+def test_temporal_max_pooling_nan_and_inf_windows_follow_thnn(tt, kW, dW):
+    x = _odd_values((3, 10, 4), tt)
+    x[0, :5, 0] = np.nan                    # all-NaN windows
+    x[1, :5, 1] = -np.inf                   # all -inf windows
+    x[1, :5, 2] = [np.nan, -np.inf, np.nan, -np.inf, np.nan]
+    x[2, :5, 3] = [np.nan, np.inf, np.nan, np.inf, 1]
+    n = (10 - kW) // dW + 1
+    y, ind = np.zeros((3, n, 4), tt.dtype), np.zeros((3, n, 4), np.int64)
+    for b, t, f in itertools.product(range(3), range(n), range(4)):
+        y[b, t, f], ind[b, t, f] = _scan(x[b, t * dW:t * dW + kW, f], -np.inf)
+    g = RNG.standard_normal(y.shape).astype(tt.dtype)
+    gx = np.zeros_like(x)
+    for b, t, f in itertools.product(range(3), range(n), range(4)):
+        if ind[b, t, f] != -1:
+            gx[b, t * dW + ind[b, t, f], f] += g[b, t, f]
+    out, I, gi = empty(tt), empty(L), empty(tt)
+    K['TemporalMaxPooling_updateOutput'](T(x, tt), out, I, kW, dW)
+    _same(out.arr(), y)
+    _same(I.arr(), ind)                     # 0-based offsets, -1 for no winner
+    K['TemporalMaxPooling_updateGradInput'](T(x, tt), T(g, tt), gi, I, kW, dW)
+    np.testing.assert_allclose(gi.arr(), gx, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('tt', [D, F])
+@pytest.mark.parametrize('shape,o', [((2, 3, 7, 5), (3, 2)), ((2, 6, 9), (4, 9)),
+                                     ((3, 8, 6), (8, 3)), ((2, 5, 4), (5, 1))])
+def test_adaptive_max_pooling_nan_and_inf_windows_follow_thnn(tt, shape, o):
+    x = _odd_values(shape, tt)
+    H, W = shape[-2:]
+    xb = x.reshape(-1, H, W)
+    xb[0, :3, :3] = np.nan                  # all-NaN windows (one at the plane's start)
+    xb[-1, -3:, -3:] = -np.inf
+    if tt is D:
+        xb[1, 0, :] = -1e300                # below -FLT_MAX: never wins in THNN either
+    fmax = float(np.finfo(np.float32).max)
+    B = xb.shape[0]
+    y = np.zeros((B,) + o, tt.dtype)
+    iy, ix = np.zeros(y.shape, np.int64), np.zeros(y.shape, np.int64)
+    hs = [int(math.floor(np.float32(i) / np.float32(o[0]) * np.float32(H))) for i in range(o[0] + 1)]
+    ws = [int(math.floor(np.float32(j) / np.float32(o[1]) * np.float32(W))) for j in range(o[1] + 1)]
+    he = [int(math.ceil(np.float32(i + 1) / np.float32(o[0]) * np.float32(H))) for i in range(o[0])]
+    we = [int(math.ceil(np.float32(j + 1) / np.float32(o[1]) * np.float32(W))) for j in range(o[1])]
+    for b, i, j in itertools.product(range(B), range(o[0]), range(o[1])):
+        kw = we[j] - ws[j]
+        y[b, i, j], m = _scan(xb[b, hs[i]:he[i], ws[j]:we[j]].reshape(-1), tt.dtype.type(-fmax))
+        q, r = abs(m) // kw, abs(m) % kw    # C's truncating / and %
+        iy[b, i, j], ix[b, i, j] = (q if m >= 0 else -q) + 1, (r if m >= 0 else -r) + 1
+    out, I = empty(tt), empty(L)
+    K['SpatialAdaptiveMaxPooling_updateOutput'](T(x, tt), out, I, o[1], o[0])
+    _same(out.arr().reshape(y.shape), y)
+    _same(I.arr()[0].reshape(iy.shape), iy)
+    _same(I.arr()[1].reshape(ix.shape), ix)
+    assert (iy == 0).any() or (ix == 0).any()
+    g = RNG.standard_normal(y.shape).astype(tt.dtype)
+    ref = np.zeros(B * H * W, tt.dtype)
+    for b, i, j in itertools.product(range(B), range(o[0]), range(o[1])):
+        at = b * H * W + (hs[i] + iy[b, i, j] - 1) * W + ws[j] + ix[b, i, j] - 1
+        if at >= 0:                         # (THNN writes before the tensor: dropped)
+            ref[at] += g[b, i, j]
+    gi = empty(tt)
+    K['SpatialAdaptiveMaxPooling_updateGradInput'](T(x, tt), T(g.reshape(out.size), tt), gi, I)
+    np.testing.assert_allclose(gi.arr().reshape(-1), ref, rtol=1e-5, atol=1e-6)
