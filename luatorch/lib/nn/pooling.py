@@ -201,30 +201,20 @@ def _geometry(cls, *key):
 
 # ----------------------------------------------------------------------------- max pooling (N-d)
 
-def _odd_windows(w, m, pos, g, base):
-    """Redo the windows whose max m is NaN or -inf, in place in m and pos ((B', P), pos of w's
-    module), as Torch scans them: only the taps inside the input (padding is skipped), a NaN
-    taken whenever one comes ('val > max || isnan(val)': the last NaN tap wins), and when no
-    tap beats -inf, the window's first tap inside the input. The '==' selection of the callers
-    finds no tap for a NaN max and may find a padding tap for a -inf one."""
-    if m.size == 0:
+def _odd_windows(w, m, pos, g, base, none):
+    """Redo, as THNN scans them (_first_above, from -inf: a NaN never wins, a window without a
+    tap above -inf has no winner), the windows whose max m is NaN or -inf, in place in m and pos
+    ((B', P), pos of w's module): the first tap's position (+ base[p] when base is given), or
+    `none` for no winner. The padding taps hold -inf: they never win. The '==' selection of the
+    callers finds no tap for a NaN max and may find a padding tap for a -inf one."""
+    r = _first_above(w, m, None, 0, -np.inf, -1)
+    if r is None:
         return
-    # the least max: NaN when there is a NaN one, else -inf when there is a -inf one
-    lo = _minr(m, None) if type(m) is np.ndarray else m.min()
-    if lo > -np.inf or (lo == -np.inf and not g.pad):
-        return                  # (no padding: a -inf window's first tap is in the input)
-    bi, pi = np.nonzero(np.logical_not(np.greater(m, -np.inf)))
-    nb = bi.shape[0]
-    wb = w[:, bi, pi]                                   # (K, nb) the taps of those windows
-    real = _dev(g.real_taps(), w)[:, pi]
-    nan = np.not_equal(wb, wb)
-    nan &= real
-    last_nan = (g.K - 1) - np.argmax(nan[::-1], 0)
-    tap = np.where(nan.any(0), last_nan, np.argmax(real, 0))
-    cols = _arange(wb, nb)
-    m[bi, pi] = wb[tap, cols]
-    off = np.take(_dev(g.off, tap), tap)
-    pos[bi, pi] = off if base is None else off + np.take(base, pi)
+    (bi, pi), t = r
+    off = np.take(_dev(g.off, t), t)        # (t = -1, no winner: replaced below)
+    if base is not None:
+        off = off + np.take(base, pi)
+    pos[bi, pi] = np.where(np.less(t, 0), none, off)
 
 
 def _setup(input, output, g):
@@ -238,13 +228,14 @@ def _setup(input, output, g):
     return xp, y, st
 
 
-def _max_forward(input, output, g, pos, base=None):
+def _max_forward(input, output, g, pos, base=None, none=0):
     """Max pooling into output; pos (B, P) receives the flat offset (in its input plane) of each
     window's max from the window's first tap, plus `base` ((P,), when given).
 
     The windows are copied taps-first, w (K, B*P); the max is w.max(0) and the first tap holding
     it (Torch scans with '>', so the first wins ties) is K - max_k((K - k) * (w[k] == max));
-    _odd_windows then redoes the windows whose max is NaN or -inf."""
+    _odd_windows then redoes the windows whose max is NaN or -inf (`none`: the pos of a window
+    without a winner)."""
     xp, y, st = _setup(input, output, g)
     v = _view(xp, g.wshape, st)         # (*k, B, *o)
     table = _dev(g.off_by_rank, xp)
@@ -262,12 +253,12 @@ def _max_forward(input, output, g, pos, base=None):
             np.take(_dev(table, first), first.astype(np.intp), out=p)
             if base is not None:
                 p += base
-            _odd_windows(w, m, p, g, base)
+            _odd_windows(w, m, p, g, base, none)
         else:   # indices on the other side (a module whose indices tensor stayed on the host)
             r = np.take(_dev(table, first), first.astype(np.intp))
             if base is not None:
                 r = r + base
-            _odd_windows(w, m, r, g, base)
+            _odd_windows(w, m, r, g, base, none)
             _xp.put(p, r)
 
     if g.split and _host(xp):
@@ -287,11 +278,12 @@ def _max_forward_host(input, output, g, pos, base):
     # the ranks are 0..K, all inside the table: 'wrap' only spares take's buffered 'raise' check
     np.take(g.off_by_rank, first.astype(np.intp), out=pos, mode='wrap')
     pos += base
-    _odd_windows(w, m, pos, g, base)
+    _odd_windows(w, m, pos, g, base, 0)
 
 
 _maxr = np.maximum.reduce
 _minr = np.minimum.reduce
+_cnz = np.count_nonzero
 
 
 @kernel
@@ -315,6 +307,14 @@ def SpatialMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kW,
     if gradOutput.size != g.ysize:
         _grad_check(gradOutput, input, g.o, 2)
     ind = indices.arr()
+    if ind.size and (_cnz(ind) < ind.size if type(ind) is np.ndarray else ind.min() < 1):
+        # index 0: a window without a winner (no tap above -inf); THNN skips it
+        live = np.greater(ind.reshape(g.B, g.P), 0)
+        idx = (ind.reshape(g.B, g.P) + _dev(g.plane_starts(), ind))[live]
+        go = gradOutput.arr()
+        go = _xp.ascontiguous(go).reshape(live.shape)[_xp.on_side(live, go)]
+        _scatter_into(out(gradInput, input.size), idx, go, g.unique)
+        return
     if g.unique and type(ind) is np.ndarray:
         idx = ind.reshape(g.B, g.P) + g.plane_starts()
         t = out(gradInput, input.size).reshape(-1)
@@ -333,12 +333,16 @@ def VolumetricMaxPooling_updateOutput(input, output, indices, kT, kW, kH, dT, dW
     g = _geometry(_MaxGeom, input.size, (kT, kH, kW), (dT, dH, dW), (padT, padH, padW),
                   (1, 1, 1), bool(ceil_mode), 3)
     pos = _empty(input.arr(), (g.B, g.P), np.int64)
-    _max_forward(input, output, g, pos)
-    # Torch packs the offsets (t, h, w) of the max in its window as bytes of one long
+    _max_forward(input, output, g, pos, None, -1)
+    # Torch packs the offsets (t, h, w) of the max in its window as bytes of one long; a window
+    # without a winner (no tap above -inf) keeps its offsets -1: the bytes 255
     ot, rem = np.divmod(pos, g.S[1] * g.S[2])
     oh, ow = np.divmod(rem, g.S[2])
+    packed = (ot + (oh << 8)) + (ow << 16)
+    if pos.size and pos.min() < 0:
+        packed[pos < 0] = _NO_TAP
     ind = out(indices, output.size).reshape(pos.shape)
-    _xp.put(ind, (ot + (oh << 8)) + (ow << 16))     # (indices may be on the other side)
+    _xp.put(ind, packed)     # (indices may be on the other side)
 
 
 @kernel
@@ -348,9 +352,20 @@ def VolumetricMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, 
                   (1, 1, 1), bool(ceil_mode), 3)
     _grad_check(gradOutput, input, g.o, 3)
     ind = indices.arr().reshape(g.B, g.P)
+    go = gradOutput.arr()
+    live = None
+    if ind.size and ind.max() == _NO_TAP:
+        # a window without a winner: THNN's gradient goes outside the input (undefined); none
+        live = np.not_equal(ind, _NO_TAP)
+        ind = np.where(live, ind, 0)
     a = ((ind & 255) * kH + ((ind >> 8) & 255)) * kW + ((ind >> 16) & 255)
     idx = np.take(_dev(g.off, ind), a) + _dev(g.base, ind) + _dev(g.plane_starts(), ind) + 1
-    _scatter_into(out(gradInput, input.size), idx, gradOutput.arr(), g.unique)
+    if live is not None:
+        idx, go = idx[live], _xp.ascontiguous(go).reshape(live.shape)[_xp.on_side(live, go)]
+    _scatter_into(out(gradInput, input.size), idx, go, g.unique)
+
+
+_NO_TAP = 0xFFFFFF       # the window offsets -1, -1, -1 as THNN's bytes (255 each)
 
 
 # ----------------------------------------------------------------------------- average pooling
@@ -662,12 +677,14 @@ def _first_above(w, m, a, axis, floor, none):
     keep the first tap), the windows whose max m is NaN or not above floor, in place in m and in
     the tap numbers a (w's taps along `axis`; m and a are w's shape without it): the max of the
     taps above floor and the first tap holding it, or floor and `none` when no tap is above it.
-    Taps that are not to be scanned must already hold NaN or a value <= floor."""
+    Taps that are not to be scanned must already hold NaN or a value <= floor. The one rule of
+    every max pooling here; a may be None. Returns None when no window is redone, else (sel,
+    taps): the redone windows' index arrays into m and their tap numbers (`none`: no winner)."""
     if m.size == 0:
-        return
+        return None
     lo = _minr(m, None) if type(m) is np.ndarray else m.min()
     if lo > floor:          # (NaN compares False: the NaN windows are redone)
-        return
+        return None
     sel = np.nonzero(np.logical_not(np.greater(m, floor)))
     wb = np.moveaxis(w, axis, -1)[sel]                  # (n, K) the taps of those windows
     above = np.greater(wb, floor)
@@ -675,7 +692,10 @@ def _first_above(w, m, a, axis, floor, none):
     mm = v.max(1)
     t = np.argmax(np.logical_and(above, np.equal(v, mm[:, None])), 1)
     m[sel] = v[_arange(v, v.shape[0]), t]       # (the first tap's zero when +0 and -0 tie)
-    a[sel] = np.where(above.any(1), t, none)
+    t = np.where(above.any(1), t, none)
+    if a is not None:
+        a[sel] = t
+    return sel, t
 
 
 # ----------------------------------------------------------------------------- temporal

@@ -12,7 +12,7 @@ import numpy as np
 from . import kernel
 from ._util import out, like, check
 from .conv import _shape_str
-from .pooling import _first_above
+from .pooling import _NO_TAP, _first_above
 from .. import xp as _xp
 from ..errors import TorchError
 
@@ -108,9 +108,6 @@ def _vol_geom(input, kT, kW, kH, dT, dW, dH, pT, pW, pH, dilT, dilW, dilH, ceil_
             _VOL.clear()
         g = _VOL[key] = _VolMax(input.size, *key[1:])
     return g
-
-
-_NO_TAP = 0xFFFFFF       # the offsets -1, -1, -1 as THNN's bytes (255 each)
 
 
 @kernel

@@ -339,11 +339,15 @@ def HardShrink_updateGradInput(input, gradOutput, gradInput, lam):
 
 @kernel
 def SoftShrink_updateOutput(input, output, lam):
-    # x - clip(x, -lam, lam): x-lam above lam, x+lam below -lam, exactly +0 between
+    # x - clip(x, -lam, lam): x-lam above lam, x+lam below -lam, exactly +0 between; TH's
+    # `x > lambda ? x - lambda : x < -lambda ? x + lambda : 0` gives +0 for a NaN too (the
+    # clip would carry the NaN through)
     x = input.arr()
     o = like(output, input)
     np.clip(x, -lam, lam, out=o)
     np.subtract(x, o, out=o)
+    if o.dtype.kind == 'f' and o.size and np.isnan(o.min()):
+        o[np.isnan(o)] = 0
 
 
 @kernel

@@ -30,7 +30,8 @@ def out_size(n, k, s, p, dil, ceil_mode):
 
 def ref_maxpool(x, k, s, p, dil, ceil_mode):
     """THNN's SpatialDilatedMaxPooling loop for x (B, H, W): output and 1-based indices (taps in
-    the input only; a tap wins when it is greater or NaN; no winner: the first tap)."""
+    the input only, from maxval = -inf, maxindex = -1; a tap wins when 'val > maxval': a NaN never
+    wins, ties keep the first tap; no winner: -inf and the index 0)."""
     B, H, W = x.shape
     oh, ow = (out_size(H, k[0], s[0], p[0], dil[0], ceil_mode),
               out_size(W, k[1], s[1], p[1], dil[1], ceil_mode))
@@ -43,10 +44,10 @@ def ref_maxpool(x, k, s, p, dil, ceil_mode):
             hs += dil[0]
         while ws < 0:
             ws += dil[1]
-        best, bi = -np.inf, hs * W + ws
+        best, bi = -np.inf, -1
         for yy in range(hs, he, dil[0]):
             for xx in range(ws, we, dil[1]):
-                if x[b, yy, xx] > best or np.isnan(x[b, yy, xx]):
+                if x[b, yy, xx] > best:
                     best, bi = x[b, yy, xx], yy * W + xx
         y[b, i, j], ind[b, i, j] = best, bi + 1
     return y, ind
@@ -120,16 +121,19 @@ def test_max_pooling_host_path_matches_the_general_one(shape, cfg, tt):
                                            p[0], ceil_mode)
     gi2 = empty(tt, X.size)
     idx = I.arr().reshape(g.B, g.P) + g.plane_starts()
-    pooling._scatter_into(gi2.arr(), idx, go, g.unique)
+    live = I.arr().reshape(g.B, g.P) > 0          # (index 0: no winner, skipped)
+    pooling._scatter_into(gi2.arr(), idx[live], go.reshape(g.B, g.P)[live], g.unique)
     assert gi.arr().tobytes() == gi2.arr().tobytes()
 
 
 def _grad_ref(ind, g, plane):
-    """Reference max pooling gradient: g added at the 1-based indices, per plane."""
+    """Reference max pooling gradient: g added at the 1-based indices, per plane (THNN skips
+    the index 0 of a window without a winner)."""
     ref = np.zeros((ind.shape[0], plane))
-    for b, v in enumerate(ind.reshape(ind.shape[0], -1)):
-        assert ((v >= 1) & (v <= plane)).all()
-        np.add.at(ref[b], v - 1, g.reshape(ind.shape[0], -1)[b])
+    for b, (v, gb) in enumerate(zip(ind.reshape(ind.shape[0], -1),
+                                     g.reshape(ind.shape[0], -1))):
+        assert ((v >= 0) & (v <= plane)).all()
+        np.add.at(ref[b], v[v > 0] - 1, gb[v > 0])
     return ref
 
 
@@ -145,10 +149,10 @@ NAN_CASES = [  # (shape, k, s, p, dil, ceil)
 @pytest.mark.parametrize('case', NAN_CASES)
 @pytest.mark.parametrize('tt', [D, F])
 def test_max_pooling_nan_and_inf_windows_follow_thnn(case, tt, threads):
-    # THNN scans only the taps inside the input and takes a NaN whenever it meets one (the last
-    # NaN tap of a window wins); a window whose taps are all -inf keeps its first input tap.
-    # Windows whose real taps are all NaN (or -inf) next to the padding used to record a padding
-    # position, and the backward pass then failed.
+    # THNN scans only the taps inside the input with 'val > maxval' from -inf: a NaN never wins;
+    # a window whose real taps are all NaN and/or -inf has no winner: output -inf, index 0, and
+    # the backward pass skips it. Next to the padding such windows used to record a padding
+    # position.
     shape, k, s, p, dil, ceil_mode = case
     x = RNG.integers(-2, 3, shape).astype(tt.dtype)
     planes = x.reshape((-1,) + shape[-2:])
@@ -156,7 +160,10 @@ def test_max_pooling_nan_and_inf_windows_follow_thnn(case, tt, threads):
     planes[-1, -2:, :3] = -np.inf                    # all -inf windows
     planes[-1, :3, -2:] = np.nan
     planes[1].reshape(-1)[::5] = np.nan              # NaN among finite taps (some windows: 2)
+    planes[1, -3:, -3:] = [[np.nan, -np.inf, np.nan], [-np.inf, np.nan, -np.inf],
+                           [np.nan, np.nan, -np.inf]]   # NaN and -inf only
     y, ind = ref_maxpool(planes, k, s, p, dil, ceil_mode)
+    assert (ind == 0).any() or dil != (1, 1)
     X, out, I, gi = T(x, tt), empty(tt), empty(L), empty(tt)
     args = (k[1], k[0], s[1], s[0], p[1], p[0], ceil_mode, dil[1], dil[0])
     K['SpatialMaxPooling_updateOutput'](X, out, I, *args)
@@ -173,7 +180,8 @@ def test_volumetric_max_pooling_nan_windows_with_padding(tt, threads):
     x = RNG.integers(0, 5, (2, 5, 6, 7)).astype(tt.dtype)
     x[0, :2, :2, :2] = np.nan
     x[1, 2, 3, ::2] = np.nan
-    x[1, -2:, -2:, -2:] = -np.inf
+    x[1, -2:, -3:, -2:] = -np.inf                   # the last windows: -inf and NaN only
+    x[1, -2:, -3:, -1] = np.nan
     k, s, p = (3, 3, 3), (2, 2, 2), (1, 1, 1)
     o = [out_size(x.shape[1 + i], k[i], s[i], p[i], 1, False) for i in range(3)]
     out, I, gi = empty(tt), empty(L), empty(tt)
@@ -182,18 +190,21 @@ def test_volumetric_max_pooling_nan_windows_with_padding(tt, threads):
     ind = I.arr()
     g = RNG.standard_normal(out.size).astype(tt.dtype)
     ref = np.zeros(x.shape)
+    nowin = 0
     for c, t, i, j in itertools.product(range(2), *[range(v) for v in o]):
         start = (t * s[0] - p[0], i * s[1] - p[1], j * s[2] - p[2])
-        best, off = -np.inf, None
+        best, off = -np.inf, (-1, -1, -1)       # THNN: 'val > maxval', a NaN never wins
         for a, b, d in itertools.product(*[range(v) for v in k]):
             z, y, w = start[0] + a, start[1] + b, start[2] + d
-            if 0 <= z < 5 and 0 <= y < 6 and 0 <= w < 7:
-                off = off or (a, b, d)
-                if x[c, z, y, w] > best or np.isnan(x[c, z, y, w]):
-                    best, off = x[c, z, y, w], (a, b, d)
+            if 0 <= z < 5 and 0 <= y < 6 and 0 <= w < 7 and x[c, z, y, w] > best:
+                best, off = x[c, z, y, w], (a, b, d)
         np.testing.assert_array_equal(out.arr()[c, t, i, j], best)
-        assert ind[c, t, i, j] == off[0] + (off[1] << 8) + (off[2] << 16)
-        ref[c, start[0] + off[0], start[1] + off[1], start[2] + off[2]] += g[c, t, i, j]
+        assert ind[c, t, i, j] == (off[0] & 255) + ((off[1] & 255) << 8) + ((off[2] & 255) << 16)
+        if off[0] >= 0:     # no winner (bytes 255): THNN's gradient lands outside; none here
+            ref[c, start[0] + off[0], start[1] + off[1], start[2] + off[2]] += g[c, t, i, j]
+        else:
+            nowin += 1
+    assert nowin > 0
     K['VolumetricMaxPooling_updateGradInput'](T(x, tt), T(g, tt), gi, I, *args)
     np.testing.assert_allclose(gi.arr(), ref, rtol=1e-6)
 

@@ -296,7 +296,8 @@ def test_threshold_family_nan_input_follows_th(tt):
     # a NaN input: out of place TH keeps gradOutput only where `input > threshold` (false), in
     # place it zeroes only where `input <= threshold` (false too: the gradient is kept);
     # HardTanh zeroes where `input <= min || input >= max` (kept); HardShrink keeps where
-    # `input > lambda || input < -lambda` (zeroed), and its output is then +0
+    # `input > lambda || input < -lambda` (zeroed), and its output is then +0; SoftShrink's
+    # gradient is HardShrink's, and its output `x > l ? x - l : x < -l ? x + l : 0` is +0 too
     x = np.array([np.nan, 2.0, -2.0], tt.dtype)
     g = np.array([5.0, np.inf, np.nan], tt.dtype)
     gi = E(tt)
@@ -315,6 +316,12 @@ def test_threshold_family_nan_input_follows_th(tt):
     o = E(tt)
     K['HardShrink_updateOutput'](T(x, tt), o, 0.5)
     assert (_bits(o.arr()) == _bits(np.array([0.0, 2.0, -2.0], tt.dtype))).all()
+    K['SoftShrink_updateGradInput'](T(x, tt), T(g, tt), gi, 0.5)
+    assert (_bits(gi.arr()) == _bits(np.array([0.0, np.inf, np.nan], tt.dtype))).all()
+    xs = np.array([np.nan, -np.nan, 2.0, -2.0, 0.25, -0.0, np.inf, -np.inf], tt.dtype)
+    K['SoftShrink_updateOutput'](T(xs, tt), o, 0.5)
+    want = np.array([0.0, 0.0, 1.5, -1.5, 0.0, 0.0, np.inf, -np.inf], tt.dtype)
+    assert (_bits(o.arr()) == _bits(want)).all()
 
 
 # ----------------------------------------------------------------------------- THNN's element rules
