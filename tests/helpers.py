@@ -63,3 +63,16 @@ while [ $# -gt 0 ]; do
 done
 echo "$fmt $in" > "$out"
 """
+
+
+def odd_values(rng, shape, dtype):
+    """Small integers with +-0 ties, NaNs, -inf and +inf sprinkled in (some pooling windows all
+    NaN or -inf): the values THNN's max scans treat specially."""
+    import numpy as np
+    x = rng.integers(-2, 3, shape).astype(dtype)
+    x[rng.random(shape) < .2] = -0.0
+    r = rng.random(shape)
+    x[r < .25] = np.nan
+    x[(r >= .25) & (r < .32)] = -np.inf
+    x[(r >= .32) & (r < .35)] = np.inf
+    return x

@@ -11,6 +11,7 @@ from luatorch.lib.errors import TorchError
 from luatorch.lib.nn import load_all
 from luatorch.lib.nn.sparse import _group_sum, _rounds
 from luatorch.lib.tensor import empty, from_array
+from tests.helpers import odd_values
 
 K = load_all()
 RNG = np.random.default_rng(7)
@@ -167,14 +168,7 @@ def test_fractional_windows(tt):
 
 
 def _odd_values(shape, tt=D):
-    """Small integers with +-0 ties, NaNs, -inf and +inf sprinkled in."""
-    x = RNG.integers(-2, 3, shape).astype(tt.dtype)
-    x[RNG.random(shape) < .2] = -0.0
-    r = RNG.random(shape)
-    x[r < .25] = np.nan
-    x[(r >= .25) & (r < .32)] = -np.inf
-    x[(r >= .32) & (r < .35)] = np.inf
-    return x
+    return odd_values(RNG, shape, tt.dtype)
 
 
 @pytest.mark.parametrize('tt', [D, F])

@@ -10,6 +10,7 @@ from luatorch.lib import types
 from luatorch.lib.errors import TorchError
 from luatorch.lib.nn import conv, load_all, pooling
 from luatorch.lib.tensor import empty, from_array
+from tests.helpers import odd_values
 
 K = load_all()
 RNG = np.random.default_rng(5)
@@ -463,14 +464,7 @@ def test_upsampling():
 # never wins, ties keep the first tap, and a window with no tap above the start keeps it.
 
 def _odd_values(shape, tt):
-    """Small integers with +-0 ties, NaNs, -inf and +inf sprinkled in (some windows all NaN)."""
-    x = RNG.integers(-2, 3, shape).astype(tt.dtype)
-    x[RNG.random(shape) < .2] = -0.0
-    r = RNG.random(shape)
-    x[r < .25] = np.nan
-    x[(r >= .25) & (r < .32)] = -np.inf
-    x[(r >= .32) & (r < .35)] = np.inf
-    return x
+    return odd_values(RNG, shape, tt.dtype)
 
 
 def _same(a, b):
