@@ -113,6 +113,34 @@ def _scatter_into(target, idx, vals, unique):
         t[...] = np.bincount(_xp.on_side(idx, vals).reshape(-1), vals.reshape(-1), minlength=t.size)
 
 
+def _live(pos, g, live):
+    """The positions pos[live] and the gradOutput values g (in live's shape) of those windows:
+    the windows without a winner (THNN's index -1) left out of the scatter."""
+    return pos[live], _xp.ascontiguous(g).reshape(live.shape)[_xp.on_side(live, g)]
+
+
+_NO_TAP = 0xFFFFFF       # the window offsets -1, -1, -1 as THNN's bytes (255 each)
+
+
+def _pack_taps(t, h, w, at):
+    """THNN's volumetric max index: the offsets (t, h, w) of the max in its window as the bytes
+    of one long; _NO_TAP where `at` (the tap or position found) is negative (no winner)."""
+    packed = (t + (h << 8)) + (w << 16)
+    if at.size and at.min() < 0:
+        packed[at < 0] = _NO_TAP
+    return packed
+
+
+def _unpack_live(ind):
+    """(ind with 0 for _NO_TAP, the mask of the windows with a winner or None when all have
+    one): THNN's gradient for a window without one goes outside the input (undefined); none
+    here."""
+    if ind.size and ind.max() == _NO_TAP:
+        live = np.not_equal(ind, _NO_TAP)
+        return np.where(live, ind, 0), live
+    return ind, None
+
+
 def _no_overlap(k, s, dil):
     return all(s[i] >= dil[i] * (k[i] - 1) + 1 for i in range(len(k)))
 
@@ -148,7 +176,6 @@ class _MaxGeom:
         self.tapsfirst = tuple(range(1 + nd, 1 + 2 * nd)) + tuple(range(1 + nd))
         self.off_by_rank = np.concatenate([[0], self.off[::-1]])     # [r] = off[K - r]
         self.planes = None
-        self.real = None        # real_taps()
         # the windows of the contiguous padded input, taps first: (*k, B, *o)
         sp = [prod(self.L[i + 1:]) for i in range(nd)]
         self.wshape = tuple(k) + (self.B,) + tuple(o)
@@ -159,21 +186,6 @@ class _MaxGeom:
         self.ysize = tuple(size[:-nd]) + tuple(o)
         self.ystrides = contiguous_strides(self.ysize)
         self.split = _conv._THREADS > 1 and self.B * self.P * K >= _conv._PARALLEL_MIN
-
-    def real_taps(self):
-        """(K, P) bool: whether each tap of each window lies inside the input (not padding)."""
-        r = self.real
-        if r is None:
-            nd, k, o = self.nd, self.k, self.o
-            r = np.ones(tuple(k) + tuple(o), bool)
-            for i in range(nd):
-                at = (np.arange(k[i])[:, None] * self.dil[i]
-                      + (np.arange(o[i]) * self.s[i] - self.p[i])[None, :])
-                sh = [1] * (2 * nd)
-                sh[i], sh[nd + i] = k[i], o[i]
-                r = r & ((at >= 0) & (at < self.S[i])).reshape(sh)
-            r = self.real = r.reshape(self.K, self.P)
-        return r
 
     def padded(self, xb):
         if not self.pad:
@@ -307,24 +319,12 @@ def SpatialMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kW,
     if gradOutput.size != g.ysize:
         _grad_check(gradOutput, input, g.o, 2)
     ind = indices.arr()
+    idx = ind.reshape(g.B, g.P) + _dev(g.plane_starts(), ind)
+    go = gradOutput.arr()
     if ind.size and (_cnz(ind) < ind.size if type(ind) is np.ndarray else ind.min() < 1):
         # index 0: a window without a winner (no tap above -inf); THNN skips it
-        live = np.greater(ind.reshape(g.B, g.P), 0)
-        idx = (ind.reshape(g.B, g.P) + _dev(g.plane_starts(), ind))[live]
-        go = gradOutput.arr()
-        go = _xp.ascontiguous(go).reshape(live.shape)[_xp.on_side(live, go)]
-        _scatter_into(out(gradInput, input.size), idx, go, g.unique)
-        return
-    if g.unique and type(ind) is np.ndarray:
-        idx = ind.reshape(g.B, g.P) + g.plane_starts()
-        t = out(gradInput, input.size).reshape(-1)
-        if type(t) is np.ndarray:
-            # _scatter_into's non-overlapping case
-            t.fill(0)
-            t[idx.reshape(-1)] = gradOutput.arr().reshape(-1)
-            return
-    idx = ind.reshape(g.B, g.P) + _dev(g.plane_starts(), ind)
-    _scatter_into(out(gradInput, input.size), idx, gradOutput.arr(), g.unique)
+        idx, go = _live(idx, go, np.greater(ind.reshape(g.B, g.P), 0))
+    _scatter_into(out(gradInput, input.size), idx, go, g.unique)
 
 
 @kernel
@@ -338,11 +338,8 @@ def VolumetricMaxPooling_updateOutput(input, output, indices, kT, kW, kH, dT, dW
     # without a winner (no tap above -inf) keeps its offsets -1: the bytes 255
     ot, rem = np.divmod(pos, g.S[1] * g.S[2])
     oh, ow = np.divmod(rem, g.S[2])
-    packed = (ot + (oh << 8)) + (ow << 16)
-    if pos.size and pos.min() < 0:
-        packed[pos < 0] = _NO_TAP
     ind = out(indices, output.size).reshape(pos.shape)
-    _xp.put(ind, packed)     # (indices may be on the other side)
+    _xp.put(ind, _pack_taps(ot, oh, ow, pos))     # (indices may be on the other side)
 
 
 @kernel
@@ -351,21 +348,13 @@ def VolumetricMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, 
     g = _geometry(_MaxGeom, input.size, (kT, kH, kW), (dT, dH, dW), (padT, padH, padW),
                   (1, 1, 1), bool(ceil_mode), 3)
     _grad_check(gradOutput, input, g.o, 3)
-    ind = indices.arr().reshape(g.B, g.P)
-    go = gradOutput.arr()
-    live = None
-    if ind.size and ind.max() == _NO_TAP:
-        # a window without a winner: THNN's gradient goes outside the input (undefined); none
-        live = np.not_equal(ind, _NO_TAP)
-        ind = np.where(live, ind, 0)
+    ind, live = _unpack_live(indices.arr().reshape(g.B, g.P))
     a = ((ind & 255) * kH + ((ind >> 8) & 255)) * kW + ((ind >> 16) & 255)
     idx = np.take(_dev(g.off, ind), a) + _dev(g.base, ind) + _dev(g.plane_starts(), ind) + 1
+    go = gradOutput.arr()
     if live is not None:
-        idx, go = idx[live], _xp.ascontiguous(go).reshape(live.shape)[_xp.on_side(live, go)]
+        idx, go = _live(idx, go, live)
     _scatter_into(out(gradInput, input.size), idx, go, g.unique)
-
-
-_NO_TAP = 0xFFFFFF       # the window offsets -1, -1, -1 as THNN's bytes (255 each)
 
 
 # ----------------------------------------------------------------------------- average pooling
@@ -596,8 +585,7 @@ def SpatialAdaptiveMaxPooling_updateGradInput(input, gradOutput, gradInput, indi
         # a window without a winner (see above) sends its gradient one element before its
         # first tap (THNN's sum), into the plane before; before the first plane (THNN writes
         # outside the tensor) it is dropped
-        live = np.greater_equal(pos, 0)
-        pos, g = pos[live], _xp.ascontiguous(g).reshape(pos.shape)[_xp.on_side(live, g)]
+        pos, g = _live(pos, g, np.greater_equal(pos, 0))
     _scatter_into(out(gradInput, input.size), pos, g, False)
 
 
@@ -746,8 +734,7 @@ def TemporalMaxPooling_updateGradInput(input, gradOutput, gradInput, indices, kW
     pos += (_arange(ind, B) * (T * F))[:, None, None]
     g = gradOutput.arr()
     if ind.size and ind.min() < 0:      # -1: a window without a tap above -inf, no gradient
-        live = np.greater_equal(ind, 0)
-        pos, g = pos[live], _xp.ascontiguous(g).reshape(ind.shape)[_xp.on_side(live, g)]
+        pos, g = _live(pos, g, np.greater_equal(ind, 0))
     _scatter_into(out(gradInput, input.size), pos, g, dW >= kW)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from . import kernel
 from ._util import out, like, check
 from .conv import _shape_str
-from .pooling import _NO_TAP, _first_above
+from .pooling import _first_above, _live, _pack_taps, _unpack_live
 from .. import xp as _xp
 from ..errors import TorchError
 
@@ -125,10 +125,7 @@ def VolumetricDilatedMaxPooling_updateOutput(input, output, indices, kT, kW, kH,
     _first_above(w, m, tap, 0, -np.inf, -1)
     zt, rem = np.divmod(tap, kH * kW)
     zh, zw = np.divmod(rem, kW)
-    packed = (zt + (zh << 8)) + (zw << 16)
-    if tap.size and tap.min() < 0:
-        packed[tap < 0] = _NO_TAP
-    _xp.put(out(indices, output.size).reshape(-1), packed)
+    _xp.put(out(indices, output.size).reshape(-1), _pack_taps(zt, zh, zw, tap))
 
 
 @kernel
@@ -140,17 +137,12 @@ def VolumetricDilatedMaxPooling_updateGradInput(input, gradOutput, gradInput, in
     if tuple(gradOutput.size) != want:
         raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s'
                          % (_shape_str(want), _shape_str(gradOutput.size)))
-    ind = indices.arr().reshape(g.B, g.P)
-    go = gradOutput.arr()
-    live = None
-    if ind.size and ind.max() == _NO_TAP:
-        # a window without a winner: THNN's gradient goes outside the input (undefined); none
-        live = np.not_equal(ind, _NO_TAP)
-        ind = np.where(live, ind, 0)
+    ind, live = _unpack_live(indices.arr().reshape(g.B, g.P))
     tap = ((ind & 255) * kH + ((ind >> 8) & 255)) * kW + ((ind >> 16) & 255)
     pos = g.off[tap] + g.base + (np.arange(g.B) * g.V)[:, None]
+    go = gradOutput.arr()
     if live is not None:
-        pos, go = pos[live], _xp.ascontiguous(go).reshape(live.shape)[_xp.on_side(live, go)]
+        pos, go = _live(pos, go, live)
     _scatter(out(gradInput, input.size), pos, go, g.unique)
 
 
