@@ -84,15 +84,8 @@ def fast_axpy(a, v, b):
         tt = a.ttype
         if type(b) is not Tensor or b.ttype is not tt:
             return False
-        if tt.is_float and a.size == b.size:
-            x = a._a
-            if a._sd is not a.storage.data:
-                x = a.arr()
-            y = b._a
-            if b._sd is not b.storage.data:
-                y = b.arr()
-            if cblas.axpy(_scalar(v, tt), y, x):
-                return None
+        if tt.is_float and a.size == b.size and cblas.axpy(_scalar(v, tt), b.arr(), a.arr()):
+            return None
         pointwise.add(a, a, v, b)
     except Exception as e:  # noqa: BLE001
         return error_text(e)

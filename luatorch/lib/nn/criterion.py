@@ -386,15 +386,8 @@ def ClassNLLCriterion_updateOutput(input, target, output, sizeAverage, weights, 
         dt, c, wc = _nll_vector(input, target, weights, ignoreIndex)
         if c is None:
             tw = loss = dt.type(0)
-        elif wc is None:
-            # the total weight is 1: averaging (loss / 1, as a number of dt) changes no bit
-            tw = dt.type(1)
-            loss = -input.arr()[c] * tw
-            _set1(output, loss)
-            _set1(total_weight, tw)
-            return float(loss), 1.0
         else:
-            tw = wc
+            tw = dt.type(1) if wc is None else wc
             loss = -input.arr()[c] * tw
     else:
         dt = _real(input)
@@ -413,7 +406,7 @@ def ClassNLLCriterion_updateOutput(input, target, output, sizeAverage, weights, 
                 cw = w[cls]
                 tw = _seqsum(cw, dt)
                 loss = -_seqsum(x[rows, cls] * cw, dt)
-    if sizeAverage and tw:
+    if sizeAverage and tw and tw != 1:      # (loss / 1 in dt would change no bit)
         loss = dt.type(_xp.scalar(loss / tw))
     _set1(output, loss)
     _set1(total_weight, tw)

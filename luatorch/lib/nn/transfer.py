@@ -133,15 +133,15 @@ def _real(x, v):
 # from this many elements, ReLU's passes are split between the nn threads (conv.parallel;
 # element-wise, so the same bits): they are memory bound there, each thread reading its part
 _SPLIT_RELU = 1 << 19
-# from this many float32 elements, ReLU selects with the bits (compare, then the bits times the
-# 0/1 mask, as _masked does), faster there than float32's slow fmax
+# from this many float32 elements, ReLU selects with the bits (_masked: compare, then the bits
+# times the 0/1 mask), faster there than float32's slow fmax
 _RELU_BITS32 = 8192
 
 
 def _relu(x, o):
     """o = x > 0 ? x : +0 (THNN's out-of-place ReLU), exactly."""
     if x.dtype == np.float32 and o.dtype == x.dtype and x.size >= _RELU_BITS32:
-        np.multiply(x.view(np.int32), np.greater(x, 0.0), out=o.view(np.int32))
+        _masked(o, x, np.greater(x, 0.0))
     else:
         # fmax gives THNN's value everywhere (a NaN gives 0: fmax returns the other operand),
         # but the sign of its zero for a -0 input is unspecified (numpy's SIMD and scalar loops
