@@ -71,17 +71,23 @@ def _plain(t):
             and type(_data.__get__(t.storage)) is np.ndarray and t.is_contiguous())
 
 
+def refused(target):
+    """Whether defer would compute at once whatever the arguments (deferring off, or turned off
+    for target's storage by a read): callers skip the checks deferring needs."""
+    return not ENABLED or target.storage._job is OFF
+
+
 def defer(target, fn, args, snap, shape=()):
     """Leave `target` (already sized as fn(*args) leaves it) to be written by fn(*args) when its
     storage is first read. The tensors args[i] for i in `snap` are copied now; those at `shape`
     lend only their size and type (fn must not read their elements). Returns False when the
     caller must compute now (deferring is off, was turned off for this storage by a read, or
     the arguments are not plain contiguous CPU float tensors of a size worth copying)."""
-    if not ENABLED:
+    if refused(target):
         return False
     st = target.storage
     job = st._job
-    if job is OFF or not _plain(target):
+    if not _plain(target):
         return False
     pending = type(st) is Pending
     if pending and (job.fn is not fn or job.geom != _geom(target)):

@@ -154,11 +154,18 @@ def test_convolution_gradinput_waits_and_matches(shape, monkeypatch):
         assert deferred.pending(gi.storage) == enabled
         assert gi.size == x.size
         results[enabled] = gi
-    saved_go = go.arr().copy()
+    saved_go, w0 = go.arr().copy(), w.arr().copy()
     go.arr()[...] = 0
     w.arr()[...] = 0
     assert np.array_equal(results[True].arr(), results[False].arr())
     assert results[True].arr().any() and saved_go.any()
+    # read once: computed at once from then on
+    gi, want = results[True], results[False].arr().copy()
+    go.arr()[...] = saved_go
+    w.arr()[...] = w0
+    K['SpatialConvolutionMM_updateGradInput'](x, go, gi, w, finput, fgi, *args)
+    assert not deferred.pending(gi.storage)
+    assert np.array_equal(gi.arr(), want)
 
 
 def test_a_job_holds_no_reference_to_its_storage():

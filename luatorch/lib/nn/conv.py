@@ -593,6 +593,9 @@ def _go_t(go, g):
 
 
 def conv_grad_input(input, gradOutput, gradInput, weight, fgradInput, k, s, p, dil):
+    if deferred.refused(gradInput):     # (a gradInput that is read: the checks below only once)
+        _grad_input(input, gradOutput, gradInput, weight, k, s, p, dil)
+        return
     g = _conv_geom(input, weight, k, s, p, dil)
     _go(gradOutput, g)
     if gradInput.size != g.isize or gradInput.stride != g.istrides:
