@@ -8,8 +8,11 @@ Every op follows TH (lib/TH/generic/THTensorMath.c and the cwrap declarations in
   toward zero, integers wrap), so `IntTensor:mul(0.5)` multiplies by 0;
 * integer types keep C arithmetic: wrapping, division and `%` truncating toward zero;
 * comparisons give a ByteTensor, or a tensor of the input's type when that is the result given;
-* FloatTensor maths is float maths: libm's float functions are (nearly) correctly rounded, so a
-  transcendental function is evaluated in double and rounded once to float.
+* FloatTensor maths is float maths: a transcendental function is libm's float function where
+  numpy's float32 loop is that (libm.FLOAT32_LIBM) or libm.py reproduces it (tanhf), otherwise
+  (exp, log, sin, cos: glibc's are within a fraction of an ulp, numpy's own float32 ones are not)
+  it is evaluated in double and rounded once to float, which agrees with glibc's for all but
+  ~0.05-1.4% of inputs, by one ulp.
 
 Which types have which op is TensorMath.lua's: the transcendental functions, pow, lerp, atan2,
 neg, cinv only for Float/Double, abs for Int/Long/Float/Double, the bit operations for integer
@@ -20,7 +23,7 @@ import math
 
 import numpy as np
 
-from . import cblas, tensor as T
+from . import cblas, libm, tensor as T
 from . import types
 from . import xp as _xp
 from .errors import TorchError
@@ -518,18 +521,20 @@ def _rsqrt(a, out=None):
     return np.divide(1, np.sqrt(a), out=out)
 
 
-# functions evaluated in double then rounded for FloatTensor (libm's float functions)
+# the functions (for FloatTensor: in float32 where numpy's loop or libm.py is libm's float
+# function, else evaluated in double and rounded)
 _UNARY = {
     'log': np.log, 'log1p': np.log1p, 'exp': np.exp,
     'cos': np.cos, 'acos': np.arccos, 'cosh': np.cosh,
     'sin': np.sin, 'asin': np.arcsin, 'sinh': np.sinh,
-    'tan': np.tan, 'atan': np.arctan, 'tanh': np.tanh,
+    'tan': np.tan, 'atan': np.arctan, 'tanh': libm.tanh,
     'sqrt': np.sqrt, 'round': _c_round, 'ceil': np.ceil, 'floor': np.floor, 'trunc': np.trunc,
     'abs': np.abs, 'frac': _frac, 'rsqrt': _rsqrt, 'sigmoid': _sigmoid64,
 }
 
-# exact in the tensor's own type (IEEE operations or exact functions)
-_EXACT = {'sqrt', 'round', 'ceil', 'floor', 'trunc', 'abs', 'frac', 'rsqrt'}
+# exact in the tensor's own type (IEEE operations or exact functions), or libm's float function
+_EXACT = {'sqrt', 'round', 'ceil', 'floor', 'trunc', 'abs', 'frac', 'rsqrt', 'tanh'} | (
+    libm.FLOAT32_LIBM & set(_UNARY))
 
 _SCALAR = {
     'log': math.log, 'log1p': math.log1p, 'exp': math.exp,

@@ -12,7 +12,7 @@ import numpy as np
 from . import kernel
 from ._util import like, out
 from .conv import parallel
-from .. import random as R
+from .. import libm, random as R
 from ..errors import TorchError
 from ..tensor import set_
 
@@ -78,7 +78,7 @@ def _split(fn, x, o, least=_SPLIT_TANH, cost=64):
 
 
 def _tanh(x, o):
-    np.tanh(x, out=o)
+    libm.tanh(x, out=o)     # THTensor_(tanh): libm's tanh / tanhf, not numpy's own
 
 
 @kernel
