@@ -231,7 +231,9 @@ def _k_cpow(out, a, b, tt):
 
 
 def _k_atan2(out, a, b, tt):
-    _float_fn(np.arctan2, out, a, b)
+    # TH_MATH_NAME(atan2): atan2f for FloatTensor, which numpy's float32 loop is
+    with _quiet():
+        np.arctan2(a, b, out=out)
 
 
 def _unsigned(x):
@@ -644,7 +646,8 @@ def _k_pow(out, a, v, tt):
         elif v == -2:
             np.divide(tt.dtype.type(1), np.multiply(a, a), out=out)
         else:
-            _float_fn(np.power, out, a, np.float64(v))
+            # TH_MATH_NAME(pow): powf for FloatTensor, which numpy's float32 loop is
+            np.power(a, tt.dtype.type(v), out=out)
 
 
 @_op('atan2', 'tt', 'nn', ttypes=FLOATS)

@@ -392,6 +392,32 @@ def test_float_functions_are_libms(name, tt):
                                   ref.view('u%d' % tt.dtype.itemsize))
 
 
+def _libm2(name, tt):
+    f = getattr(ctypes.CDLL(ctypes.util.find_library('m')), name + ('f' if tt is types.Float else ''))
+    ct = ctypes.c_float if tt is types.Float else ctypes.c_double
+    f.restype, f.argtypes = ct, [ct, ct]
+    return f
+
+
+@pytest.mark.skipif(ctypes.util.find_library('m') is None, reason='no C maths library')
+@pytest.mark.parametrize('tt', FLOATS, ids=ids)
+def test_atan2_and_pow_by_a_number_are_libms(tt):
+    """TH_MATH_NAME(atan2) and, for the exponents without a formula of their own,
+    TH_MATH_NAME(pow): atan2f / powf for FloatTensor."""
+    rng = np.random.default_rng(22)
+    y = T.from_array(rng.uniform(-5, 5, 3000).astype(tt.dtype), tt)
+    x = T.from_array(rng.uniform(-5, 5, 3000).astype(tt.dtype), tt)
+    bits = 'u%d' % tt.dtype.itemsize
+    f = _libm2('atan2', tt)
+    ref = np.array([f(float(a), float(b)) for a, b in zip(A(y), A(x))], tt.dtype)
+    np.testing.assert_array_equal(A(P.atan2(None, y, x)).view(bits), ref.view(bits))
+    f = _libm2('pow', tt)
+    xp = T.from_array(np.abs(A(x)) + tt.dtype.type(0.01), tt)
+    for e in (1.7, -2.3, 0.25):
+        ref = np.array([f(float(a), float(tt.dtype.type(e))) for a in A(xp)], tt.dtype)
+        np.testing.assert_array_equal(A(P.pow_(None, xp, e)).view(bits), ref.view(bits))
+
+
 @pytest.mark.parametrize('tt', ALL, ids=ids)
 def test_sign(tt):
     x = small(tt, seed=15)
