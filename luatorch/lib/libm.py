@@ -9,8 +9,10 @@ in tests/lib/test_libm.py).
 
 tanh here is glibc's formula (fdlibm's s_tanh.c / s_tanhf.c) on libm's expm1 in the array's own
 type: for |x| >= 1, 1 - 2 / (expm1(2|x|) + 2), below, -t / (t + 2) with t = expm1(-2|x|), with
-x's sign. The formula's special cases need no code of their own: from |x| = 22 (and at inf) the
-first form rounds to exactly 1, below 2^-55 the second gives |x| exactly, and NaN stays NaN.
+x's sign (other C libraries may round their tanh differently; Torch7 on glibc, the common case,
+gets these bits). The formula's special cases need no code of their own: from |x| = 22 (and at
+inf) the first form rounds to exactly 1, below 2^-55 the second gives |x| exactly, and NaN stays
+NaN.
 """
 import numpy as np
 

@@ -2,6 +2,7 @@
 import ctypes
 import ctypes.util
 import math
+import platform
 
 import numpy as np
 import pytest
@@ -10,6 +11,8 @@ from luatorch.lib import libm
 
 _LIBM = ctypes.util.find_library('m')
 needs_libm = pytest.mark.skipif(_LIBM is None, reason='no C maths library to compare with')
+# libm.tanh is glibc's formula: another C library's tanh may round differently
+needs_glibc = pytest.mark.skipif(platform.libc_ver()[0] != 'glibc', reason='not glibc')
 
 
 def _libm_f(name):
@@ -32,6 +35,7 @@ def _bits(a):
     return a.view(np.int64 if a.dtype.itemsize == 8 else np.int32)
 
 
+@needs_glibc
 def test_tanh_double_is_libm_tanh_bit_for_bit():
     x = _inputs(np.float64)
     ref = np.array([math.tanh(v) for v in x])
@@ -41,6 +45,7 @@ def test_tanh_double_is_libm_tanh_bit_for_bit():
 
 
 @needs_libm
+@needs_glibc
 def test_tanh_float_is_libm_tanhf_bit_for_bit():
     x = _inputs(np.float32)
     f = _libm_f('tanh')
