@@ -7,6 +7,9 @@ rounds them, and the few criteria that nn writes in Lua (tensor ops, `:sum()` in
 those ops. Targets may be a tensor of any type (converted like THNN's `target:long()` for class
 indices) and, where Torch accepts one, a plain number.
 """
+import math
+from array import array as _array
+
 import numpy as np
 
 from . import kernel
@@ -16,8 +19,7 @@ from ..errors import TorchError
 
 F64 = np.dtype(np.float64)
 EPS = 1e-12          # BCECriterion's EPS
-_SEQ_EXACT = 128     # float32 sums of float64 terms up to this length are rounded step by step
-_SEQ_DOUBLE = 1 << 14  # float64 sums up to this length are sequential (as C), longer ones pairwise
+_SEQ_DOUBLE = 1 << 14  # ClassNLLCriterion's fast batch path: up to this many rows
 
 
 def _desc(t):
@@ -55,29 +57,92 @@ def _pair(input, target, what='target'):
     return _flat(input, dt), _flat(target, dt), dt
 
 
-def _seqsum(terms, dtype):
-    """THNN's `real sum = 0; for (...) sum += term;`: in order, each partial sum rounded to dtype;
-    the sum as a number of dtype (a numpy scalar, whatever the array's module).
+_F32 = np.dtype(np.float32)
+_I32 = np.dtype(np.int32)
 
-    Terms already of dtype are added exactly as C adds them; float64 terms added into a float32
-    sum are rounded once per step (C computes `sum + term` in double) for short vectors, and
-    rounded to float32 first for long ones (rarely an ulp apart). Long float64 sums are summed
-    pairwise (faster, and within an ulp or two of the sequential sum). On a device the terms are
-    summed there in dtype, as cunn sums them (its accreal is the element type): the step-by-step
-    rounding of float64 terms is the CPU's (it would read the terms back to the host)."""
+
+def _loop32(s, terms):
+    """`sum += term` for a float sum and double terms, in Python: s (a float holding a float32
+    value) plus each term in double, rounded to float each time (array('f') is C's cast)."""
+    buf = _array('f', (s,))
+    for t in terms:
+        buf[0] = s + t
+        s = buf[0]
+    return s
+
+
+def _seq32_of64(t64):
+    """C's `float sum = 0; sum += (double term);` over a float64 vector, bit for bit, at numpy
+    speed: float32 prefix sums of the terms rounded to float are taken as a guess (a chunk at a
+    time) and checked step by step against the double-then-round step; the first step that
+    differs is replaced by the true one and the guess resumes from there. A guess is wrong only
+    when rounding the term first moves the sum across a rounding boundary (about 1/k at step k
+    of a same-signed sum), so a few passes do; stretches of frequent corrections run in a
+    Python loop."""
+    n = t64.size
+    if n <= 64:
+        return _F32.type(_loop32(0.0, t64.tolist()))
+    t32 = t64.astype(_F32)
+    s = _F32.type(0)
+    i, c = 0, 512
+    while i < n:
+        j = min(n, i + c)
+        buf = np.empty(j - i + 1, _F32)
+        buf[0] = s
+        buf[1:] = t32[i:j]
+        p = np.add.accumulate(buf)
+        q = (p[:-1].astype(F64) + t64[i:j]).astype(_F32)
+        ok = q.view(_I32) == p[1:].view(_I32)
+        m = int(ok.argmin())
+        if ok[m]:
+            s, i, c = p[-1], j, min(c * 4, 1 << 18)
+            continue
+        s, i = q[m], i + m + 1
+        if m < 32:                  # corrections close together: the plain loop for a while
+            k = min(n, i + 256)
+            s = _F32.type(_loop32(float(s), t64[i:k].tolist()))
+            i, c = k, 512
+    return s
+
+
+def _seqsum(terms, dtype):
+    """THNN's `real sum = 0; for (...) sum += term;` over terms in element order, each partial
+    sum rounded to dtype, bit for bit; the sum as a number of dtype (a numpy scalar, whatever
+    the array's module). Terms of dtype are added as C adds them (np.add.accumulate is
+    sequential, unlike np.sum); float64 terms of a float sum go through _seq32_of64 (C adds them
+    in double and rounds each partial sum to float). C's sum starts at +0, so it is never -0
+    (accumulate starts at the first term: adding +0 at the end restores that).
+    On a device the terms are summed there in dtype, as cunn sums them (its accreal is the
+    element type): the step-by-step rounding of float64 terms is the CPU's (it would read the
+    terms back to the host)."""
     n = terms.size
     if n == 0:
         return dtype.type(0)
-    if dtype == F64:
-        if n > _SEQ_DOUBLE:
-            return dtype.type(_xp.scalar(terms.sum(dtype=F64)))
-    elif terms.dtype != dtype and n <= _SEQ_EXACT and type(terms) is np.ndarray:
-        s = 0.0
-        f = dtype.type
-        for t in terms.ravel().tolist():
-            s = float(f(s + t))
-        return f(s)
-    return dtype.type(_xp.scalar(np.add.accumulate(terms.ravel(), dtype=dtype)[-1]))
+    if dtype != F64 and terms.dtype != dtype and type(terms) is np.ndarray:
+        return _seq32_of64(terms.astype(F64, copy=False).ravel())
+    return dtype.type(_xp.scalar(np.add.accumulate(terms.ravel(), dtype=dtype)[-1]) + 0.0)
+
+
+def _negsum(terms, dtype):
+    """`real sum = 0; for (...) sum -= term;`: 0 - (the sum of the terms): the same bits, and +0
+    (never -0) where the sum is zero, as C's subtraction from +0 gives."""
+    return dtype.type(0) - _seqsum(terms, dtype)
+
+
+def _accsum(a):
+    """THTensor_(sumall) (`x:sum()` in Lua): `accreal sum = 0; sum += x` in element order, accreal
+    being double for both real types; a Python float."""
+    if a.size == 0:
+        return 0.0
+    return float(_xp.scalar(np.add.accumulate(a.reshape(-1), dtype=F64)[-1])) + 0.0
+
+
+def _accsum_rows(a):
+    """THTensor_(sum)(r, a, 2) on a contiguous matrix: each row summed in order in accreal
+    (double), `*r = (real)sum`: a float64 vector (round it to real where C stores it)."""
+    if a.shape[1] == 0:
+        return np.zeros(a.shape[0], F64)
+    return np.add.accumulate(a, axis=1, dtype=F64)[:, -1] + 0.0
 
 
 def _average(s, n, dtype, sizeAverage):
@@ -107,11 +172,8 @@ def _grad(gradInput, input, values):
 def MSECriterion_updateOutput(input, target, sizeAverage):
     x, y, dt = _pair(input, target)
     z = x - y
-    if dt == F64 and z.size > _SEQ_DOUBLE:
-        # einsum's own loop: no temporary, and no BLAS threads to wake on a busy machine
-        z = z.reshape(-1)
-        return _average(np.einsum('i,i->', z, z), x.size, dt, sizeAverage)
-    return _average(_seqsum(z * z, dt), x.size, dt, sizeAverage)
+    z *= z
+    return _average(_seqsum(z, dt), x.size, dt, sizeAverage)
 
 
 @kernel
@@ -159,7 +221,7 @@ def SmoothL1Criterion_updateGradInput(input, target, gradInput, sizeAverage):
 def MarginCriterion_updateOutput(input, target, sizeAverage, margin):
     x, y, dt = _pair(input, target)
     z = dt.type(margin) - x * y
-    return _average(_seqsum(np.maximum(z, 0), dt), x.size, dt, sizeAverage)
+    return _average(_seqsum(np.where(z > 0, z, dt.type(0)), dt), x.size, dt, sizeAverage)
 
 
 @kernel
@@ -232,8 +294,7 @@ def BCECriterion_updateOutput(input, target, sizeAverage, weights):
     terms = np.log(x64 + EPS) * y64 + np.log(1.0 - x64 + EPS) * (1.0 - y64)
     if w is not None:
         terms *= w
-    # `sum -= term`: the negated sequential sum (rounding to nearest is symmetric)
-    return _average(-_seqsum(terms, dt), x.size, dt, sizeAverage)
+    return _average(_negsum(terms, dt), x.size, dt, sizeAverage)
 
 
 @kernel
@@ -396,16 +457,17 @@ def ClassNLLCriterion_updateOutput(input, target, output, sizeAverage, weights, 
         if flat is not None:
             # the picked elements summed in order in dt (as _seqsum does for terms of dt)
             tw = dt.type(flat.size)
-            loss = -dt.type(np.add.accumulate(x.reshape(-1)[flat])[-1].item())
+            # `output -= x` from +0: 0 - sum (+0, not -0, for a zero sum; exact in Python)
+            loss = dt.type(0.0 - np.add.accumulate(x.reshape(-1)[flat])[-1].item())
         else:
             dt, nd, w, rows, cls = _nll_setup(input, target, weights, ignoreIndex)
             if w is None:
                 tw = dt.type(cls.size)
-                loss = -_seqsum(x[rows, cls], dt)
+                loss = _negsum(x[rows, cls], dt)
             else:
                 cw = w[cls]
                 tw = _seqsum(cw, dt)
-                loss = -_seqsum(x[rows, cls] * cw, dt)
+                loss = _negsum(x[rows, cls] * cw, dt)
     if sizeAverage and tw and tw != 1:      # (loss / 1 in dt would change no bit)
         loss = dt.type(_xp.scalar(loss / tw))
     _set1(output, loss)
@@ -472,11 +534,11 @@ def SpatialClassNLLCriterion_updateOutput(input, target, output, sizeAverage, we
     picked = np.take_along_axis(x, cls[:, None], 1)[:, 0]      # (B, H, W)
     if w is None:
         tw = dt.type(cls.size)
-        loss = -_seqsum(picked, dt)
+        loss = _negsum(picked, dt)
     else:
         cw = w[cls]
         tw = _seqsum(cw, dt)
-        loss = -_seqsum(picked * cw, dt)
+        loss = _negsum(picked * cw, dt)
     if sizeAverage and tw:
         loss = dt.type(_xp.scalar(loss / tw))
     del B
@@ -553,7 +615,7 @@ def MultiMarginCriterion_updateGradInput(input, target, gradInput, sizeAverage, 
     h = np.where(active, h, dt.type(0))
     gi = out(gradInput, input.size).reshape(nframe, dim)
     gi[...] = h
-    gi[rows, cls] = -np.add.accumulate(h, axis=1, dtype=dt)[:, -1]
+    gi[rows, cls] = dt.type(0) - np.add.accumulate(h, axis=1, dtype=dt)[:, -1]
 
 
 def _multilabel_setup(input, target):
@@ -630,6 +692,14 @@ def _target_array(y, dt, ref):
     return _xp.array_like(ref, [y], dt)
 
 
+def _label_array(y, dt, ref):
+    """y as a flat array, a tensor in its own type (Lua compares it with -1 / 1 as it is), a
+    number as real (nn stores it in a tensor of the input's type first)."""
+    if hasattr(y, 'arr'):
+        return y.arr().reshape(-1)
+    return _xp.array_like(ref, [y], dt)
+
+
 @kernel
 def MultiLabelSoftMarginCriterion_updateOutput(input, target, sigmoidOutput, sizeAverage,
                                                weights):
@@ -640,10 +710,14 @@ def MultiLabelSoftMarginCriterion_updateOutput(input, target, sigmoidOutput, siz
         raise TorchError('input and target have different number of elements')
     x64 = x.astype(F64)
     if sigmoidOutput is not None:
-        out(sigmoidOutput, (x.size,))[...] = 1.0 / (1.0 + np.exp(-x64))
+        with np.errstate(over='ignore'):
+            out(sigmoidOutput, (x.size,))[...] = 1.0 / (1.0 + np.exp(-x64))
     ind = (x >= 0).astype(dt)
     b2 = (x * ind) * dt.type(-2) + x
-    b2 = np.log(np.exp(b2.astype(F64)).astype(dt).astype(F64) + 1.0).astype(dt)
+    with np.errstate(over='ignore'):
+        e = np.exp(b2.astype(F64)).astype(dt)          # :exp() (float: in double, rounded)
+    e += dt.type(1)                                     # :add(1), in real
+    b2 = np.log(e.astype(F64)).astype(dt)              # :log()
     b1 = (-ind + t) * x
     b2 = b2 - b1
     if weights is not None:
@@ -651,7 +725,7 @@ def MultiLabelSoftMarginCriterion_updateOutput(input, target, sigmoidOutput, siz
         if target.dim() != 1:
             w = np.broadcast_to(w.reshape(1, -1), target.size)
         b2 = b2 * w.reshape(-1).astype(dt)
-    s = float(b2.sum(dtype=F64))
+    s = _accsum(b2)
     if sizeAverage:
         s = s / x.size
     return s
@@ -682,11 +756,12 @@ def MultiLabelSoftMarginCriterion_updateGradInput(input, target, gradInput, sigm
 def HingeEmbeddingCriterion_updateOutput(input, y, margin, sizeAverage):
     dt = _real(input)
     x = _flat(input, dt)
-    yy = _target_array(y, dt, x)
-    s1 = np.where(yy == -1, dt.type(0), x).sum(dtype=F64)
-    hinge = np.maximum(dt.type(margin) - x, dt.type(0))
-    s2 = np.where(yy == 1, dt.type(0), hinge).sum(dtype=F64)
-    s = float(s1) + float(s2)
+    yy = _label_array(y, dt, x)
+    s1 = _accsum(np.where(yy == -1, dt.type(0), x))
+    hinge = dt.type(margin) - x                        # fill(margin):add(-1, input)
+    hinge = np.where(hinge > 0, hinge, dt.type(0))     # cmax(0): NaN > 0 is false
+    s2 = _accsum(np.where(yy == 1, dt.type(0), hinge))
+    s = s1 + s2
     if sizeAverage is None or sizeAverage is True:
         s = s / x.size
     return s
@@ -696,8 +771,8 @@ def HingeEmbeddingCriterion_updateOutput(input, y, margin, sizeAverage):
 def HingeEmbeddingCriterion_updateGradInput(input, y, gradInput, margin, sizeAverage):
     dt = _real(input)
     x = _flat(input, dt)
-    yy = _target_array(y, dt, x)
-    g = np.where((yy == -1) & (x > margin), dt.type(0), yy)
+    yy = _label_array(y, dt, x)
+    g = np.where((yy == -1) & (x > dt.type(margin)), dt.type(0), yy.astype(dt, copy=False))
     if sizeAverage is None or sizeAverage is True:
         g = g * dt.type(1.0 / x.size)
     _grad(gradInput, input, np.broadcast_to(g, x.shape))
@@ -708,7 +783,9 @@ def L1HingeEmbeddingCriterion_updateOutput(input1, input2, y, margin):
     a, b = input1.arr(), input2.arr()
     if a.size != b.size:
         raise TorchError('inconsistent tensor size')
-    d = float(np.abs(a.astype(F64).reshape(-1) - b.astype(F64).reshape(-1)).sum())
+    # input1:dist(input2, 1): `real sum = 0; sum += pow(fabs(a - b), 1)`, all in real
+    dt = _real(input1)
+    d = float(_seqsum(np.abs(a.reshape(-1) - b.reshape(-1).astype(a.dtype, copy=False)), dt))
     if y == -1:
         d = max(0.0, margin - d)
     return d
@@ -726,31 +803,33 @@ def L1HingeEmbeddingCriterion_updateGradInput(input1, input2, gradInput1, gradIn
     g1 = like(gradInput1, input1)
     like(gradInput2, input2)
     diff = (a - b.reshape(a.shape)).astype(a.dtype)
-    zeros = diff == 0
+    zeros = ~((diff > 0) | (diff < 0))      # mathsign draws for 0 and NaN
     nz = int(zeros.sum())
     if nz and draws is None:
         return nz
-    dist = float(np.abs(diff.astype(F64)).sum())
+    dist = _accsum(np.abs(diff))          # gradInput[1]:norm(1): accreal, in order
     g = np.sign(diff)
     if nz:
         g[zeros] = 2 * draws.arr().reshape(-1)[:nz] - 3
     if y == -1:
         g = np.zeros_like(g) if dist > margin else -g
     g1[...] = g
-    gradInput2.arr()[...] = -g.reshape(gradInput2.size)
+    # gradInput[2]:zero():add(-1, gradInput[1]): 0 - g, +0 where g is 0
+    gradInput2.arr()[...] = (g.dtype.type(0) - g).reshape(gradInput2.size)
     return 0
 
 
 def _cosine_forward(x1, x2, y, margin, dt):
     """CosineEmbeddingCriterion's forward in the order nn computes it (real ops, accreal sums)."""
-    w1 = (x1 * x2).sum(axis=1, dtype=F64).astype(dt)
+    w1 = _accsum_rows(x1 * x2).astype(dt)
     eps = dt.type(1e-12)
-    w22 = dt.type(1) / ((x1 * x1).sum(axis=1, dtype=F64).astype(dt) + eps)
-    w32 = dt.type(1) / ((x2 * x2).sum(axis=1, dtype=F64).astype(dt) + eps)
+    w22 = dt.type(1) / (_accsum_rows(x1 * x1).astype(dt) + eps)
+    w32 = dt.type(1) / (_accsum_rows(x2 * x2).astype(dt) + eps)
     w = np.sqrt(w22 * w32)
     o = w1 * w
     neg, pos = y == -1, y == 1
-    o = np.where(neg, np.maximum(o - dt.type(margin), dt.type(0)), o)
+    om = o - dt.type(margin)
+    o = np.where(neg, np.where(om > 0, om, dt.type(0)), o)
     o = np.where(pos, dt.type(1) - o, o)
     return w1, w22, w32, w, o
 
@@ -764,7 +843,7 @@ def _cosine_inputs(input1, input2, y):
         raise TorchError('CosineEmbeddingCriterion: inputs must be two vectors or two matrices '
                          'of the same size')
     x1, x2 = x1.astype(dt, copy=False), x2.astype(dt, copy=False)
-    yy = _target_array(y, dt, x1)
+    yy = _label_array(y, dt, x1)
     if yy.size not in (1, x1.shape[0]):
         raise TorchError('CosineEmbeddingCriterion: target size mismatch')
     return dt, x1, x2, yy
@@ -774,7 +853,7 @@ def _cosine_inputs(input1, input2, y):
 def CosineEmbeddingCriterion_updateOutput(input1, input2, y, margin, sizeAverage):
     dt, x1, x2, yy = _cosine_inputs(input1, input2, y)
     o = _cosine_forward(x1, x2, yy, margin, dt)[-1]
-    s = float(o.sum(dtype=F64))
+    s = _accsum(o)
     if sizeAverage:
         s = s / yy.size
     return s
@@ -808,8 +887,8 @@ def MarginRankingCriterion_updateOutput(input1, input2, y, margin, sizeAverage):
     dt = _real(input1)
     a, b = _flat(input1, dt), _flat(input2, dt)
     yy = _flat(y, dt)
-    d = np.maximum((-(a - b)) * yy + dt.type(margin), dt.type(0))
-    s = float(d.sum(dtype=F64))
+    d = (-(a - b)) * yy + dt.type(margin)
+    s = _accsum(np.where(d > 0, d, dt.type(0)))       # cmax(0): NaN > 0 is false
     if sizeAverage:
         s = s / yy.size
     return s
@@ -859,16 +938,21 @@ def WeightedMSECriterion_target(buffer, input, target, weight):
 def ClassSimplexCriterion_simplex(result, nClasses):
     """result = the nClasses vertices of a regular simplex centred at the origin, unit norm, one
     per row, embedded in nClasses dimensions (the last column is zero)."""
+    # nn's regsplex on a torch.zeros of the default type (result's): the norm is normall(2)
+    # (`accreal z = x; sum += z*z` in order, then sqrt), the rest Lua arithmetic (double) on
+    # the values as stored in the tensor
+    dt = result.ttype.dtype if result.ttype.is_float else F64
     n = nClasses - 1
-    a = np.zeros((n + 1, nClasses))
+    a = np.zeros((n + 1, nClasses), dt)
     for k in range(n):
         if k == 0:
             a[0, 0] = 1.0
         else:
-            nrm = float(np.sqrt(np.dot(a[k, :k], a[k, :k])))
-            a[k, k] = np.sqrt(1 - nrm ** 2)
-        c = (a[k, k] ** 2 - 1 - 1 / n) / a[k, k]
-        a[k + 1:, k] = c
+            z = a[k, :k].astype(F64)
+            nrm = math.sqrt(_accsum(z * z))
+            a[k, k] = math.sqrt(1 - nrm ** 2)
+        akk = float(a[k, k])
+        a[k + 1:, k] = (akk ** 2 - 1 - 1 / n) / akk
     out(result, a.shape)[...] = a
 
 
@@ -908,7 +992,7 @@ def DistanceRatioCriterion_updateOutput(X, Y, sizeAverage):
     dissimilar ones)."""
     dt, x, _, _, s = _distance_ratio_inputs(X, Y)
     loss = x + np.log(s.astype(F64)).astype(dt)
-    total = float(loss.sum(dtype=F64))
+    total = _accsum(loss)
     return total / X.size[0] if sizeAverage else total
 
 
@@ -928,7 +1012,7 @@ def DistanceRatioCriterion_updateGradInput(X, Y, dX, dY, sizeAverage):
 def L1Cost_updateOutput(input):
     """sum |x| (accumulated in accreal, the result stored in the input's type)."""
     dt = _real(input)
-    return float(dt.type(_xp.scalar(np.abs(input.arr()).sum(dtype=F64))))
+    return float(dt.type(_accsum(np.abs(input.arr()))))
 
 
 @kernel

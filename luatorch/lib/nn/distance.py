@@ -7,8 +7,11 @@ import numpy as np
 
 from . import kernel
 from ._util import like, out
+from .. import cblas
 from .. import xp as _xp
 from ..errors import TorchError
+
+_F64 = np.dtype(np.float64)
 
 
 def _batch(input, what='1D or 2D input expected'):
@@ -37,39 +40,83 @@ def _write(output, y, vector):
 
 
 # ----------------------------------------------------------------------------- Euclidean
+# Both follow nn's Lua, op by op, as TH computes each op: the differences (x - w_j, times c_j)
+# in real; THTensor_(norm)(r, d, 2, dim): per output `accreal sum += pow(fabs(d), 2)` in order
+# (powf for float: libm's, which numpy's power loop calls when the exponent is an array, not
+# numpy's own square), then pow(sum, 1.0/2) (powf of the sum rounded to float); `:sum(t, dim)`
+# along a unit-stride dimension is an in-order accreal sum rounded to real, along another one
+# (the batch) an in-order sum in real; in-place `:add(value, t)` of contiguous tensors is BLAS
+# axpy (one rounding where OpenBLAS fuses).
+
+
+def _pow(a, e):
+    """libm's pow (powf for float32) of each element of a with the exponent e."""
+    return np.power(a, np.full_like(a, e))
+
+
+def _norm2(d, axis):
+    s = np.add.accumulate(_pow(np.abs(d), 2), axis=axis, dtype=_F64).take(-1, axis=axis) + 0.0
+    s = s.astype(d.dtype, copy=False)
+    return _pow(s, 0.5)
+
+
+def _acc_last(a):
+    """THTensor_(sum)(r, a, lastdim) for a contiguous a: in order, in double, rounded to real."""
+    return (np.add.accumulate(a, axis=-1, dtype=_F64)[..., -1] + 0.0).astype(a.dtype, copy=False)
+
+
+def _sum_batch(a):
+    """THTensor_(sum)(r, a, 1) over a non-unit-stride first dimension: r zeroed, then
+    `r += a[b]` for each b in order, in real."""
+    return np.add.accumulate(a, axis=0, dtype=a.dtype)[-1] + a.dtype.type(0)
+
+
+def _axpy(y, alpha, x):
+    """y:add(alpha, x) in place (alpha converted to real): BLAS axpy for contiguous tensors,
+    else TH's `y + alpha * x`."""
+    alpha = y.dtype.type(alpha)
+    x = x.reshape(y.shape)
+    if not cblas.axpy(alpha, np.ascontiguousarray(x) if type(x) is np.ndarray else x, y):
+        y += x * alpha
+
+
+def _repeat(x, weight, diagCov=None):
+    """nn's _repeat: R[b, i, j] = x[b, i] - w[i, j] (times c[i, j]), in real."""
+    d = _diff(x, weight)
+    if diagCov is not None:
+        d *= diagCov.arr()
+    return d
+
+
+def _div(gradOutput, output, vector):
+    """gradOutput / (output + 1e-7) as a (batch, outputSize) array (1e-7 added in real)."""
+    g, y = gradOutput.arr(), output.arr()
+    r = g / (y + y.dtype.type(1e-7))
+    return r[None, :] if vector else r.reshape(-1, output.size[-1])
 
 
 @kernel
 def Euclidean_updateOutput(input, output, weight):
     # y_j = || x - w_j ||
     x, vector = _batch(input)
-    d = _diff(x, weight)
-    _write(output, np.sqrt(np.einsum('bij,bij->bj', d, d)), vector)
-
-
-def _div(gradOutput, output, vector):
-    """gradOutput / (output + 1e-7) as a (batch, outputSize) array."""
-    g, y = gradOutput.arr(), output.arr()
-    r = g / (y + 1e-7)
-    return r[None, :] if vector else r.reshape(-1, output.size[-1])
+    _write(output, _norm2(_repeat(x, weight), 1), vector)
 
 
 @kernel
 def Euclidean_updateGradInput(input, gradOutput, gradInput, weight, output):
-    # dy_j/dx = (x - w_j) / y_j
+    # dy_j/dx = (x - w_j) / y_j: sum over j of R * div
     x, vector = _batch(input)
-    r = _div(gradOutput, output, vector)
+    r2 = _repeat(x, weight) * _div(gradOutput, output, vector)[:, None, :]
     gi = like(gradInput, input)
-    gi[...] = np.einsum('bij,bj->bi', _diff(x, weight), r).reshape(gi.shape)
+    gi[...] = _acc_last(r2).reshape(gi.shape)
 
 
 @kernel
 def Euclidean_accGradParameters(input, gradOutput, gradWeight, weight, output, scale):
-    # dy_j/dw_j = (w_j - x) / y_j
+    # dy_j/dw_j = (w_j - x) / y_j: gradWeight:add(-scale, R * div [summed over the batch])
     x, vector = _batch(input)
-    r = _div(gradOutput, output, vector)
-    gw = gradWeight.arr()
-    gw -= scale * np.einsum('bij,bj->ij', _diff(x, weight), r)
+    r2 = _repeat(x, weight) * _div(gradOutput, output, vector)[:, None, :]
+    _axpy(gradWeight.arr(), -scale, r2[0] if vector else _sum_batch(r2))
 
 
 # ----------------------------------------------------------------------------- WeightedEuclidean
@@ -79,19 +126,24 @@ def Euclidean_accGradParameters(input, gradOutput, gradWeight, weight, output, s
 def WeightedEuclidean_updateOutput(input, output, weight, diagCov):
     # y_j = || c_j * (x - w_j) ||
     x, vector = _batch(input)
-    d = _diff(x, weight)
-    d *= diagCov.arr()
-    _write(output, np.sqrt(np.einsum('bij,bij->bj', d, d)), vector)
+    _write(output, _norm2(_repeat(x, weight, diagCov), 1), vector)
+
+
+def _weighted_r2(x, vector, gradOutput, output, weight, diagCov):
+    rep = _repeat(x, weight, diagCov)
+    div = _div(gradOutput, output, vector)[:, None, :]
+    r2 = rep * div
+    r2 *= diagCov.arr()
+    return rep, div, r2
 
 
 @kernel
 def WeightedEuclidean_updateGradInput(input, gradOutput, gradInput, weight, diagCov, output):
     # dy_j/dx = c_j^2 (x - w_j) / y_j
     x, vector = _batch(input)
-    r = _div(gradOutput, output, vector)
-    c = diagCov.arr()
+    r2 = _weighted_r2(x, vector, gradOutput, output, weight, diagCov)[2]
     gi = like(gradInput, input)
-    gi[...] = np.einsum('bij,ij,bj->bi', _diff(x, weight), c * c, r).reshape(gi.shape)
+    gi[...] = _acc_last(r2).reshape(gi.shape)
 
 
 @kernel
@@ -99,13 +151,20 @@ def WeightedEuclidean_accGradParameters(input, gradOutput, gradWeight, gradDiagC
                                         diagCov, output, scale):
     # dy_j/dw_j = c_j^2 (w_j - x) / y_j ;  dy_j/dc_j = c_j (w_j - x)^2 / y_j
     x, vector = _batch(input)
-    r = _div(gradOutput, output, vector)
+    rep, div, r2 = _weighted_r2(x, vector, gradOutput, output, weight, diagCov)
     c = diagCov.arr()
-    d = _diff(x, weight)
-    gw = gradWeight.arr()
-    gw -= scale * (c * c * np.einsum('bij,bj->ij', d, r))
-    gc = gradDiagCov.arr()
-    gc += scale * (c * np.einsum('bij,bij,bj->ij', d, d, r))
+    rep /= c
+    rep *= rep
+    rep *= c
+    rep *= div
+    if vector:
+        _axpy(gradWeight.arr(), -scale, r2[0])
+        # nn adds this one unscaled for a vector input (`gradDiagCov:add(repeat2)`), so that
+        # accUpdateGradParameters moves diagCov up by the gradient whatever the rate: as Torch7
+        _axpy(gradDiagCov.arr(), 1.0, rep[0])
+    else:
+        _axpy(gradWeight.arr(), -scale, _sum_batch(r2))
+        _axpy(gradDiagCov.arr(), scale, _sum_batch(rep))
 
 
 # ----------------------------------------------------------------------------- Cosine
