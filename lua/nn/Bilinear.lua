@@ -71,10 +71,14 @@ function Bilinear:updateGradInput(input, gradOutput)
   return self.gradInput
 end
 
+-- (as nn's: the scale applies to the bias's gradient only, and must not be negative, so that
+-- accUpdateGradParameters, which passes -lr, fails)
 function Bilinear:accGradParameters(input, gradOutput, scale)
+  scale = scale or 1
   self:__assertInputGradOutput(input, gradOutput)
+  assert(type(scale) == 'number' and scale >= 0)
   K.Bilinear_accGradParameters(input[1], input[2], gradOutput, self.gradWeight, self.gradBias,
-    scale or 1)
+    scale)
 end
 
 -- shared weights are updated directly (nothing to accumulate)

@@ -50,11 +50,22 @@ def _load():
                 fn.argtypes = [i64, real, p, i64, p, i64]
                 fn.restype = None
                 axpys[dt] = fn
-        return fns, gemms, axpys
-    return {}, {}, {}
+        gemvs = {}
+        for dt, name in ((np.dtype(np.float64), 'scipy_cblas_dgemv64_'),
+                         (np.dtype(np.float32), 'scipy_cblas_sgemv64_')):
+            fn = getattr(lib, name, None)
+            if fn is not None:
+                real = ctypes.c_double if dt == np.float64 else ctypes.c_float
+                fn.argtypes = [ctypes.c_int, ctypes.c_int, i64, i64, real, p, i64, p, i64, real,
+                               p, i64]
+                fn.restype = None
+                gemvs[dt] = fn
+        return fns, gemms, axpys, gemvs
+    return {}, {}, {}, {}
 
 
-_GER, _GEMM, _AXPY = ({}, {}, {}) if os.environ.get('LUATORCH_CBLAS', '1') == '0' else _load()
+_GER, _GEMM, _AXPY, _GEMV = (({}, {}, {}, {}) if os.environ.get('LUATORCH_CBLAS', '1') == '0'
+                             else _load())
 _addr = ctypes.c_char.from_buffer
 # below this many elements numpy's two passes cost less than the call through ctypes (~4 us)
 _MIN_GER = 4096
@@ -136,4 +147,20 @@ def axpy(alpha, x, y):
     if px != py and px < py + nb and py < px + nb:     # overlapping, not the same
         return False
     fn(y.size, float(alpha), px, 1, py, 1)
+    return True
+
+
+def gemv_t_acc(alpha, a, x, y):
+    """y += alpha * a^T x for a C-contiguous (n, m) host matrix a (TH's addmv(y, 1, y, alpha,
+    a:t(), x): BLAS gemv('n', m, n, alpha, a, m, x, 1, 1, y, 1) column-major); False where the
+    library or the layout does not allow it (callers keep their numpy code)."""
+    fn = _GEMV.get(y.dtype)
+    if (fn is None or not all(type(v) is np.ndarray and v.dtype == y.dtype and v.flags.c_contiguous
+                              for v in (a, x, y)) or not y.flags.writeable):
+        return False
+    n, m = a.shape
+    if x.shape != (n,) or y.shape != (m,):
+        return False
+    if m and n:
+        fn(102, 111, m, n, float(alpha), a.ctypes.data, m, x.ctypes.data, 1, 1.0, y.ctypes.data, 1)
     return True

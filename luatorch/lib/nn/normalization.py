@@ -5,7 +5,8 @@ import numpy as np
 
 from . import kernel
 from ._util import out
-from .conv import _dev, _zeros
+from .conv import _dev, _host, _zeros
+from .simple import seq_sum, th_pow
 from ..errors import TorchError
 
 
@@ -18,8 +19,122 @@ def _bshape(x):
     return (x.shape[1],) + (1,) * (x.ndim - 2)
 
 
+def _per_feature(a):
+    """(N, C, S) view of an (N, C, ...) array."""
+    return a.reshape(a.shape[0], a.shape[1], -1)
+
+
+def _feature_sum(a):
+    """THNN's per-feature accreal sum: each feature's elements (sample by sample, in memory
+    order) added one by one into a double, as its TH_TENSOR_APPLY loop does."""
+    return seq_sum(a.transpose(1, 0, 2).reshape(a.shape[1], -1), 1, np.float64)
+
+
+def _col(v, dtype):
+    return np.asarray(v, dtype)[:, None]
+
+
 @kernel
 def BatchNormalization_updateOutput(input, output, weight, bias, running_mean, running_var,
+                                    save_mean, save_std, train, momentum, eps):
+    x = input.arr()
+    if x.ndim == 1:
+        raise TorchError('BatchNormalization: input must have a batch dimension')
+    if not _host(x):
+        return _bn_forward_device(input, output, weight, bias, running_mean, running_var,
+                                  save_mean, save_std, train, momentum, eps)
+    # THNN's loop per feature f, `real` the element type, `accreal` double:
+    #   mean = (real) sum / n; invstd = (real) (1 / sqrt(sum((x - mean)^2) / n + eps));
+    #   running = (real) (momentum * stat + (1 - momentum) * running);
+    #   y = (real) (((x - mean) * invstd) * w + b), w = 1 and b = 0 without affine.
+    rt = x.dtype.type
+    C = x.shape[1]
+    n = x.size // C
+    xs = _per_feature(x)
+    f64 = np.float64
+    if train:
+        mean = _feature_sum(xs).astype(rt) / rt(n)
+        d = xs - _col(mean, rt)
+        ssum = _feature_sum(d * d)
+        with np.errstate(divide='ignore', invalid='ignore'):
+            invstd = (1 / np.sqrt(ssum / n + eps)).astype(rt)
+            if eps == 0:
+                invstd[ssum == 0] = 0
+            unbiased = ssum / (n - 1)
+        out(save_mean, (C,))[...] = mean
+        out(save_std, (C,))[...] = invstd
+        rm = running_mean.arr()
+        rm[...] = momentum * mean.astype(f64) + (1 - momentum) * rm.astype(f64)
+        rv = running_var.arr()
+        rv[...] = momentum * unbiased + (1 - momentum) * rv.astype(f64)
+    else:
+        mean = running_mean.arr().astype(rt)
+        invstd = (1 / np.sqrt(running_var.arr().astype(f64) + eps)).astype(rt)
+    y = out(output, input.size)
+    ys = y.reshape(xs.shape)
+    np.subtract(xs, _col(mean, rt), out=ys)
+    ys *= _col(invstd, rt)
+    if weight is not None:
+        ys *= _col(weight.arr(), rt)
+    if bias is not None:
+        ys += _col(bias.arr(), rt)
+    else:
+        ys += rt(0)          # + b with b = 0: a -0 becomes +0
+
+
+@kernel
+def BatchNormalization_backward(input, gradOutput, gradInput, gradWeight, gradBias, weight,
+                                running_mean, running_var, save_mean, save_std, train, scale, eps):
+    x = input.arr()
+    g = gradOutput.arr()
+    if tuple(input.size) != tuple(gradOutput.size):
+        raise TorchError('input and gradOutput shapes do not match: input [%s], gradOutput [%s]' % (
+            ' x '.join(map(str, input.size)), ' x '.join(map(str, gradOutput.size))))
+    if not _host(x):
+        return _bn_backward_device(input, gradOutput, gradInput, gradWeight, gradBias, weight,
+                                   running_mean, running_var, save_mean, save_std, train, scale,
+                                   eps)
+    # THNN: sum = accreal sum of g; dotp = accreal sum of (real) ((x - mean) * g);
+    # train: k = (real) dotp * invstd * invstd / n (real maths), gi = (x - mean) * k, then
+    #   gi = (real) ((g - sum / n - gi) * invstd * w) (double maths: sum / n is accreal);
+    # evaluate: gi = g * invstd * w; gw = (real) (gw + scale * dotp * invstd), gb likewise.
+    rt = x.dtype.type
+    C = x.shape[1]
+    n = x.size // C
+    xs, gs = _per_feature(x), _per_feature(g)
+    f64 = np.float64
+    if train:
+        mean = save_mean.arr().astype(rt)
+        invstd = save_std.arr().astype(rt)
+    else:
+        mean = running_mean.arr().astype(rt)
+        invstd = (1 / np.sqrt(running_var.arr().astype(f64) + eps)).astype(rt)
+    w = np.ones(C, rt) if weight is None else weight.arr().astype(rt)
+    gsum = _feature_sum(gs)
+    d = xs - _col(mean, rt)
+    dotp = _feature_sum(d * gs)
+    if gradInput is not None:
+        gi = out(gradInput, input.size).reshape(xs.shape)
+        if train:
+            k = dotp.astype(rt) * invstd * invstd / rt(n)
+            d *= _col(k, rt)
+            t = gs - _col(gsum / n, f64)
+            t -= d
+            t *= _col(invstd, f64)
+            t *= _col(w, f64)
+            gi[...] = t
+        else:
+            np.multiply(gs, _col(invstd, rt), out=gi)
+            gi *= _col(w, rt)
+    if gradWeight is not None:
+        gw = gradWeight.arr()
+        gw[...] = gw.astype(f64) + scale * dotp * invstd.astype(f64)
+    if gradBias is not None:
+        gb = gradBias.arr()
+        gb[...] = gb.astype(f64) + scale * gsum
+
+
+def _bn_forward_device(input, output, weight, bias, running_mean, running_var,
                                     save_mean, save_std, train, momentum, eps):
     x = input.arr()
     if x.ndim == 1:
@@ -55,8 +170,7 @@ def BatchNormalization_updateOutput(input, output, weight, bias, running_mean, r
     y += shift.astype(x.dtype).reshape(bs)
 
 
-@kernel
-def BatchNormalization_backward(input, gradOutput, gradInput, gradWeight, gradBias, weight,
+def _bn_backward_device(input, gradOutput, gradInput, gradWeight, gradBias, weight,
                                 running_mean, running_var, save_mean, save_std, train, scale, eps):
     x = input.arr()
     g = gradOutput.arr()
@@ -115,8 +229,89 @@ def _lrn_check(input):
         raise TorchError('Input must be 3D or 4D')
 
 
+def _lrn_window(size):
+    """Channels before (lo) and after (hi) the centre in the window (odd size: both
+    (size - 1) / 2, as nn's loops over channels give)."""
+    lo = (size - 1) // 2
+    return lo, size - 1 - lo
+
+
 @kernel
 def SpatialCrossMapLRN_updateOutput(input, output, scale, size, alpha, beta, k):
+    _lrn_check(input)
+    x = input.arr()
+    if not _host(x):
+        return _lrn_forward_device(input, output, scale, size, alpha, beta, k)
+    # nn's CPU code (real maths throughout): squares = x * x; the first channel's scale is
+    # 0 + sq[0] + ... + sq[hi]; each next one is the previous + sq[c + hi] - sq[c - lo - 1]
+    # (where they exist); then scale * (alpha / size) + k, output = scale ^ -beta * x.
+    rt = x.dtype.type
+    xb = x if x.ndim == 4 else x[None]
+    C = xb.shape[1]
+    lo, hi = _lrn_window(size)
+    sq = xb * xb
+    sc = out(scale, xb.shape)
+    sc[:, 0] = 0
+    for c in range(min(hi + 1, C)):
+        sc[:, 0] += sq[:, c]
+    for c in range(1, C):
+        cur = sc[:, c]
+        cur[...] = sc[:, c - 1]
+        if c + hi < C:
+            cur += sq[:, c + hi]
+        if c - lo - 1 >= 0:
+            cur -= sq[:, c - lo - 1]
+    sc *= rt(alpha / size)
+    sc += rt(k)
+    y = out(output, input.size)
+    th_pow(sc.reshape(x.shape), -beta, y)
+    y *= x
+
+
+@kernel
+def SpatialCrossMapLRN_updateGradInput(input, gradOutput, gradInput, scale, output, size, alpha,
+                                       beta, k):
+    _lrn_check(input)
+    x = input.arr()
+    if not _host(x):
+        return _lrn_backward_device(input, gradOutput, gradInput, scale, output, size, alpha,
+                                    beta, k)
+    # nn's CPU code (real maths): gi = scale ^ -beta * g; ratio = g * y / scale placed in a
+    # zero-padded stack of C + size - 1 channels; a running window sum over it (started by
+    # TH's sum of the first size - 1 channels, then + the next one, - the oldest one) gives
+    # gi[c] += (-(2 alpha beta / size) * x[c]) * window (addcmul).
+    rt = x.dtype.type
+    sh = (1,) + x.shape if x.ndim == 3 else x.shape
+    xb = x.reshape(sh)
+    g = gradOutput.arr().reshape(sh)
+    sc = scale.arr().reshape(sh)
+    y = output.arr().reshape(sh)
+    N, C = sh[:2]
+    lo, hi = _lrn_window(size)
+    gi = out(gradInput, input.size).reshape(sh)
+    th_pow(sc, -beta, gi)
+    gi *= g
+    padded = np.zeros((N, C + size - 1) + sh[2:], x.dtype)
+    ratio = padded[:, hi:hi + C]
+    np.multiply(g, y, out=ratio)
+    ratio /= sc
+    # TH's sum over the first dimension of a (size - 1) x H x W block: in doubles along a
+    # unit stride (H = W = 1), else in real from zero
+    first = padded[:, :size - 1]
+    if int(np.prod(sh[2:])) == 1:
+        acc = seq_sum(first, 1, np.float64).astype(x.dtype)
+    else:
+        acc = seq_sum(first, 1, x.dtype)
+    v = rt(-(2 * alpha * beta / size))
+    for c in range(C):
+        acc += padded[:, c + size - 1]
+        t = v * xb[:, c]
+        t *= acc
+        gi[:, c] += t
+        acc -= padded[:, c]
+
+
+def _lrn_forward_device(input, output, scale, size, alpha, beta, k):
     _lrn_check(input)
     x = input.arr()
     xb = x if x.ndim == 4 else x[None]
@@ -131,8 +326,7 @@ def SpatialCrossMapLRN_updateOutput(input, output, scale, size, alpha, beta, k):
     y *= x
 
 
-@kernel
-def SpatialCrossMapLRN_updateGradInput(input, gradOutput, gradInput, scale, output, size, alpha,
+def _lrn_backward_device(input, gradOutput, gradInput, scale, output, size, alpha,
                                        beta, k):
     _lrn_check(input)
     x = input.arr()

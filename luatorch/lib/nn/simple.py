@@ -4,12 +4,71 @@ CMul/CAdd accept an input with as many elements as the parameter (any shape), on
 number of dimensions whose sizes match or are 1 in the parameter (broadcast), or a batch: the
 first dimension indexes samples, each holding as many elements as the parameter.
 """
+
 import numpy as np
 
 from . import kernel
 from ._util import like, out
-from .. import xp as _xp
+from .. import cblas, xp as _xp
 from ..errors import TorchError
+
+
+# ----------------------------------------------------------------------------- TH's arithmetic
+# Torch7's bits on host arrays: C's sequential sums (numpy's sum is pairwise), TH's sum along a
+# dimension (accreal along a unit stride, else `real` from zero), the BLAS axpy of TH's in-place
+# cadd (one rounding where OpenBLAS fuses), and TH's pow with its special exponents.
+
+def _host(a):
+    return type(a) is np.ndarray
+
+
+def seq_sum(a, axis, dtype):
+    """C's `acc = 0; for (...) acc += a[i];` along axis with acc of dtype (axis removed)."""
+    if a.shape[axis] == 0:
+        return np.zeros(a.shape[:axis] + a.shape[axis + 1:], dtype)
+    r = np.take(np.cumsum(a, axis=axis, dtype=dtype), -1, axis=axis)
+    r += r.dtype.type(0)          # 0 + -0 is +0
+    return r
+
+
+def th_sum_dim(a, axis):
+    """THTensor_(sum) of a contiguous array along axis, the dimension kept."""
+    if int(np.prod(a.shape[axis + 1:])) == 1:
+        r = seq_sum(a, axis, np.float64).astype(a.dtype)
+    else:
+        r = seq_sum(a, axis, a.dtype)
+    return np.expand_dims(r, axis)
+
+
+def th_axpy(alpha, x, y):
+    """y += alpha * x as TH's in-place cadd of contiguous tensors (BLAS axpy; alpha in y's type).
+    Without the BLAS: the product rounded, then the sum."""
+    a = y.dtype.type(alpha)
+    if not cblas.axpy(a, np.ascontiguousarray(x).reshape(y.shape), y):
+        y += a * x.reshape(y.shape)
+
+
+def th_pow(a, value, out):
+    """THTensor_(pow): out = a ^ value (value in a's type) with TH's special exponents."""
+    rt = a.dtype.type
+    v = rt(value)
+    one = rt(1)
+    if v == 1:
+        np.copyto(out, a)
+    elif v == 2:
+        np.multiply(a, a, out=out)
+    elif v == 3:
+        np.multiply(a * a, a, out=out)
+    elif v == 0.5:
+        np.sqrt(a, out=out)
+    elif v == -0.5:
+        np.divide(one, np.sqrt(a), out=out)
+    elif v == -1:
+        np.divide(one, a, out=out)
+    elif v == -2:
+        np.divide(one, a * a, out=out)
+    else:
+        np.power(a, v, out=out)
 
 
 def _copy_into(dst, src):
@@ -59,7 +118,20 @@ def CMul_updateOutput(input, output, weight):
 def CMul_updateGradInput(input, gradOutput, gradInput, weight):
     g, w, _ = _elementwise_view(gradOutput, weight)
     gi = like(gradInput, input)
-    np.multiply(g, w, out=gi.reshape(g.shape))
+    r = gi.reshape(g.shape)
+    np.multiply(g, w, out=r)
+    if _host(r):
+        r += r.dtype.type(0)      # addcmul into zeros: 0 + w * g (a -0 becomes +0)
+
+
+def _rows_first(a, case, param):
+    """(R, P) view/copy of a broadcast-shaped array: the parameter's elements along the columns,
+    the reduced positions along the rows in the order TH's loops visit them."""
+    if case == 'batch':
+        return a.reshape(a.shape[0], -1)
+    red = [d for d, (n, b) in enumerate(zip(a.shape, param.size)) if b == 1 and n != 1]
+    keep = [d for d in range(a.ndim) if d not in red]
+    return a.transpose(red + keep).reshape(-1, param.nelement())
 
 
 @kernel
@@ -67,7 +139,28 @@ def CMul_accGradParameters(input, gradOutput, gradWeight, scale):
     x, _, case = _elementwise_view(input, gradWeight)
     g = gradOutput.arr().reshape(x.shape)
     gw = gradWeight.arr()
-    gw += scale * _reduce_to(x * g, gradWeight, case)
+    if not _host(gw):
+        gw += scale * _reduce_to(x * g, gradWeight, case)
+        return
+    rt = gw.dtype.type
+    if case == 'flat':
+        # gradWeight:addcmul(scale, input, gradOutput): gw + (scale * x) * g
+        t = rt(scale) * x
+        t *= g
+        gw += t.reshape(gw.shape)
+        return
+    # cmul into a buffer, TH's sum along each reduced dimension in turn, then add(scale, sum)
+    p = x * g
+    if case == 'batch':
+        p = th_sum_dim(p, 0)
+    else:
+        for d, (n, b) in enumerate(zip(p.shape, gradWeight.size)):
+            if b != n:
+                p = th_sum_dim(p, d)
+    if gradWeight.is_contiguous():
+        th_axpy(scale, p, gw)
+    else:
+        gw += rt(scale) * p.reshape(gw.shape)
 
 
 @kernel
@@ -82,11 +175,34 @@ def CAdd_updateGradInput(gradOutput, gradInput):
     _copy_into(gradInput, gradOutput)
 
 
+def _acc_expanded(gb, scale, g, case, param):
+    """TH's add(scale, gradOutput) into the parameter expanded as gradOutput (stride 0 along the
+    reduced dimensions): each element gets gb + scale * g[r] (real maths) row after row."""
+    rows = _rows_first(g, case, param)
+    if rows.shape[0] == 1 and gb.flags.c_contiguous and g.flags.c_contiguous:
+        th_axpy(scale, rows[0], gb)             # a single row is contiguous: axpy
+        return
+    rt = gb.dtype.type
+    stack = np.empty((rows.shape[0] + 1, rows.shape[1]), gb.dtype)
+    stack[0] = gb.reshape(-1)
+    np.multiply(rows, rt(scale), out=stack[1:])
+    np.add.accumulate(stack, axis=0, out=stack)
+    gb[...] = stack[-1].reshape(gb.shape)
+
+
 @kernel
 def CAdd_accGradParameters(input, gradOutput, gradBias, scale):
     g, _, case = _elementwise_view(gradOutput, gradBias)
     gb = gradBias.arr()
-    gb += scale * _reduce_to(g, gradBias, case)
+    if not _host(gb):
+        gb += scale * _reduce_to(g, gradBias, case)
+    elif case == 'flat':
+        if gradBias.is_contiguous() and gradOutput.is_contiguous():
+            th_axpy(scale, g, gb)
+        else:
+            gb += gb.dtype.type(scale) * g.reshape(gb.shape)
+    else:
+        _acc_expanded(gb, scale, g, case, gradBias)
 
 
 # ----------------------------------------------------------------------------- Add, Mul
@@ -120,13 +236,26 @@ def Add_updateGradInput(gradOutput, gradInput):
 @kernel
 def Add_accGradParameters(input, gradOutput, gradBias, scale):
     g, gb = gradOutput.arr(), gradBias.arr()
+    host = _host(gb)
     if gradBias.size[0] == 1:
-        gb[0] += scale * g.sum(dtype=gradOutput.ttype.acc)
+        # gradBias[1] = gradBias[1] + scale * gradOutput:sum() (Lua numbers; sumall in accreal)
+        if host:
+            tot = float(seq_sum(g.reshape(-1), 0, np.float64))
+            gb[0] = float(gb[0]) + scale * tot
+        else:
+            gb[0] += scale * g.sum(dtype=gradOutput.ttype.acc)
     elif input.size == gradBias.size:
-        gb += scale * g
+        if host and gradBias.is_contiguous() and gradOutput.is_contiguous():
+            th_axpy(scale, g, gb)                # gradBias:add(scale, gradOutput)
+        else:
+            gb += scale * g
     else:
         bs = _add_batch(input, gradBias)
-        gb += scale * g.reshape(bs, -1).sum(axis=0).reshape(gb.shape)
+        g2 = g.reshape(bs, -1)
+        # gradBias:view(-1):addmv(scale, gradOutput:view(bs, -1):t(), ones): one BLAS gemv
+        if not (host and gradBias.is_contiguous()
+                and cblas.gemv_t_acc(scale, g2, np.ones(bs, gb.dtype), gb.reshape(-1))):
+            gb += scale * g2.sum(axis=0).reshape(gb.shape)
 
 
 @kernel
@@ -136,8 +265,16 @@ def Mul_updateOutput(input, output, weight):
 
 @kernel
 def Mul_updateGradInput(input, gradOutput, gradInput, weight):
+    # gradInput:resizeAs(input):zero():add(w, gradOutput): 0 + w * g (-0 becomes +0); the BLAS
+    # axpy of contiguous tensors does nothing at all for w = 0
     gi = like(gradInput, input)
-    np.multiply(gradOutput.arr().reshape(gi.shape), weight.arr()[0], out=gi)
+    w = weight.arr()[0]
+    if _host(gi) and w == 0 and gradOutput.is_contiguous() and gradOutput.nelement() == gi.size:
+        gi[...] = 0
+        return
+    np.multiply(gradOutput.arr().reshape(gi.shape), w, out=gi)
+    if _host(gi):
+        gi += gi.dtype.type(0)
 
 
 @kernel
@@ -145,7 +282,10 @@ def Mul_accGradParameters(input, gradOutput, gradWeight, scale):
     if input.nelement() != gradOutput.nelement():
         raise TorchError('inconsistent tensor size')
     x, g = input.arr().ravel(), gradOutput.arr().ravel()
-    gradWeight.arr()[0] += scale * float(np.dot(x, g))
+    # gradWeight[1] = gradWeight[1] + scale * input:dot(gradOutput), in Lua numbers (doubles);
+    # the dot is the BLAS's (sdot gives a float for FloatTensors)
+    gw = gradWeight.arr()
+    gw[0] = float(gw[0]) + scale * float(np.dot(x, g))
 
 
 # ----------------------------------------------------------------------------- Bilinear
@@ -153,6 +293,68 @@ def Mul_accGradParameters(input, gradOutput, gradWeight, scale):
 
 @kernel
 def Bilinear_updateOutput(input1, input2, output, weight, bias):
+    x1, x2, w = input1.arr(), input2.arr(), weight.arr()
+    if not _host(x1):
+        return _bilinear_forward_device(input1, input2, output, weight, bias)
+    # nn.Bilinear, k by k: buff = x1 @ W[k] (gemm), buff *= x2, output[:, k] = TH's sum along
+    # the unit-stride dimension (accreal, one by one); then + bias (real)
+    o = out(output, (input1.size[0], weight.size[0]))
+    for k in range(w.shape[0]):
+        p = np.matmul(x1, w[k])
+        p *= x2
+        o[:, k] = seq_sum(p, 1, np.float64)
+    if bias is not None:
+        o += bias.arr()
+
+
+@kernel
+def Bilinear_updateGradInput(input1, input2, gradOutput, gradInput1, gradInput2, weight):
+    x1, x2, w, g = input1.arr(), input2.arr(), weight.arr(), gradOutput.arr()
+    if not _host(x1):
+        return _bilinear_backward_device(input1, input2, gradOutput, gradInput1, gradInput2,
+                                         weight)
+    # nn.Bilinear: gi1 = (x2 @ W[1]^T) * g[:, 1]; gi2 = (0 + x1 @ W[1]) * g[:, 1] (addmm into
+    # zeros); then for each further k the same products added (real maths)
+    g1 = like(gradInput1, input1)
+    g2 = like(gradInput2, input2)
+    for k in range(w.shape[0]):
+        a = np.matmul(x2, w[k].T)
+        b = np.matmul(x1, w[k])
+        gk = g[:, k:k + 1]
+        if k == 0:
+            b += b.dtype.type(0)
+            np.multiply(a, gk, out=g1)
+            np.multiply(b, gk, out=g2)
+        else:
+            a *= gk
+            b *= gk
+            g1 += a
+            g2 += b
+
+
+@kernel
+def Bilinear_accGradParameters(input1, input2, gradOutput, gradWeight, gradBias, scale):
+    x1, x2, g = input1.arr(), input2.arr(), gradOutput.arr()
+    gw = gradWeight.arr()
+    if not _host(gw):
+        return _bilinear_acc_device(input1, input2, gradOutput, gradWeight, gradBias, scale)
+    # nn.Bilinear: gradWeight[k]:addmm(buff:t(), x2) with buff = x1 * g[:, k] (no scale: Torch7
+    # applies it to the bias only); gradBias:add(scale, gradOutput:sum(1))
+    x2c = np.ascontiguousarray(x2)
+    for k in range(gw.shape[0]):
+        buff = x1 * g[:, k:k + 1]
+        if not cblas.gemm_tn_acc(buff, x2c, gw[k]):
+            gw[k] += buff.T @ x2c
+    if gradBias is not None:
+        gb = gradBias.arr()
+        s = th_sum_dim(np.ascontiguousarray(g), 0)
+        if gradBias.is_contiguous():
+            th_axpy(scale, s, gb)
+        else:
+            gb += gb.dtype.type(scale) * s.reshape(gb.shape)
+
+
+def _bilinear_forward_device(input1, input2, output, weight, bias):
     # y[b, k] = x1[b] . W[k] . x2[b] + bias[k]
     x1, x2, w = input1.arr(), input2.arr(), weight.arr()
     t = np.tensordot(x1, w, axes=([1], [1]))             # (b, k, j)
@@ -169,8 +371,7 @@ def _bilinear_a(gradOutput, weight):
     return a.reshape(-1, i, j)
 
 
-@kernel
-def Bilinear_updateGradInput(input1, input2, gradOutput, gradInput1, gradInput2, weight):
+def _bilinear_backward_device(input1, input2, gradOutput, gradInput1, gradInput2, weight):
     a = _bilinear_a(gradOutput, weight)
     x1, x2 = input1.arr(), input2.arr()
     g1 = like(gradInput1, input1)
@@ -179,8 +380,7 @@ def Bilinear_updateGradInput(input1, input2, gradOutput, gradInput1, gradInput2,
     np.matmul(x1[:, None, :], a, out=g2[:, None, :])
 
 
-@kernel
-def Bilinear_accGradParameters(input1, input2, gradOutput, gradWeight, gradBias, scale):
+def _bilinear_acc_device(input1, input2, gradOutput, gradWeight, gradBias, scale):
     x1, x2, g = input1.arr(), input2.arr(), gradOutput.arr()
     k, i, j = gradWeight.size
     outer = (x1[:, :, None] * x2[:, None, :]).reshape(-1, i * j)
@@ -295,15 +495,42 @@ def LookupTable_accGradParameters(input, gradOutput, gradWeight, count, scaleGra
     keep = input.arr().ravel() != paddingValue
     if not keep.all():
         idx, g = idx[keep], g[keep]
+    gw = gradWeight.arr()
     if scaleGradByFreq:
         c = np.bincount(idx, minlength=nrows)
         if count is not None:
             np.copyto(out(count, (nrows,)), c, casting='unsafe')
-        w = scale / c[idx]
-        g = g * w[:, None].astype(g.dtype)
-    elif scale != 1:
-        g = g * scale
-    np.add.at(gradWeight.arr(), idx, g)
+    if not _host(gw):
+        if scaleGradByFreq:
+            g = g * (scale / c[idx])[:, None].astype(g.dtype)
+        elif scale != 1:
+            g = g * scale
+        np.add.at(gw, idx, g)
+        return
+    # THNN: for each index in turn, axpy(d, scale_, gradOutput row, 1, gradWeight row, 1) with
+    # scale_ = (real) scale, divided by the row's count (real maths) when scaling by frequency
+    rt = gw.dtype.type
+    s = rt(scale)
+    if not scaleGradByFreq and s == 1:
+        np.add.at(gw, idx, g)                   # 1 * g + w: one rounding either way
+        return
+    sc = (s / c[idx].astype(gw.dtype)) if scaleGradByFreq else np.full(len(idx), s, gw.dtype)
+    # rows updated one after another; distinct rows are independent: batch the k-th
+    # occurrences of every row (with one scale) into one axpy over gathered rows
+    order = np.argsort(idx, kind='stable')
+    sidx = idx[order]
+    first = np.r_[0, np.flatnonzero(sidx[1:] != sidx[:-1]) + 1] if len(sidx) else sidx
+    rank = np.empty(len(idx), np.int64)
+    rank[order] = np.arange(len(idx)) - np.repeat(first, np.diff(np.r_[first, len(idx)]))
+    g = np.ascontiguousarray(g)
+    for r in range(int(rank.max()) + 1 if len(idx) else 0):
+        sel = np.flatnonzero(rank == r)
+        for val in np.unique(sc[sel]):
+            pos = sel[sc[sel] == val]
+            rows = idx[pos]
+            tmp = gw[rows]
+            th_axpy(val, g[pos], tmp)
+            gw[rows] = tmp
 
 
 @kernel
@@ -315,13 +542,35 @@ def LookupTable_renorm(input, weight, maxNorm, normType):
     rows = np.unique(_indices(input, weight.size[0], 'input').ravel())
     w = weight.arr()
     sub = w[rows]
-    if normType == 1:
-        norm = np.abs(sub).sum(axis=1)
-    elif normType == 2:
-        norm = np.sqrt((sub * sub).sum(axis=1))
+    if not _host(w):
+        if normType == 1:
+            norm = np.abs(sub).sum(axis=1)
+        elif normType == 2:
+            norm = np.sqrt((sub * sub).sum(axis=1))
+        else:
+            norm = (np.abs(sub) ** normType).sum(axis=1) ** (1.0 / normType)
+        big = norm > maxNorm
+        if big.any():
+            rows = rows[big]
+            w[rows] = sub[big] * (maxNorm / (norm[big] + 1e-7))[:, None]
+        return
+    # THNN's renormRow (maxNorm, normType and norm `real`): norm accumulated element by element
+    # (|x| or x * x in real; pow(|x|, p) in double, each sum rounded to real), then
+    # norm = pow(norm, 1.0 / p) and, above maxNorm, row *= (real) (maxNorm / (norm + 1e-7))
+    rt = w.dtype.type
+    mx, p = rt(maxNorm), rt(normType)
+    f64 = np.float64
+    if p == 1:
+        norm = seq_sum(np.abs(sub), 1, w.dtype)
+    elif p == 2:
+        norm = seq_sum(sub * sub, 1, w.dtype)
     else:
-        norm = (np.abs(sub) ** normType).sum(axis=1) ** (1.0 / normType)
-    big = norm > maxNorm
+        terms = np.power(np.abs(sub).astype(f64), np.full(sub.shape, p, f64))
+        norm = np.zeros(len(rows), w.dtype)
+        for j in range(sub.shape[1]):
+            norm[...] = norm.astype(f64) + terms[:, j]
+    norm = np.power(norm.astype(f64), np.full(norm.shape, 1.0 / f64(p))).astype(w.dtype)
+    big = norm > mx
     if big.any():
-        rows = rows[big]
-        w[rows] = sub[big] * (maxNorm / (norm[big] + 1e-7))[:, None]
+        factor = (f64(mx) / (norm[big].astype(f64) + 1e-7)).astype(w.dtype)
+        w[rows[big]] = sub[big] * factor[:, None]

@@ -43,7 +43,15 @@ def SpatialUpSamplingNearest_updateGradInput(input, gradOutput, gradInput, scale
     H, W = input.size[-2:]
     gi = out(gradInput, input.size)
     g = gradOutput.arr().reshape(-1, H, s, W, s)
-    np.sum(g, axis=(2, 4), out=gi.reshape(-1, H, W))
+    r = gi.reshape(-1, H, W)
+    if type(r) is not np.ndarray:
+        np.sum(g, axis=(2, 4), out=r)
+        return
+    # THNN: from zero, += each of the s x s outputs, row by row (real maths)
+    r[...] = 0
+    for y in range(s):
+        for x in range(s):
+            r += g[:, :, y, :, x]
 
 
 @lru_cache(maxsize=256)
@@ -75,8 +83,76 @@ def _bilinear_check(input, oH, oW):
                          'W: %d) output (H: %d, W: %d)' % (H, W, oH, oW))
 
 
+@lru_cache(maxsize=256)
+def _interp_taps(n_in, n_out, dtype):
+    """THNN's per-output source index i0, step to the next one (0 at the last) and the weights
+    lambda1 = src - i0, lambda0 = 1 - lambda1 (src = float ratio * index in float)."""
+    f = np.float32
+    r = f(n_in - 1) / f(n_out - 1) if n_out > 1 else f(0)
+    src = r * np.arange(n_out, dtype=f)
+    i0 = src.astype(np.int64)
+    step = (i0 < n_in - 1).astype(np.int64)
+    lam1 = (src - i0.astype(f)).astype(dtype)
+    lam0 = (dtype.type(1) - lam1).astype(dtype)
+    return i0, step, lam0, lam1
+
+
 @kernel
 def SpatialUpSamplingBilinear_updateOutput(input, output, oH, oW):
+    _bilinear_check(input, oH, oW)
+    x = input.arr()
+    if type(x) is not np.ndarray:
+        return _bilinear_forward_device(input, output, oH, oW)
+    H, W = input.size[-2:]
+    y = out(output, input.size[:-2] + (oH, oW))
+    if H == oH and W == oW:
+        y[...] = x
+        return
+    # y = h0 * (w0 * x00 + w1 * x01) + h1 * (w0 * x10 + w1 * x11) (real maths)
+    h0i, hs, h0l, h1l = _interp_taps(H, oH, x.dtype)
+    w0i, ws, w0l, w1l = _interp_taps(W, oW, x.dtype)
+    h1i, w1i = h0i + hs, w0i + ws
+    rows0, rows1 = x[:, :, h0i], x[:, :, h1i]
+    top = rows0[:, :, :, w0i] * w0l
+    top += rows0[:, :, :, w1i] * w1l
+    bot = rows1[:, :, :, w0i] * w0l
+    bot += rows1[:, :, :, w1i] * w1l
+    top *= h0l[:, None]
+    bot *= h1l[:, None]
+    np.add(top, bot, out=y)
+
+
+@kernel
+def SpatialUpSamplingBilinear_updateGradInput(gradOutput, gradInput, N, C, H, W, oH, oW):
+    want = (N, C, oH, oW)
+    if tuple(gradOutput.size) != want:
+        raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s'
+                         % (_shape_str(want), _shape_str(gradOutput.size)))
+    g = gradOutput.arr()
+    if type(g) is not np.ndarray:
+        return _bilinear_backward_device(gradOutput, gradInput, N, C, H, W, oH, oW)
+    gi = out(gradInput, (N, C, H, W))
+    if H == oH and W == oW:
+        np.add(g, g.dtype.type(0), out=gi)          # 0 + g
+        return
+    # THNN: gradInput from zero; for each output (row by row) its four taps, in the order
+    # (h0, w0), (h0, w0 + 1), (h0 + 1, w0), (h0 + 1, w0 + 1), get += (h * w) * g (real maths)
+    h0i, hs, h0l, h1l = _interp_taps(H, oH, g.dtype)
+    w0i, ws, w0l, w1l = _interp_taps(W, oW, g.dtype)
+    hi = np.stack([h0i, h0i, h0i + hs, h0i + hs], 1)              # (oH, 4)
+    wi = np.stack([w0i, w0i + ws, w0i, w0i + ws], 1)              # (oW, 4)
+    hl = np.stack([h0l, h0l, h1l, h1l], 1)
+    wl = np.stack([w0l, w1l, w0l, w1l], 1)
+    target = (hi[:, None, :] * W + wi[None, :, :]).reshape(-1)     # (oH, oW, 4) flat
+    weight = (hl[:, None, :] * wl[None, :, :]).reshape(-1)
+    gv = g.reshape(N * C, oH * oW).T                               # (oH*oW, NC)
+    vals = gv[:, None, :] * weight.reshape(-1, 4)[:, :, None]       # (oH*oW, 4, NC)
+    acc = np.zeros((H * W, N * C), g.dtype)
+    np.add.at(acc, target, vals.reshape(-1, N * C))
+    gi[...] = acc.T.reshape(N, C, H, W)
+
+
+def _bilinear_forward_device(input, output, oH, oW):
     _bilinear_check(input, oH, oW)
     x = _xp.ascontiguous(input.arr())
     H, W = input.size[-2:]
@@ -86,8 +162,7 @@ def SpatialUpSamplingBilinear_updateOutput(input, output, oH, oW):
     np.matmul(np.matmul(mh, x), mw.T, out=y)
 
 
-@kernel
-def SpatialUpSamplingBilinear_updateGradInput(gradOutput, gradInput, N, C, H, W, oH, oW):
+def _bilinear_backward_device(gradOutput, gradInput, N, C, H, W, oH, oW):
     want = (N, C, oH, oW)
     if tuple(gradOutput.size) != want:
         raise TorchError('Need gradOutput of size %s but got gradOutput to be of shape: %s'

