@@ -193,7 +193,7 @@ class ndarray:
         return format(self._a, spec)
 
     def __reduce__(self):
-        return (array, (self.get(),))
+        return (_from_host, (self.get(),))
 
     def __copy__(self):
         return _wrap(self._a.copy())
@@ -354,6 +354,11 @@ for _n in ('all', 'any', 'argmax', 'argmin', 'argpartition', 'argsort', 'astype'
            'repeat', 'reshape', 'round', 'searchsorted', 'sort', 'squeeze', 'std', 'sum',
            'swapaxes', 'take', 'trace', 'transpose', 'var', 'view'):
     setattr(ndarray, _n, _method(_n))
+
+
+def _from_host(a):
+    """A device array holding a copy of the host array a (what a pickled device array loads as)."""
+    return _wrap(_np.array(a))
 
 
 def _has_device(x):

@@ -7,7 +7,6 @@ windows and `_col2im` adds columns back (its adjoint). A connection table become
 with zeros where planes are not connected, so the maps are ordinary (or transposed) convolutions
 through one GEMM; the transposed convolutions are col2im of (W^T x) and their gradients im2col.
 """
-from math import prod
 
 import numpy as np
 
