@@ -4,8 +4,17 @@ Each kernel follows its THNN namesake: `X_updateOutput(input, output, ...)` resi
 input (or, in-place, makes output a view of the modified input) and
 `X_updateGradInput(input, gradOutput, gradInput, ...)` likewise. Gradients are written as
 `where(cond, g, 0)`-style selections so that masked entries are +0 (never -0), as in TH.
+
+Bits: every kernel evaluates THNN's C expression as C99 on x86-64 does: `real` op `real` in the
+element type, anything with a double (a literal such as `1.`, an accreal, libm's `exp`/`log`
+of a float, which C promotes) in float64, rounded once where C assigns to a `real`. So a
+FloatTensor kernel goes through float64 exactly where its C expression does (_F64 below), and
+C's sequential sums (`sum += ...`) are summed in order (_rowsum, _seq0), never pairwise. TH's
+own float functions (expf, logf: Sigmoid, Exp, Log of a FloatTensor) are taken as the float64
+function rounded to float32, as lib/pointwise.py does (glibc's expf/logf differ from that in
+well under 1% of inputs; numpy's float32 exp/log in far more).
 """
-from math import copysign
+from math import copysign, exp as _exp, log as _log, prod
 
 import numpy as np
 
@@ -33,6 +42,15 @@ def _g(gradOutput, input):
     return g if g.shape == input.size else g.reshape(input.size)
 
 
+_F64 = np.dtype(np.float64)
+_F32 = np.dtype(np.float32)
+
+
+def _f32(a):
+    """True when a is a float32 array (its C kernel mixes float and double: see the top)."""
+    return a.dtype == _F32
+
+
 # the signed integers of each float width: a float array viewed as these keeps its exact bits
 _BITS = {np.dtype(np.float64): np.int64, np.dtype(np.float32): np.int32,
          np.dtype(np.float16): np.int16}
@@ -55,6 +73,45 @@ def _zero_where(g, zero):
     it = _BITS.get(g.dtype)
     b = g if it is None else g.view(it)
     np.multiply(b, zero, out=b)
+
+
+def _seq0(a, plus_zero=True):
+    """a[0] + a[1] + ... along axis 0 in that order, each partial sum rounded to a's type: C's
+    `sum += a[i]` loop for every element of a[0] at once, started at +0 (plus_zero; else at
+    a[0]). numpy reduces an outer axis of a C-contiguous array row after row (pairwise
+    summation is only for the inner axis); a single column is accumulated (np.add.accumulate
+    is always sequential)."""
+    a = np.ascontiguousarray(a)
+    if a.shape[0] == 0:
+        return np.zeros(a.shape[1:], a.dtype)
+    if a[0].size > 1:
+        r = np.add.reduce(a, axis=0)
+    else:
+        r = np.add.accumulate(a.reshape(a.shape[0]))[-1:].reshape(a.shape[1:])
+    if plus_zero:
+        r += 0      # +0 + a[0] + ...: an all -0 sum is +0 (nothing else changes)
+    return r
+
+
+def _rowsum(a, ax):
+    """C's `accreal sum = 0; for (d = 0; d < dim; d++) sum += a[d]` along axis ax (the softmax
+    family's rows or planes), in double, keeping the axis."""
+    shp = a.shape
+    if type(a) is not np.ndarray:      # a device array: summed there (cunn's order is its own)
+        return a.sum(axis=ax, keepdims=True, dtype=_F64)
+    n = prod(shp[:ax])
+    d = shp[ax]
+    s = prod(shp[ax + 1:])
+    if s > 1:       # planes: numpy reduces the middle axis of (n, d, s) plane after plane
+        b = np.ascontiguousarray(a.reshape(n, d, s), dtype=_F64)
+        r = np.add.reduce(b, axis=1)
+        r += 0
+    elif n > 1:     # rows: through a transposed copy (rows of n >= 2: an outer axis)
+        r = np.add.reduce(np.array(a.reshape(n, d).T, dtype=_F64, order='C'), axis=0)
+        r += 0
+    else:
+        r = _seq0(a.reshape(d, 1).astype(_F64, copy=False))
+    return r.reshape(shp[:ax] + (1,) + shp[ax + 1:])
 
 
 # ----------------------------------------------------------------------------- Tanh, Sigmoid
@@ -88,13 +145,17 @@ def Tanh_updateOutput(input, output):
 
 @kernel
 def Tanh_updateGradInput(gradOutput, gradInput, output):
-    # gradInput = gradOutput * (1 - output^2)
+    # THNN: gradOutput * (1. - z*z), z*z a real product, the rest in double
     y = output.arr()
     check_nelement(output, gradOutput)
     gi = like(gradInput, output)
     np.multiply(y, y, out=gi)
-    np.subtract(1, gi, out=gi)
-    np.multiply(_g(gradOutput, output), gi, out=gi)
+    if _f32(gi):
+        t = np.subtract(1.0, gi, dtype=_F64)
+        np.multiply(_g(gradOutput, output), t, out=gi, casting='same_kind')
+    else:
+        np.subtract(1.0, gi, out=gi)
+        np.multiply(_g(gradOutput, output), gi, out=gi)
 
 
 @kernel
@@ -105,20 +166,33 @@ def Sigmoid_updateOutput(input, output):
 
 
 def _sigmoid(x, o):
-    np.negative(x, out=o)
-    np.exp(o, out=o)
+    if _f32(o):
+        # TH_sigmoidf: 1.0f / (1.0f + expf(-x)), all in float (expf: see the top)
+        t = np.negative(x, dtype=_F64)
+        np.exp(t, out=t)
+        np.copyto(o, t, casting='same_kind')
+    else:
+        np.negative(x, out=o)
+        np.exp(o, out=o)
     o += 1
     np.divide(1.0, o, out=o)
 
 
 @kernel
 def Sigmoid_updateGradInput(gradOutput, gradInput, output):
+    # THNN: gradOutput * (1. - z) * z, i.e. (g * (1. - z)) * z, in double
     check_nelement(output, gradOutput)
     y = output.arr()
+    g = _g(gradOutput, output)
     gi = like(gradInput, output)
-    np.subtract(1.0, y, out=gi)
-    gi *= y
-    gi *= _g(gradOutput, output)
+    if _f32(gi):
+        t = np.subtract(1.0, y, dtype=_F64)
+        t *= g
+        np.multiply(t, y, out=gi, casting='same_kind')
+    else:
+        np.subtract(1.0, y, out=gi)
+        np.multiply(g, gi, out=gi)
+        gi *= y
 
 
 # ----------------------------------------------------------------------------- threshold family
@@ -295,17 +369,22 @@ def LeakyReLU_updateGradInput(input, gradOutput, gradInput, negval, inplace):
 
 @kernel
 def ELU_updateOutput(input, output, alpha, inplace):
+    # THNN: x <= 0 ? (exp(x) - 1) * alpha : x, with alpha a real; exp(float) is in double
     x = input.arr()
-    neg = np.minimum(x, 0.0)
+    if _f32(x):
+        neg = np.minimum(x, 0.0, dtype=_F64)
+        alpha = float(np.float32(alpha))
+    else:
+        neg = np.minimum(x, 0.0)
     np.exp(neg, out=neg)
     neg -= 1.0
     neg *= alpha
     if inplace:
-        np.copyto(x, neg, where=x <= 0)
+        np.copyto(x, neg, where=x <= 0, casting='same_kind')
         set_(output, input)
     else:
         o = like(output, input)
-        np.copyto(o, np.where(x <= 0, neg, x))
+        np.copyto(o, np.where(x <= 0, neg, x), casting='same_kind')
 
 
 @kernel
@@ -320,7 +399,7 @@ def ELU_updateGradInput(input, gradOutput, gradInput, output, alpha, inplace):
         gi = like(gradInput, output)
         np.add(y, alpha, out=gi)
         gi *= g
-        np.copyto(gi, g, where=y > 0)
+        np.copyto(gi, g, where=~(y <= 0))       # (a NaN output keeps gradOutput)
 
 
 @kernel
@@ -344,6 +423,11 @@ def SoftShrink_updateOutput(input, output, lam):
     # clip would carry the NaN through)
     x = input.arr()
     o = like(output, input)
+    if lam < 0:     # (no `between`: x > lam gives x - lam, the rest x + lam, NaN 0)
+        lam = _real(x, lam)
+        np.copyto(o, np.where(x > lam, x - lam, np.where(x < -lam, x + lam, 0)),
+                  casting='same_kind')
+        return
     np.clip(x, -lam, lam, out=o)
     np.subtract(x, o, out=o)
     if o.dtype.kind == 'f' and o.size and np.isnan(o.min()):
@@ -357,21 +441,26 @@ def SoftShrink_updateGradInput(input, gradOutput, gradInput, lam):
 
 @kernel
 def SoftPlus_updateOutput(input, output, beta, threshold):
-    # x*beta > threshold ? x : log1p(exp(x*beta)) / beta
+    # THNN: x*beta > threshold ? x : log1p(exp(x*beta)) / beta, beta and threshold reals (x*beta
+    # a real product; exp, log1p and the division in double for a float)
     x = input.arr()
     o = like(output, input)
     bx = x * beta
     big = bx > threshold
     np.minimum(bx, threshold, out=bx)
-    np.exp(bx, out=bx)
+    if _f32(bx):
+        bx = bx.astype(_F64)
+        beta = float(np.float32(beta))
+    with np.errstate(over='ignore'):
+        np.exp(bx, out=bx)
     np.log1p(bx, out=bx)
-    np.divide(bx, beta, out=o)
+    np.divide(bx, beta, out=o, casting='same_kind')
     np.copyto(o, x, where=big)
 
 
 @kernel
 def SoftPlus_updateGradInput(input, gradOutput, gradInput, output, beta, threshold):
-    # y*beta > threshold ? g : g * (z - 1) / z with z = exp(y*beta)
+    # THNN: real z = exp(y*beta); y*beta > threshold ? g : g * (z - 1.) / z (in double)
     check_nelement(input, gradOutput)
     y = output.arr()
     g = _g(gradOutput, output)
@@ -379,10 +468,19 @@ def SoftPlus_updateGradInput(input, gradOutput, gradInput, output, beta, thresho
     by = y * beta
     big = by > threshold
     np.minimum(by, threshold, out=by)
-    np.exp(by, out=by)
-    np.subtract(by, 1.0, out=gi)
-    gi /= by
-    gi *= g
+    with np.errstate(over='ignore', invalid='ignore'):
+        if _f32(by):
+            z = np.exp(by, dtype=_F64)
+            np.copyto(by, z, casting='same_kind')       # real z
+            np.copyto(z, by)
+            t = np.subtract(z, 1.0)
+            t *= g
+            np.divide(t, z, out=gi, casting='same_kind')
+        else:
+            np.exp(by, out=by)
+            np.subtract(by, 1.0, out=gi)
+            gi *= g
+            gi /= by
     np.copyto(gi, g, where=big)
 
 
@@ -409,11 +507,25 @@ def SoftSign_updateGradInput(input, gradOutput, gradInput):
 
 @kernel
 def LogSigmoid_updateOutput(input, output, buffer):
-    # -(m + log(exp(-m) + exp(-x - m))) with m = max(0, -x); buffer keeps the sum z
+    # THNN: real m = fmax(0, -x); real z = exp(-m) + exp(-x - m); output = -(m + log(z)); the
+    # buffer keeps z. For a float: -x - m is a float difference, exp and log are in double.
     x = input.arr()
     o = like(output, input)
     z = like(buffer, input)
     m = np.fmax(-x, 0.0)
+    if _f32(o):
+        # (-m) - x is -(x + m), as C's (-x) - m (exp does not see the sign of a zero)
+        t = np.negative(m)
+        np.subtract(t, x, out=t)
+        e = np.exp(t, dtype=_F64)
+        t64 = np.negative(m, dtype=_F64)
+        np.exp(t64, out=t64)
+        t64 += e
+        np.copyto(z, t64, casting='same_kind')          # real z
+        np.log(z, out=t64, dtype=_F64)
+        t64 += m
+        np.negative(t64, out=o, casting='same_kind')
+        return
     np.negative(m, out=o)
     np.exp(o, out=z)
     np.subtract(o, x, out=o)
@@ -426,14 +538,20 @@ def LogSigmoid_updateOutput(input, output, buffer):
 
 @kernel
 def LogSigmoid_updateGradInput(input, gradOutput, gradInput, buffer):
-    # x < 0: 1/z, else (z - 1)/z; times gradOutput
+    # THNN: -max_deriv - sign * ((z - 1.0) / z), in double: q = (z - 1) / z for x >= 0 (and NaN),
+    # 1 - q for x < 0; rounded to real, then times gradOutput (cmul, in real)
     check_nelement(input, gradOutput)
     x = input.arr()
     z = buffer.arr()
     gi = like(gradInput, buffer)
-    np.subtract(z, 1.0, out=gi)
-    np.copyto(gi, 1.0, where=x < 0)
-    gi /= z
+    neg = x < 0
+    q = np.subtract(z, 1.0, dtype=_F64) if _f32(gi) else gi
+    if q is gi:
+        np.subtract(z, 1.0, out=q)
+    q /= z
+    np.copyto(q, np.subtract(1.0, q), where=neg)    # (faster than a masked subtract)
+    if q is not gi:
+        np.copyto(gi, q, casting='same_kind')
     gi *= _g(gradOutput, buffer)
 
 
@@ -475,17 +593,28 @@ def PReLU_updateGradInput(input, gradOutput, gradInput, weight, nOutputPlane):
 
 @kernel
 def PReLU_accGradParameters(input, gradOutput, gradWeight, nOutputPlane, scale):
+    # THNN: `real sum = 0; if (x <= 0) sum += x * g` in element order (a NaN input is left
+    # out), then gradWeight += scale * sum with scale a real; with planes, one such sum per
+    # (sample, plane), added into gradWeight[plane] sample after sample
     check_nelement(input, gradOutput)
     x = input.arr()
     prod = x * _g(gradOutput, input)
-    prod[x > 0] = 0
+    _masked(prod, prod, x <= 0)
     gw = gradWeight.arr()
+    scale = gw.dtype.type(scale)
     if nOutputPlane == 0:
-        gw[0] += scale * prod.sum()
+        gw[0] += scale * _seq0(prod.reshape(prod.size, 1))[0]
     else:
         _prelu_weight(input, gradWeight, nOutputPlane)
-        axes = tuple(d for d in range(input.dim()) if d != (1 if input.dim() > 1 else 0))
-        gw += scale * prod.sum(axis=axes)
+        nd = input.dim()
+        bs = input.size[0] if nd > 1 else 1
+        ks = prod.size // (bs * nOutputPlane)
+        sums = prod.reshape(bs * nOutputPlane, ks)
+        sums = _seq0(sums.T) if ks > 1 else sums.reshape(bs * nOutputPlane)
+        terms = np.empty((bs + 1, nOutputPlane), gw.dtype)
+        terms[0] = gw
+        np.multiply(sums.reshape(bs, nOutputPlane), scale, out=terms[1:])
+        gw[...] = _seq0(terms, False)
 
 
 @kernel
@@ -502,7 +631,7 @@ def RReLU_updateOutput(input, output, noise, lower, upper, train, inplace):
             R.fill_uniform(R.default_generator, r, noise.ttype, lower, upper)
             nz[neg] = r
     else:
-        slope = (lower + upper) / 2
+        slope = _rrelu_slope(x, lower, upper)
     if inplace:
         if train:
             x *= nz
@@ -518,12 +647,20 @@ def RReLU_updateOutput(input, output, noise, lower, upper, train, inplace):
             np.copyto(o, x, where=x > 0)
 
 
+def _rrelu_slope(x, lower, upper):
+    """THNN's negSlope = (lower + upper) / 2 with lower and upper reals, in real."""
+    f = x.dtype.type if x.dtype.kind == 'f' else float
+    return f(f(lower) + f(upper)) / f(2)
+
+
 @kernel
 def RReLU_updateGradInput(input, gradOutput, gradInput, noise, lower, upper, train, inplace):
     check_nelement(input, gradOutput)
     x = input.arr()
     g = _g(gradOutput, input)
-    if train and upper - lower > 1e-6:
+    f = x.dtype.type if x.dtype.kind == 'f' else float
+    # THNN: upper - lower (reals) > 1E-6 (in double)
+    if train and float(f(f(upper) - f(lower))) > 1e-6:
         nz = noise.arr()
         if inplace:
             g *= nz
@@ -531,21 +668,21 @@ def RReLU_updateGradInput(input, gradOutput, gradInput, noise, lower, upper, tra
         else:
             np.multiply(g, nz, out=like(gradInput, input))
     else:
-        slope = (lower + upper) / 2
+        slope = _rrelu_slope(x, lower, upper)
         if inplace:
             np.multiply(g, slope, out=g, where=x <= 0)
             set_(gradInput, gradOutput)
         else:
+            # THNN: x <= 0 ? g * negSlope : g (a NaN input keeps gradOutput)
             gi = like(gradInput, input)
             np.multiply(g, slope, out=gi)
-            np.copyto(gi, g, where=x > 0)
+            np.copyto(gi, g, where=~(x <= 0))
 
 
 # ----------------------------------------------------------------------------- softmax family
 
 
 _max = np.maximum.reduce
-_sum = np.add.reduce
 
 
 def _softmax_axis(t):
@@ -555,14 +692,38 @@ def _softmax_axis(t):
     return 0 if nd in (1, 3) else 1
 
 
+def _softmax(x, o, ax):
+    """THNN's SoftMax of x into o along ax, per row or plane: m = the maximum (a real), real z =
+    exp(x - m) (x - m a real difference, exp in double), sum += z in double, in order, then
+    o = z * (1/sum) (in double). (A NaN makes its whole row NaN, whatever the maximum.)"""
+    m = _row_max(x, ax)
+    np.subtract(x, m, out=o)
+    if _f32(o):
+        t = np.exp(o, dtype=_F64)
+        np.copyto(o, t, casting='same_kind')        # real z
+    else:
+        np.exp(o, out=o)
+    r = _rowsum(o, ax)
+    np.divide(1.0, r, out=r)
+    np.multiply(o, r, out=o, casting='same_kind')
+
+
 @kernel
 def SoftMax_updateOutput(input, output):
     ax = _softmax_axis(input)
-    x = input.arr()
-    o = like(output, input)
-    np.subtract(x, x.max(axis=ax, keepdims=True), out=o)
-    np.exp(o, out=o)
-    o /= _sum(o, axis=ax, dtype=input.ttype.acc, keepdims=True)
+    _softmax(input.arr(), like(output, input), ax)
+
+
+def _softmax_grad(g, y, gi, ax):
+    """THNN: sum += (accreal)g * y in order; gi = y * (g - sum), in double."""
+    p = np.multiply(g, y, dtype=_F64)
+    s = _rowsum(p, ax)
+    if _f32(gi):
+        np.subtract(g, s, out=p)
+        np.multiply(y, p, out=gi, casting='same_kind')
+    else:
+        np.subtract(g, s, out=gi)
+        np.multiply(y, gi, out=gi)
 
 
 @kernel
@@ -570,12 +731,7 @@ def SoftMax_updateGradInput(input, gradOutput, gradInput, output):
     ax = _softmax_axis(output)
     if gradOutput.size != output.size:
         raise TorchError('input and gradOutput shapes do not match')
-    y, g = output.arr(), gradOutput.arr()
-    gi = like(gradInput, output)
-    np.multiply(g, y, out=gi)
-    s = _sum(gi, axis=ax, dtype=output.ttype.acc, keepdims=True)
-    np.subtract(g, s, out=gi)
-    gi *= y
+    _softmax_grad(gradOutput.arr(), output.arr(), like(gradInput, output), ax)
 
 
 def _row_max(x, ax):
@@ -588,54 +744,115 @@ def _row_max(x, ax):
     return x.max(axis=ax, keepdims=True)
 
 
+def _one_short_row(a):
+    """A double host array holding one short row (LeNet's 10 classes, one sample at a time):
+    the LogSoftMax steps below in Python floats (C's doubles, libm's exp and log through math)
+    cost less than numpy's calls."""
+    return (a.size <= 32 and a.dtype == _F64 and type(a) is np.ndarray
+            and (a.ndim == 1 or a.shape[0] == 1))
+
+
+def _logsoftmax_row(xs, o):
+    """LogSoftMax_updateOutput's loops for one row of doubles xs into o; False (o untouched)
+    where math would raise (numpy's path then gives inf/NaN as C does)."""
+    m = max(xs)     # (a NaN anywhere makes every output NaN, whichever maximum is taken)
+    s = 0.0
+    try:
+        for v in xs:
+            s += _exp(v - m)
+        ls = m + _log(s)
+    except (OverflowError, ValueError):
+        return False
+    o.reshape(-1)[:] = [v - ls for v in xs]
+    return True
+
+
+def _logsoftmax_grad_row(gs, ys, gi):
+    """LogSoftMax_updateGradInput's loops for one row: sum += g from 0, gi = g - exp(y) * sum."""
+    s = 0.0
+    for v in gs:
+        s += v
+    try:
+        gi.reshape(-1)[:] = [v - _exp(y) * s for v, y in zip(gs, ys)]
+    except OverflowError:
+        return False
+    return True
+
+
 @kernel
 def LogSoftMax_updateOutput(input, output):
+    # THNN per row or plane: m = the maximum (a real), logsum += exp(x - m) in double in order
+    # (x - m a real difference), logsum = m + log(logsum), output = x - logsum (in double)
     ax = _softmax_axis(input)
     x = input.arr()
     o = like(output, input)
+    if _one_short_row(x) and _logsoftmax_row(x.reshape(-1).tolist(), o):
+        return
     m = _row_max(x, ax)
-    np.subtract(x, m, out=o)
-    np.exp(o, out=o)
-    lse = np.log(_sum(o, axis=ax, dtype=input.ttype.acc, keepdims=True))
-    lse += m
-    np.subtract(x, lse, out=o)
+    if _f32(o):
+        e = np.subtract(x, m)
+        e = np.exp(e, dtype=_F64)
+    else:
+        e = o
+        np.subtract(x, m, out=e)
+        np.exp(e, out=e)
+    lse = np.log(_rowsum(e, ax))
+    np.add(m, lse, out=lse)
+    np.subtract(x, lse, out=o, casting='same_kind')
 
 
 @kernel
 def LogSoftMax_updateGradInput(input, gradOutput, gradInput, output):
+    # THNN: sum += g in double, in order; gi = g - exp(y) * sum (exp of a float in double)
     ax = _softmax_axis(output)
     if gradOutput.size != output.size:
         raise TorchError('input and gradOutput shapes do not match')
     y, g = output.arr(), gradOutput.arr()
     gi = like(gradInput, output)
-    np.exp(y, out=gi)
-    gi *= _sum(g, axis=ax, dtype=output.ttype.acc, keepdims=True)
-    np.subtract(g, gi, out=gi)
+    if _one_short_row(y) and _one_short_row(g) and _logsoftmax_grad_row(
+            g.reshape(-1).tolist(), y.reshape(-1).tolist(), gi):
+        return
+    s = _rowsum(g, ax)
+    if _f32(gi):
+        t = np.exp(y, dtype=_F64)
+        t *= s
+        np.subtract(g, t, out=gi, casting='same_kind')
+    else:
+        np.exp(y, out=gi)
+        gi *= s
+        np.subtract(g, gi, out=gi)
 
 
 @kernel
 def SoftMin_updateOutput(input, output):
+    # nn.SoftMin: THNN's SoftMax of input:mul(-1)
     x = input.arr()
     ax = _softmax_axis(input)
-    o = like(output, input)
-    np.subtract(x.min(axis=ax, keepdims=True), x, out=o)
-    np.exp(o, out=o)
-    o /= _sum(o, axis=ax, dtype=input.ttype.acc, keepdims=True)
+    _softmax(np.multiply(x, -1), like(output, input), ax)
 
 
 @kernel
 def SoftMin_updateGradInput(input, gradOutput, gradInput, output):
+    # SoftMax's gradient (input only gives the shape), then gradInput:mul(-1)
     SoftMax_updateGradInput(input, gradOutput, gradInput, output)
-    np.negative(gradInput.arr(), out=gradInput.arr())
+    np.multiply(gradInput.arr(), -1, out=gradInput.arr())
 
 
 # ----------------------------------------------------------------------------- pointwise maths
 
 
+def _libm_f(fn, x, o):
+    """o = TH's fn of x (TH_MATH_NAME: fn, or fnf for a float: see the top)."""
+    if _f32(o):
+        np.copyto(o, fn(x, dtype=_F64), casting='same_kind')
+    else:
+        fn(x, out=o)
+
+
 @kernel
 def Exp_updateOutput(input, output):
     with np.errstate(over='ignore'):
-        np.exp(input.arr(), out=like(output, input))
+        _libm_f(np.exp, input.arr(), like(output, input))
 
 
 @kernel
@@ -647,7 +864,7 @@ def Exp_updateGradInput(input, gradOutput, gradInput, output):
 @kernel
 def Log_updateOutput(input, output):
     with np.errstate(divide='ignore', invalid='ignore'):
-        np.log(input.arr(), out=like(output, input))
+        _libm_f(np.log, input.arr(), like(output, input))
 
 
 @kernel
@@ -668,10 +885,15 @@ def Square_updateOutput(input, output):
 
 @kernel
 def Square_updateGradInput(input, gradOutput, gradInput):
+    # THNN: 2.0 * g * x in double ((2g)x: for a float, the exact product rounded once)
     check_nelement(input, gradOutput)
     gi = like(gradInput, input)
-    np.multiply(_g(gradOutput, input), 2.0, out=gi)
-    gi *= input.arr()
+    if _f32(gi):
+        t = np.multiply(_g(gradOutput, input), input.arr(), dtype=_F64)
+        np.multiply(t, 2.0, out=gi, casting='same_kind')
+    else:
+        np.multiply(_g(gradOutput, input), 2.0, out=gi)
+        gi *= input.arr()
 
 
 @kernel
@@ -692,21 +914,47 @@ def Sqrt_updateGradInput(input, gradOutput, gradInput, output):
     np.copyto(gi, 0.0, where=y == 0)
 
 
+def _pow(x, v, o):
+    """THTensor_(pow)(o, x, v), v a real: its special cases (1: a copy, 2: x*x, 3: x*x*x,
+    0.5: sqrt, -0.5: 1/sqrt, -1: 1/x, -2: 1/(x*x), in real), else libm's pow (powf for a float:
+    numpy's float32 power loop calls it)."""
+    if x.dtype.kind != 'f':
+        np.power(x, v, out=o)
+        return
+    v = x.dtype.type(v)
+    if v == 1:
+        np.copyto(o, x)
+    elif v == 2 or v == 3 or v == -2:
+        np.multiply(x, x, out=o)
+        if v == 3:
+            o *= x
+        elif v == -2:
+            np.divide(1, o, out=o)
+    elif v == 0.5 or v == -0.5:
+        np.sqrt(x, out=o)
+        if v < 0:
+            np.divide(1, o, out=o)
+    elif v == -1:
+        np.divide(1, x, out=o)
+    else:
+        np.power(x, v, out=o)
+
+
 @kernel
 def Power_updateOutput(input, output, p):
     with np.errstate(all='ignore'):
-        np.power(input.arr(), p, out=like(output, input))
+        _pow(input.arr(), p, like(output, input))
 
 
 @kernel
 def Power_updateGradInput(input, gradOutput, gradInput, p):
-    # x^(p-1) * g * p
+    # nn.Power: pow(x, p - 1) (p - 1 a Lua number), cmul(gradOutput), mul(p): in real
     check_nelement(input, gradOutput)
     gi = like(gradInput, input)
     with np.errstate(all='ignore'):
-        np.power(input.arr(), p - 1, out=gi)
-    gi *= _g(gradOutput, input)
-    gi *= p
+        _pow(input.arr(), p - 1, gi)
+        gi *= _g(gradOutput, input)
+        gi *= gi.dtype.type(p) if gi.dtype.kind == 'f' else p
 
 
 @kernel
@@ -716,13 +964,19 @@ def Abs_updateOutput(input, output):
 
 @kernel
 def Abs_updateGradInput(input, gradOutput, gradInput):
-    # g * (x >= 0 ? 1 : -1)
+    # THNN: g * (x >= 0 ? 1 : -1) (a product: a NaN g keeps its sign, and a NaN x gives -g)
     check_nelement(input, gradOutput)
     x = input.arr()
     gi = like(gradInput, input)
     g = _g(gradOutput, input)
-    np.negative(g, out=gi)
-    np.copyto(gi, g, where=x >= 0)
+    if gi.dtype.kind == 'f':
+        sgn = np.greater_equal(x, 0).astype(gi.dtype)
+        sgn *= 2
+        sgn -= 1
+        np.multiply(g, sgn, out=gi)
+    else:
+        np.negative(g, out=gi)
+        np.copyto(gi, g, where=x >= 0)
 
 
 # ----------------------------------------------------------------------------- dropout
