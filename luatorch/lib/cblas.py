@@ -164,3 +164,87 @@ def gemv_t_acc(alpha, a, x, y):
     if m and n:
         fn(102, 111, m, n, float(alpha), a.ctypes.data, m, x.ctypes.data, 1, 1.0, y.ctypes.data, 1)
     return True
+
+
+_COL_MAJOR = 102
+_TFLAG = {'n': _NO_TRANS, 'N': _NO_TRANS, 't': _TRANS, 'T': _TRANS}
+
+
+def _ptr(a):
+    """Address of a host array's first element."""
+    return a.__array_interface__['data'][0]
+
+
+def has_gemm(dtype):
+    return np.dtype(dtype) in _GEMM
+
+
+def gemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc):
+    """The Fortran-style (column-major) BLAS call gemm(transa, transb, m, n, k, alpha, a, lda, b,
+    ldb, beta, c, ldc), as TH's THBlas_gemm makes it, on host arrays a, b, c of one float type
+    (the addresses of their first elements); the caller answers for the bounds. False (nothing
+    done) where the BLAS is not at hand."""
+    fn = _GEMM.get(c.dtype)
+    if fn is None or a.dtype != c.dtype or b.dtype != c.dtype:
+        return False
+    fn(_COL_MAJOR, _TFLAG[transa], _TFLAG[transb], m, n, k, float(alpha), _ptr(a), lda, _ptr(b),
+       ldb, float(beta), _ptr(c), ldc)
+    return True
+
+
+def _lead(x):
+    """(transposed, leading dimension) of a 2-D row-major view x with one unit stride, for the
+    BLAS; None where neither stride is 1 (or the other is not positive)."""
+    it = x.itemsize
+    s0, s1 = x.strides
+    r, cc = x.shape
+    if (s1 == it or cc == 1) and s0 > 0 and s0 % it == 0 and s0 // it >= max(cc, 1):
+        return False, s0 // it
+    if (s0 == it or r == 1) and s1 > 0 and s1 % it == 0 and s1 // it >= max(r, 1):
+        return True, s1 // it
+    if r == 1 and cc == 1:
+        return False, 1
+    return None
+
+
+def mm(alpha, a, b, beta, c):
+    """c = alpha * a @ b + beta * c in place, one BLAS gemm (depth k = a.shape[1]), for 2-D host
+    views a (m, k), b (k, n), c (m, n) of one float type, each with a unit stride in one of its
+    dimensions (c in its rows). With beta 1 OpenBLAS adds each depth block's product into c
+    (c + alpha * acc): the bits of TH's addmm onto c, whatever the layouts. False (nothing done)
+    where the BLAS is not at hand or the arrays do not fit."""
+    fn = _GEMM.get(c.dtype)
+    if (fn is None or type(c) is not np.ndarray or type(a) is not np.ndarray
+            or type(b) is not np.ndarray or a.dtype != c.dtype or b.dtype != c.dtype
+            or not c.flags.writeable or a.ndim != 2 or b.ndim != 2 or c.ndim != 2):
+        return False
+    m, k = a.shape
+    n = b.shape[1]
+    if b.shape[0] != k or c.shape != (m, n):
+        return False
+    if not (m and n):
+        return True
+    lc = _lead(c)
+    la, lb = _lead(a), _lead(b)
+    if lc is None or lc[0] and m > 1 or la is None or lb is None:
+        return False
+    if k == 0:
+        if beta != 1:
+            c *= beta
+        return True
+    # row-major c = a b is column-major c^T = b^T a^T: gemm(m=n, n=m) with b first
+    fn(_COL_MAJOR, _TRANS if lb[0] else _NO_TRANS, _TRANS if la[0] else _NO_TRANS, n, m, k,
+       float(alpha), _ptr(b), lb[1], _ptr(a), la[1], float(beta), _ptr(c), lc[1])
+    return True
+
+
+def gemv(trans, m, n, alpha, a, lda, x, incx, beta, y, incy):
+    """The Fortran-style (column-major) BLAS call gemv(trans, m, n, alpha, a, lda, x, incx, beta, y,
+    incy) as TH's THBlas_gemv makes it, on host arrays of one float type (addresses of their first
+    elements); False where the BLAS is not at hand."""
+    fn = _GEMV.get(y.dtype)
+    if fn is None or a.dtype != y.dtype or x.dtype != y.dtype:
+        return False
+    fn(_COL_MAJOR, _TFLAG[trans], m, n, float(alpha), _ptr(a), lda, _ptr(x), incx, float(beta),
+       _ptr(y), incy)
+    return True

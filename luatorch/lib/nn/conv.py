@@ -26,7 +26,7 @@ import numpy as np
 
 from . import kernel
 from ._util import out
-from .. import deferred, xp as _xp
+from .. import cblas, deferred, xp as _xp
 from ..errors import TorchError
 from ..tensor import contiguous_strides, resize
 
@@ -327,8 +327,9 @@ class _ConvGeom:
             return
         n = cols.size
         # one bincount beats K strided adds for small column blocks and for short output rows
-        # (its index costs 8 bytes per column element, kept with the geometry: capped)
-        if self.by_bincount(n):
+        # (its index costs 8 bytes per column element, kept with the geometry: capped). It sums
+        # in float64: host floats are added in their type, tap by tap, as THNN's col2im does
+        if self.by_bincount(n) and (cols.dtype.itemsize == 8 or not _host(cols)):
             r = np.bincount(_dev(self.scatter_index(t), cols), cols.reshape(-1),
                             minlength=self.N * self.C * prod(self.Sp))
             target[...] = r.reshape((self.N, self.C) + self.Sp)[self.inner]
@@ -410,8 +411,8 @@ class _RFold:
         dt = go.dtype
         per = g.CK * self.R                              # G elements per sample
         step = max(1, min(g.N, (1 << 16) // per))        # samples per pass: ~512 KiB of doubles
-        # where fold would use bincount, the sums are float64 (the same values for a narrower type)
-        acc = np.float64 if dt.itemsize < 8 and g.by_bincount(g.N * g.CK * g.P) else dt
+        # the sums in the element type, position by position in tap order, as THNN's col2im
+        acc = dt
         direct = not g.pad and acc == dt
         dst = target.reshape(g.N, g.C, -1)
         go4 = go.reshape((g.N, g.O) + g.o)
@@ -458,8 +459,8 @@ class _RFold:
         g = self.g
         gd, V = self._buffers(cols.dtype)
         c = cols.reshape(gd.shape)
-        # where fold would use bincount, the sums are float64 (the same values for a narrower type)
-        acc = np.float64 if cols.dtype.itemsize < 8 and g.by_bincount(cols.size) else cols.dtype
+        # the sums in the element type, position by position in tap order, as THNN's col2im
+        acc = cols.dtype
         direct = not g.pad and acc == cols.dtype
         dst = target.reshape(g.N, g.C, -1) if direct else _empty(cols, (g.N, g.C, self.HW), acc)
         t = self.t
@@ -558,17 +559,44 @@ def _mm(a, b, g, out=None):
     return a @ b if out is None else np.matmul(a, b, out=out)
 
 
+def _exact(a):
+    """Whether a (an array of the kernel's type) is a host array the BLAS takes: then the kernels
+    make THNN's BLAS calls, one per sample with its m, n, k (OpenBLAS's bits depend on them: on
+    the depth k, where it adds each depth block's product into C, and on m and n, which decide its
+    blocking and edge kernels), alpha and beta; device arrays keep the batched numpy route."""
+    return type(a) is np.ndarray and cblas.has_gemm(a.dtype)
+
+
+def _layout(g, a):
+    """Whether the columns are laid out (C*K, N, P) (one GEMM for the batch) for arrays like a."""
+    return g.onegemm and not _exact(a)
+
+
 def conv_forward(input, output, weight, bias, finput, k, s, p, dil):
     """Convolution of input ([N,] C, *S) with weight (O, C*K or O, C, *k): output ([N,] O, *o).
     The columns (finput) are (N, C*K, P) and multiplied sample by sample, or, for a batch of
-    small products, kept as (C*K, N, P) and multiplied in one GEMM (g.onegemm)."""
+    small products on the device, kept as (C*K, N, P) and multiplied in one GEMM (g.onegemm).
+    Host arrays: THNN's calls, each output plane filled with its bias (or zeroed), then per sample
+    addmm(y_n, 1, y_n, 1, W, cols_n): one gemm, depth C*K, beta 1."""
     g = _conv_geom(input, weight, k, s, p, dil)
     if bias is not None and bias.size != (g.O,):
         _bias_check(bias, g.O)
+    w2 = weight.arr().reshape(g.O, g.CK)
+    if _exact(w2) and _host(input.arr()):
+        cols = g.unfold(input.arr().reshape(g.xshape), finput, False)
+        y3 = _out(output, g.yshape, g.ystrides).reshape(g.N, g.O, g.P)
+        if bias is not None:
+            np.copyto(y3, bias.arr()[:, None])
+        else:
+            y3.fill(0)
+        c3 = cols.reshape(g.N, g.CK, g.P)
+        for n in range(g.N):
+            if not cblas.mm(1.0, w2, c3[n], 1.0, y3[n]):
+                y3[n] += w2 @ c3[n]
+        return
     t = g.onegemm
     cols = g.unfold(input.arr().reshape(g.xshape), finput, t)
     y3 = _out(output, g.yshape, g.ystrides).reshape(g.N, g.O, g.P)
-    w2 = weight.arr().reshape(g.O, g.CK)
     if g.N == 1:
         if bias is not None and g.rowpad:
             # the padded product's rows plus the bias, in one pass
@@ -620,8 +648,10 @@ def _grad_input(input, gradOutput, gradInput, weight, k, s, p, dil):
         # width of the product; its sgemm rounds the last column block differently.)
         g.rfold(go, False).gemm(w2t, go, target)
         return
-    # (with few output planes the product is thin: one per sample writes its columns to cache)
-    t = g.N == 1 or (g.onegemm and g.O >= 16)
+    # (with few output planes the product is thin: one per sample writes its columns to cache).
+    # Host floats: THNN's gemm per sample (OpenBLAS's sgemm rounds differently with another
+    # product width); doubles give the same bits either way
+    t = g.N == 1 or (g.onegemm and g.O >= 16 and not (_exact(go) and go.dtype != np.float64))
     gcols = w2t @ _go_t(go, g) if t else np.matmul(w2t, go)    # (C*K, N*P) or (N, C*K, P)
     rf = g.rfold(gcols, t)
     if rf is not None:
@@ -630,21 +660,79 @@ def _grad_input(input, gradOutput, gradInput, weight, k, s, p, dil):
         g.fold(gcols, target, t)
 
 
-def conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, k, s, p, dil, scale):
+def _bias_sums(go, gb, scale):
+    """THNN's bias gradient of SpatialConvolutionMM / VolumetricConvolutionMM: for each sample, in
+    order, and each plane, gb[o] += scale * (a sum in the element type from 0, term by term, of
+    go[n, o, :]). go (N, O, P) and gb (O,) host arrays of one type."""
+    # add.accumulate adds strictly in order; + 0 gives what a sum started at +0 gives (-0 + 0)
+    s = np.add.accumulate(go, axis=2)[:, :, -1] + go.dtype.type(0)
+    if scale != 1:
+        s *= go.dtype.type(scale)
+    if go.shape[0] == 1:
+        gb += s[0]
+    else:
+        gb[...] = np.add.accumulate(np.concatenate((gb[None], s)), axis=0)[-1]
+
+
+_ONES = {}
+
+
+def _ones(dtype, n):
+    key = (np.dtype(dtype), n)
+    v = _ONES.get(key)
+    if v is None:
+        if len(_ONES) > 64:
+            _ONES.clear()
+        v = _ONES[key] = np.ones(n, dtype)
+    return v
+
+
+def _bias_gemv(go, gb, scale):
+    """THNN's bias gradient of the dilated and full convolutions: for each sample, in order,
+    gemv('t', P, O, scale, go_n, P, ones, 1, 1, gb, 1). go (N, O, P) C-contiguous, gb (O,)
+    contiguous: host arrays of one type."""
+    N, O, P = go.shape
+    ones = _ones(go.dtype, P)
+    for n in range(N):
+        if not cblas.gemv('t', P, O, scale, go[n], P, ones, 1, 1.0, gb, 1):
+            gb += go.dtype.type(scale) * go[n].sum(1)
+
+
+def _acc_exact(go, cols, gw2, gb, scale, bias_gemv):
+    """gw2 (O, CK) += scale * go[n] @ cols[n]^T per sample (THNN's addmm(gw, 1, gw, scale, go_n,
+    cols_n^T): gemm depth P, alpha scale, beta 1), then the bias gradient; host arrays, go (N, O, P)
+    and gb C-contiguous."""
+    for n in range(go.shape[0]):
+        if not cblas.mm(scale, go[n], cols[n].T, 1.0, gw2):
+            gw2 += gw2.dtype.type(scale) * (go[n] @ cols[n].T)
+    if gb is not None:
+        (_bias_gemv if bias_gemv else _bias_sums)(go, gb, scale)
+
+
+def conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, k, s, p, dil, scale,
+                  bias_gemv=False):
+    """gradWeight += scale * the weight gradient, gradBias += scale * the bias gradient (THNN's
+    bias: per-plane sums in order, or with bias_gemv (the dilated convolution) a gemv with ones)."""
     g = _conv_geom(input, gradWeight, k, s, p, dil)
     go = _go(gradOutput, g)
-    t = g.onegemm
+    gw = gradWeight.arr()
+    gb = gradBias.arr() if gradBias is not None else None
+    t = _layout(g, go)
     if finput is not None and finput.size == (g.tcolshape if t else g.colshape):
         cols = finput.arr()
     else:
         cols = g.unfold(input.arr().reshape(g.xshape), None, t)
+    if (_exact(go) and gw.dtype == go.dtype and gw.flags.c_contiguous and _host(cols)
+            and (gb is None or gb.flags.c_contiguous and gb.dtype == go.dtype)):
+        _acc_exact(_xp.ascontiguous(go), cols.reshape(g.N, g.CK, g.P), gw.reshape(g.O, g.CK), gb,
+                   scale, bias_gemv)
+        return
     if t or g.N == 1:
         dw = _mm(_go_t(go, g), cols.reshape(g.CK, g.N * g.P).T if t else cols[0].T, g)
     else:
         dw = np.matmul(go, cols.transpose(0, 2, 1)).sum(0)
     if scale != 1:
         dw *= scale
-    gw = gradWeight.arr()
     if gw.flags.c_contiguous:
         gw.reshape(g.O, g.CK).__iadd__(dw)
     else:
@@ -653,7 +741,7 @@ def conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, k, s, p, dil,
         db = go.sum((0, 2)) if g.N > 1 else go[0].sum(1)
         if scale != 1:
             db *= scale
-        gradBias.arr().__iadd__(db)
+        gb.__iadd__(db)
 
 
 # ----------------------------------------------------------------------------- Spatial
@@ -697,7 +785,7 @@ def SpatialDilatedConvolution_accGradParameters(input, gradOutput, gradWeight, g
                                                 fgradInput, kW, kH, dW, dH, padW, padH,
                                                 dilationW, dilationH, scale):
     conv_acc_grad(input, gradOutput, gradWeight, gradBias, finput, (kH, kW), (dH, dW),
-                  (padH, padW), (dilationH, dilationW), scale)
+                  (padH, padW), (dilationH, dilationW), scale, bias_gemv=True)
 
 
 # ----------------------------------------------------------------------------- Volumetric
@@ -800,10 +888,21 @@ def SpatialFullConvolution_accGradParameters(input, gradOutput, gradWeight, grad
     go = _full_go(gradOutput, g)
     cols = g.unfold(go, None)
     x3 = input.arr().reshape(g.N, g.O, g.P)
+    gw = gradWeight.arr()
+    gb = gradBias.arr() if gradBias is not None else None
+    if (_exact(go) and _host(x3) and x3.dtype == gw.dtype == go.dtype and gw.flags.c_contiguous
+            and (gb is None or gb.flags.c_contiguous and gb.dtype == go.dtype)):
+        # THNN: per sample gemm (depth: the input plane) alpha scale, beta 1 into gradWeight,
+        # then the bias by gemv with ones
+        for n in range(g.N):
+            if not cblas.mm(scale, x3[n], cols[n].T, 1.0, gw.reshape(g.O, g.CK)):
+                gw.reshape(g.O, g.CK).__iadd__(gw.dtype.type(scale) * (x3[n] @ cols[n].T))
+        if gb is not None:
+            _bias_gemv(_xp.ascontiguous(go).reshape(g.N, g.C, -1), gb, scale)
+        return
     dw = x3[0] @ cols[0].T if g.N == 1 else np.matmul(x3, cols.transpose(0, 2, 1)).sum(0)
     if scale != 1:
         dw *= scale
-    gw = gradWeight.arr()
     gw += dw.reshape(gw.shape)
     if gradBias is not None:
         db = go.reshape(g.N, g.C, -1).sum((0, 2))

@@ -62,6 +62,21 @@ def _grad_input(size, gradOutput, gradInput, weight):
         gi[...] = g @ w
 
 
+_ONES = {}
+
+
+def _ones(n, dtype):
+    """nn.Linear's addBuffer: n ones of dtype (kept, read-only)."""
+    key = (n, dtype)
+    a = _ONES.get(key)
+    if a is None:
+        if len(_ONES) > 64:
+            _ONES.clear()
+        a = _ONES[key] = np.ones(n, dtype)
+        a.flags.writeable = False
+    return a
+
+
 @kernel
 def Linear_accGradParameters(input, gradOutput, gradWeight, gradBias, scale):
     x, g = input.arr(), gradOutput.arr()
@@ -73,16 +88,23 @@ def Linear_accGradParameters(input, gradOutput, gradWeight, gradBias, scale):
         if not cblas.ger(scale, g, x, gw):
             gw += np.dot((g if scale == 1 else scale * g).reshape(-1, 1), x.reshape(1, -1))
         if gradBias is not None:
+            # gradBias:add(scale, gradOutput): TH's in-place cadd, BLAS axpy (one rounding where
+            # it fuses; with scale 1 the same as an add)
             gb = gradBias.arr()
             if scale == 1:
                 gb += g
-            else:
+            elif not cblas.axpy(scale, g, gb):
                 gb += scale * g
     else:
-        # scale 1: one GEMM adding into gradWeight (no temporary product; see cblas.gemm_tn_acc)
-        if scale != 1 or not cblas.gemm_tn_acc(g, x, gw):
+        # gradWeight:addmm(scale, gradOutput:t(), input): TH's one GEMM with alpha = scale and
+        # beta = 1 onto gradWeight (OpenBLAS adds each depth block into it: see cblas.mm)
+        if not cblas.mm(scale, g.T, x, 1.0, gw):
             gw += (g.T if scale == 1 else scale * g.T) @ x
         if gradBias is not None:
+            # gradBias:addmv(scale, gradOutput:t(), ones): TH's BLAS gemv, whose order of
+            # summing the rows is its own
             gb = gradBias.arr()
-            s = g.sum(0)
-            gb += s if scale == 1 else scale * s
+            ones = _ones(g.shape[0], g.dtype)
+            if not cblas.gemv_t_acc(scale, g, ones, gb):
+                s = g.sum(0)
+                gb += s if scale == 1 else scale * s

@@ -1,0 +1,87 @@
+"""nn.Linear's kernels make the BLAS calls Torch7's nn.Linear makes (Linear.lua on TH's addmm,
+addmv, addr and cadd), so their results carry Torch7's bits: the references below call the BLAS
+through ctypes with those calls' arguments."""
+import ctypes
+
+import numpy as np
+import pytest
+
+from luatorch import from_numpy
+from luatorch.lib import cblas, nn
+
+K = nn.load_all()
+DTS = [np.float64, np.float32]
+needs_blas = pytest.mark.skipif(not cblas._GEMV or not cblas._AXPY or not cblas._GEMM,
+                                reason="numpy's OpenBLAS not found")
+
+
+def bits(a):
+    return np.ascontiguousarray(a).view('u%d' % a.dtype.itemsize)
+
+
+def _real(dt):
+    return ctypes.c_double if dt == np.float64 else ctypes.c_float
+
+
+def ref_gemv_n(alpha, a_cm, m, n, x, y):
+    """y += alpha * A x, A (m x n) column-major in a_cm (BLAS gemv 'n', lda m)."""
+    fn = cblas._GEMV[y.dtype]
+    fn(102, 111, m, n, alpha, a_cm.ctypes.data, m, x.ctypes.data, 1, 1.0, y.ctypes.data, 1)
+
+
+def ref_gemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc):
+    """Column-major BLAS gemm with TH's arguments."""
+    fn = cblas._GEMM[c.dtype]
+    fn(102, 112 if transa else 111, 112 if transb else 111, m, n, k, alpha, a.ctypes.data, lda,
+       b.ctypes.data, ldb, beta, c.ctypes.data, ldc)
+
+
+@needs_blas
+@pytest.mark.parametrize('dt', DTS)
+@pytest.mark.parametrize('scale', [1.0, -0.01, 0.3])
+def test_vector_bias_gradient_is_cadds_axpy(dt, scale):
+    # Linear.lua, 1-D input: gradBias:add(scale, gradOutput), TH's cadd in place: axpy
+    rng = np.random.default_rng(1)
+    n_in, n_out = 37, 53
+    x, g = rng.standard_normal(n_in).astype(dt), rng.standard_normal(n_out).astype(dt)
+    gw, gb = rng.standard_normal((n_out, n_in)).astype(dt), rng.standard_normal(n_out).astype(dt)
+    want = gb.copy()
+    cblas._AXPY[want.dtype](n_out, scale, g.ctypes.data, 1, want.ctypes.data, 1)
+    K['Linear_accGradParameters'](from_numpy(x), from_numpy(g), from_numpy(gw), from_numpy(gb), scale)
+    assert np.array_equal(bits(gb), bits(want))
+
+
+@needs_blas
+@pytest.mark.parametrize('dt', DTS)
+@pytest.mark.parametrize('batch', [3, 32, 300])
+@pytest.mark.parametrize('scale', [1.0, -0.01])
+def test_batch_bias_gradient_is_addmvs_gemv(dt, batch, scale):
+    # Linear.lua, 2-D input: gradBias:addmv(scale, gradOutput:t(), addBuffer of ones): gradOutput
+    # (batch, out) row-major is gradOutput:t() column-major, gemv 'n' with lda = out
+    rng = np.random.default_rng(2)
+    n_in, n_out = 9, 21
+    x, g = rng.standard_normal((batch, n_in)).astype(dt), rng.standard_normal((batch, n_out)).astype(dt)
+    gw, gb = np.zeros((n_out, n_in), dt), rng.standard_normal(n_out).astype(dt)
+    want = gb.copy()
+    ones = np.ones(batch, dt)
+    ref_gemv_n(scale, g, n_out, batch, ones, want)
+    K['Linear_accGradParameters'](from_numpy(x), from_numpy(g), from_numpy(gw), from_numpy(gb), scale)
+    assert np.array_equal(bits(gb), bits(want))
+
+
+@needs_blas
+@pytest.mark.parametrize('dt', DTS)
+@pytest.mark.parametrize('batch', [5, 700])
+@pytest.mark.parametrize('scale', [1.0, -0.01])
+def test_batch_weight_gradient_is_addmms_gemm(dt, batch, scale):
+    # gradWeight:addmm(scale, gradOutput:t(), input): gradWeight (out, in) row-major is (in, out)
+    # column-major = input^T-side first: gemm('n', 't', in, out, batch, scale, input, in,
+    # gradOutput, out, 1, gradWeight, in). A batch of 700 is deeper than OpenBLAS's depth block.
+    rng = np.random.default_rng(3)
+    n_in, n_out = 17, 12
+    x, g = rng.standard_normal((batch, n_in)).astype(dt), rng.standard_normal((batch, n_out)).astype(dt)
+    gw, gb = rng.standard_normal((n_out, n_in)).astype(dt), np.zeros(n_out, dt)
+    want = gw.copy()
+    ref_gemm(False, True, n_in, n_out, batch, scale, x, n_in, g, n_out, 1.0, want, n_in)
+    K['Linear_accGradParameters'](from_numpy(x), from_numpy(g), from_numpy(gw), from_numpy(gb), scale)
+    assert np.array_equal(bits(gw), bits(want))
