@@ -944,18 +944,64 @@ def _frames(x, kW, dW, nout):
     return _view(x, (x.shape[0], nout, kW, x.shape[2]), (st[0], st[1] * dW, st[1], st[2]))
 
 
+def _temporal_groups(T, kW, dW):
+    """THNN's frame groups: (k, nFrame, outputFrameStride, inputFrameStride) for each GEMM of a
+    sequence of T frames: the output frames k, k + ofs, k + 2 ofs, ... (nFrame of them) read
+    non-overlapping input windows, so one GEMM takes them all (kW/dW + 1 GEMMs or so)."""
+    ofs = (kW - 1) // dW + 1
+    ifs = ofs * dW
+    left = (T - kW) // dW + 1
+    k = 0
+    while left > 0:
+        nframe = (T - k * dW - kW) // ifs + 1
+        left -= nframe
+        yield k, nframe, ofs, ifs
+        k += 1
+
+
+def _rows(a, start, n, step, width):
+    """The (n, width) view of the flat array a: rows of `width` elements, `step` elements apart,
+    from element start (THTensor_(setStorage2d) on a's storage)."""
+    it = a.itemsize
+    return np.ndarray((n, width), a.dtype, a, start * it, (step * it, it))
+
+
+def _addmm(alpha, a, b, c):
+    """c += alpha * a @ b as TH's addmm(c, 1, c, alpha, a, b): one BLAS GEMM onto c (numpy's
+    product and add where the BLAS is not at hand)."""
+    if not cblas.mm(alpha, a, b, 1.0, c):
+        c += (a @ b) * alpha if alpha != 1 else a @ b
+
+
+def _temporal_host(*arrays):
+    return all(type(a) is np.ndarray for a in arrays)
+
+
 @kernel
 def TemporalConvolution_updateOutput(input, output, weight, bias, kW, dW, inputFrameSize,
                                      outputFrameSize):
     nout = _temporal_check(input, kW, dW, inputFrameSize)
     _same_type(input, weight)
     x = _seq(input)
-    N = x.shape[0]
-    cols = _frames(x, kW, dW, nout).reshape(N, nout, kW * inputFrameSize)
+    N, T, F = x.shape
     y = out(output, input.size[:-2] + (nout, outputFrameSize))
     y3 = y.reshape(N, nout, outputFrameSize)
-    np.matmul(cols, weight.arr().T, out=y3)
-    y3 += bias.arr()
+    w = weight.arr()
+    if not _temporal_host(x, y3, w):
+        cols = _frames(x, kW, dW, nout).reshape(N, nout, kW * inputFrameSize)
+        np.matmul(cols, w.T, out=y3)
+        y3 += bias.arr()
+        return
+    # THNN: every output frame starts as the bias, then per sample one GEMM (beta 1) per group
+    # of frames reading non-overlapping windows
+    x = np.ascontiguousarray(x)
+    wt = w.reshape(outputFrameSize, kW * F).T
+    y3[...] = bias.arr()
+    for n in range(N):
+        xf, yf = x[n].reshape(-1), y3[n].reshape(-1)
+        for k, nf, ofs, ifs in _temporal_groups(T, kW, dW):
+            _addmm(1.0, _rows(xf, k * dW * F, nf, ifs * F, kW * F), wt,
+                   _rows(yf, k * outputFrameSize, nf, ofs * outputFrameSize, outputFrameSize))
 
 
 @kernel
@@ -966,9 +1012,21 @@ def TemporalConvolution_updateGradInput(input, gradOutput, gradInput, weight, kW
     if g.shape[1] != nout:
         raise TorchError('Need gradOutput of %d frames but got %d' % (nout, g.shape[1]))
     N, T, F = x.shape
-    gc = np.matmul(g, weight.arr()).reshape(N, nout, kW, F)
+    w = weight.arr()
     gi3 = out(gradInput, input.size).reshape(N, T, F)
     gi3[...] = 0
+    if _temporal_host(g, gi3, w):
+        # THNN: gradInput zeroed, then the same groups' GEMMs (beta 1) into its windows
+        g = np.ascontiguousarray(g)
+        w2 = w.reshape(w.shape[0], kW * F)
+        O = w2.shape[0]
+        for n in range(N):
+            gf, gif = g[n].reshape(-1), gi3[n].reshape(-1)
+            for k, nf, ofs, ifs in _temporal_groups(T, kW, dW):
+                _addmm(1.0, _rows(gf, k * O, nf, ofs * O, O), w2,
+                       _rows(gif, k * dW * F, nf, ifs * F, kW * F))
+        return
+    gc = np.matmul(g, w).reshape(N, nout, kW, F)
     if dW >= kW:
         _frames(gi3, kW, dW, nout)[...] = gc
     else:
@@ -982,6 +1040,27 @@ def TemporalConvolution_accGradParameters(input, gradOutput, gradWeight, gradBia
     x = _seq(input)
     g = _seq(gradOutput)
     N, T, F = x.shape
+    gw, gb = gradWeight.arr(), gradBias.arr()
+    if _temporal_host(x, g, gw, gb) and gw.flags.c_contiguous and gb.flags.c_contiguous:
+        # THNN, per sample: gradBias:add(scale, gradOutput[k]) frame by frame (BLAS axpy: with
+        # scale 1 a plain add, so the frames are summed in order onto gradBias), then the groups'
+        # GEMMs with alpha = scale onto gradWeight; scale as a real
+        scale = gw.dtype.type(scale)
+        x, g = np.ascontiguousarray(x), np.ascontiguousarray(g)
+        O = g.shape[2]
+        gw2 = gw.reshape(O, kW * F)
+        for n in range(N):
+            if scale == 1:
+                gb[...] = np.add.reduce(np.concatenate((gb[None], g[n])), axis=0)
+            else:
+                for k in range(nout):
+                    if not cblas.axpy(scale, g[n, k], gb):
+                        gb += scale * g[n, k]
+            xf, gf = x[n].reshape(-1), g[n].reshape(-1)
+            for k, nf, ofs, ifs in _temporal_groups(T, kW, dW):
+                _addmm(scale, _rows(gf, k * O, nf, ofs * O, O).T,
+                       _rows(xf, k * dW * F, nf, ifs * F, kW * F), gw2)
+        return
     cols = _frames(x, kW, dW, nout).reshape(N * nout, kW * F)
     g2 = g.reshape(N * nout, -1)
     dw = g2.T @ cols
@@ -989,5 +1068,5 @@ def TemporalConvolution_accGradParameters(input, gradOutput, gradWeight, gradBia
     if scale != 1:
         dw *= scale
         db *= scale
-    gradWeight.arr().__iadd__(dw.reshape(gradWeight.size))
-    gradBias.arr().__iadd__(db)
+    gw.__iadd__(dw.reshape(gradWeight.size))
+    gb.__iadd__(db)
