@@ -1,8 +1,13 @@
 """BLAS-level maths of maths.md: dot, mv, mm, bmm, ger, addmv, addmm, addr, addbmm, baddbmm, cross.
 
-Every op is written once for all types: float types compute in their own dtype (np.dot/np.matmul
-reach sgemm/dgemm), integer types compute in int64 and wrap back to their type, as TH's C loops
-do. The optional scalars follow TH's cwrap positions: `torch.addmm([res,] [v1,] M, [v2,] m1, m2)`;
+Float and Double tensors on the host make TH's BLAS calls (thblas.py: THBlas_gemm/gemv/ger/dot
+with THTensorMath's arguments: which operand is transposed or copied to a contiguous one, the
+leading dimensions, beta == 0, res != t copying t first), so OpenBLAS gives Torch7's bits: its
+depth blocks add into the result, gemv accumulates into y, ger fuses. Integer types compute in
+int64 and wrap back to their type: TH's C loops are sums of products in the type, which wrap to
+the same values whatever the order (dot wraps each contiguous run, as TH's per-run calls do).
+Cuda tensors compute with numpy's (CuPy's) matmul in their dtype.
+The optional scalars follow TH's cwrap positions: `torch.addmm([res,] [v1,] M, [v2,] m1, m2)`;
 as a method the result is self (`M:addmm(m1, m2)`, `r:addmm(v1, v2, m1, m2)` with M = r).
 
 Also the small helpers the other linear-algebra modules (linalg, conv, shape_ops) share.
@@ -10,6 +15,7 @@ Also the small helpers the other linear-algebra modules (linalg, conv, shape_ops
 import numpy as np
 
 from . import tensor as T
+from . import thblas
 from . import xp as _xp
 from .errors import TorchError, invalid_args
 from .registry import OPS, bad_args, torch_fn, torch_op
@@ -94,12 +100,64 @@ def dot(a, b=None, *rest):
                          % (size_desc(a), size_desc(b), na, nb))
     if na == 0:
         return 0.0 if a.ttype.is_float else 0
-    x = a.arr().reshape(-1)
-    y = b.arr().reshape(-1)
+    if a.ttype.cuda:
+        x = a.arr().reshape(-1)
+        y = b.arr().reshape(-1)
+        if a.ttype.is_float:
+            return float(np.dot(x, y))
+        return int(np.dot(x, y).astype(a.ttype.dtype))
+    # THTensor_(dot): one THBlas_(dot) per stretch where both tensors run on with one stride
+    # (TH_TENSOR_APPLY2's innermost runs), each dot's value (in the type) summed into an accreal
+    bounds, (sa, ia), (sb, ib) = _dot_chunks(a, b, na)
     if a.ttype.is_float:
-        return float(np.dot(x, y))
-    # TH sums a contiguous run in the type itself (wrapping), then into a long
-    return int(np.dot(x, y).astype(a.ttype.dtype))
+        xa, xb = a.storage.data, b.storage.data
+        total = 0.0
+        for p, q, oa, ob in zip(bounds[:-1], bounds[1:], sa, sb):
+            total += thblas.dot(int(q - p), xb[ob:], ib, xa[oa:], ia)
+        return total
+    # integer types: each run's sum of products wraps in the type, the runs add in a long
+    prods = a.arr().reshape(-1).astype(np.int64) * b.arr().reshape(-1).astype(np.int64)
+    runs = np.add.reduceat(prods, bounds[:-1]).astype(a.ttype.dtype).astype(np.int64)
+    return int(np.sum(runs))
+
+
+def _runs(t):
+    """TH_TENSOR_APPLY's innermost runs of t: (run length, run stride, storage offsets of the
+    runs' first elements in order)."""
+    size, stride = t.size, t.stride
+    n = 1
+    contiguous = True
+    for d in range(len(size) - 1, -1, -1):
+        if size[d] != 1:
+            if stride[d] == n:
+                n *= size[d]
+            else:
+                contiguous = False
+                break
+    if contiguous:
+        return t.nelement(), 1, np.array([t.offset], np.int64)
+    sizes, strides = [size[-1]], [stride[-1]]
+    for d in range(len(size) - 2, -1, -1):
+        if stride[d] == stride[d + 1] * size[d + 1]:
+            sizes[0] *= size[d]
+        else:
+            sizes.insert(0, size[d])
+            strides.insert(0, stride[d])
+    starts = np.array([t.offset], np.int64)
+    for sz, st in zip(sizes[:-1], strides[:-1]):
+        starts = (starts[:, None] + np.arange(sz, dtype=np.int64)[None, :] * st).reshape(-1)
+    return sizes[-1], strides[-1], starts
+
+
+def _dot_chunks(a, b, n):
+    """The stretches of THTensor_(dot)'s calls: their bounds in element order (with n last),
+    and per tensor the offsets of each stretch's first element and the stride."""
+    la, ia, ra = _runs(a)
+    lb, ib, rb = _runs(b)
+    bounds = np.union1d(np.arange(0, n, la, dtype=np.int64), np.arange(0, n, lb, dtype=np.int64))
+    sa = ra[bounds // la] + (bounds % la) * ia
+    sb = rb[bounds // lb] + (bounds % lb) * ib
+    return np.append(bounds, n), (sa, ia), (sb, ib)
 
 
 # ----------------------------------------------------------------------------- products
@@ -160,6 +218,128 @@ def _combine(res, beta, t, alpha, prod, tt):
     return res
 
 
+
+# ----------------------------------------------------------------------------- TH's BLAS calls
+# (CPU Float/Double: THTensorMath's addmm/addmv/addr and the batch ops on thblas.py)
+
+
+def _host_float(tt):
+    return tt.is_float and not tt.cuda
+
+
+def _p(t):
+    """THTensor_(data)(t): t's storage from t's first element, as thblas takes a pointer."""
+    return t.storage.data[t.offset:]
+
+
+def _sel(t, i):
+    """THTensor_(select)(t, 0, i)."""
+    return Tensor(t.ttype, t.storage, t.offset + i * t.stride[0], t.size[1:], t.stride[1:])
+
+
+def _col_major_clone(r):
+    """TH's transpose / newClone / transpose: a copy of matrix r laid out column by column."""
+    m, n = r.size
+    c = T.empty(r.ttype, (n, m))
+    c.arr()[...] = r.arr().T
+    return Tensor(r.ttype, c.storage, 0, (m, n), (1, m))
+
+
+def _start(res, t, tt, copy_t):
+    """THTensorMath's `if (r_ != t) { resizeAs(r_, t); copy(r_, t) }` (the copy skipped where
+    copy_t is false: addmm and the batch ops with beta 0); returns r_."""
+    if res is None:
+        res = T.empty(tt, t.size)
+    elif res is t:
+        return res
+    else:
+        T.resize_as(res, t)
+    if copy_t:
+        T.copy(res, t)
+    return res
+
+
+def _gemm_plan(r, m1, m2, force):
+    """THTensor_(addmm)'s choice of layouts for r = beta r + alpha m1 m2: (rr, gemm arguments
+    less alpha/beta), rr being r or its column-major copy. `force` takes TH's copying branch
+    for every operand (used where OpenBLAS would refuse TH's leading dimensions)."""
+    s0, s1 = r.stride
+    if not force and s0 == 1 and s1 != 0:
+        tr, rr = 'n', r
+    elif not force and s1 == 1 and s0 != 0:
+        tr, rr = 't', r
+        m1, m2 = m2, m1
+    else:
+        tr, rr = 'n', _col_major_clone(r)
+    d0, d1 = (0, 1) if tr == 'n' else (1, 0)
+    ops = []
+    for x in (m1, m2):
+        if not force and x.stride[d0] == 1 and x.stride[d1] != 0:
+            ops.append(('n', x, x.stride[d1]))
+        elif not force and x.stride[d1] == 1 and x.stride[d0] != 0:
+            ops.append(('t', x, x.stride[d0]))
+        else:
+            c = T.clone(x) if force else T.contiguous(x)
+            tx = 't' if tr == 'n' else 'n'
+            ops.append((tx, c, c.stride[d1] if tx == 'n' else c.stride[d0]))
+    (ta, a, lda), (tb, b, ldb) = ops
+    return rr, (ta, tb, rr.size[d0], rr.size[d1], a.size[d1], a, lda, b, ldb, rr.stride[d1])
+
+
+def _gemm_into(r, beta, alpha, m1, m2):
+    """THTensor_(addmm)(r, beta, r, alpha, m1, m2): one THBlas_(gemm) onto r."""
+    rr, (ta, tb, m, n, k, a, lda, b, ldb, ldc) = _gemm_plan(r, m1, m2, False)
+    if not thblas.gemm_ok(ta, tb, m, n, k, lda, ldb, ldc):
+        # OpenBLAS would refuse these leading dimensions (TH: an error message, r unchanged):
+        # compute the product through contiguous copies instead
+        rr, (ta, tb, m, n, k, a, lda, b, ldb, ldc) = _gemm_plan(r, m1, m2, True)
+    thblas.gemm(ta, tb, m, n, k, alpha, _p(a), lda, _p(b), ldb, beta, _p(rr), ldc)
+    if rr is not r:
+        T.copy(r, rr)
+
+
+def _gemv_into(r, beta, alpha, mat, vec):
+    """THTensor_(addmv)(r, beta, r, alpha, mat, vec): one THBlas_(gemv) onto r."""
+    s0, s1 = mat.stride
+    if s0 == 1:
+        plan = ('n', mat.size[0], mat.size[1], mat, s1)
+    elif s1 == 1:
+        plan = ('t', mat.size[1], mat.size[0], mat, s0)
+    else:
+        c = T.contiguous(mat)
+        plan = ('t', mat.size[1], mat.size[0], c, c.stride[0])
+    tr, m, n, a, lda = plan
+    if not thblas.gemv_ok(tr, m, n, lda, vec.stride[0], r.stride[0]):
+        c = T.clone(mat)      # OpenBLAS would refuse lda (TH: an error message): a copy instead
+        tr, m, n, a, lda = 't', mat.size[1], mat.size[0], c, c.stride[0]
+    thblas.gemv(tr, m, n, alpha, _p(a), lda, _p(vec), vec.stride[0], beta, _p(r), r.stride[0])
+
+
+def _ger_into(r, beta, alpha, v1, v2):
+    """THTensor_(addr)(r, beta, r, alpha, v1, v2): r zeroed or scaled by beta, then one
+    THBlas_(ger) onto r (or onto a contiguous copy of it)."""
+    ra = r.arr()
+    if beta == 0:
+        ra[...] = 0
+    elif beta != 1:
+        np.multiply(ra, ra.dtype.type(beta), out=ra)
+    # OpenBLAS refuses a zero increment (TH: an error message, nothing added): use a copy
+    if v1.stride[0] == 0:
+        v1 = T.clone(v1)
+    if v2.stride[0] == 0:
+        v2 = T.clone(v2)
+    n1, n2, i1, i2 = v1.size[0], v2.size[0], v1.stride[0], v2.stride[0]
+    s0, s1 = r.stride
+    if s0 == 1 and thblas.ger_ok(n1, n2, i1, i2, s1):
+        thblas.ger(n1, n2, alpha, _p(v1), i1, _p(v2), i2, _p(r), s1)
+    elif s0 != 1 and s1 == 1 and thblas.ger_ok(n2, n1, i2, i1, s0):
+        thblas.ger(n2, n1, alpha, _p(v2), i2, _p(v1), i1, _p(r), s0)
+    else:
+        c = T.clone(r)
+        thblas.ger(n2, n1, alpha, _p(v2), i2, _p(v1), i1, _p(c), c.stride[0])
+        T.copy(r, c)
+
+
 _ADD_SIGS = ('ttt', 'nttt', 'tntt', 'ntntt', 'nntt')
 
 
@@ -179,6 +359,10 @@ def _addmv(res, beta, t, alpha, mat, vec, tt):
         raise TorchError('vector expected, got t: %dD' % len(t.size))
     if t.size[0] != mat.size[0]:
         raise TorchError('size mismatch, t: %s, mat: %s' % (size_desc(t), size_desc(mat)))
+    if _host_float(tt):
+        res = _start(res, t, tt, True)
+        _gemv_into(res, beta, alpha, mat, vec)
+        return res
     return _combine(res, beta, t, alpha, np.dot(values(mat), values(vec)), tt)
 
 
@@ -199,6 +383,10 @@ def _addmm(res, beta, t, alpha, m1, m2, tt):
     if t.size[0] != m1.size[0] or t.size[1] != m2.size[1]:
         raise TorchError('size mismatch, t: %s, m1: %s, m2: %s'
                          % (size_desc(t), size_desc(m1), size_desc(m2)))
+    if _host_float(tt):
+        res = _start(res, t, tt, beta != 0)
+        _gemm_into(res, beta, alpha, m1, m2)
+        return res
     return _combine(res, beta, t, alpha, np.matmul(values(m1), values(m2)), tt)
 
 
@@ -217,6 +405,10 @@ def _addr(res, beta, t, alpha, v1, v2, tt):
     if t.size[0] != v1.size[0] or t.size[1] != v2.size[0]:
         raise TorchError('size mismatch, t: %s, vec1: %s, vec2: %s'
                          % (size_desc(t), size_desc(v1), size_desc(v2)))
+    if _host_float(tt):
+        res = _start(res, t, tt, True)
+        _ger_into(res, beta, alpha, v1, v2)
+        return res
     return _combine(res, beta, t, alpha, np.multiply.outer(values(v1), values(v2)), tt)
 
 
@@ -242,6 +434,12 @@ def addbmm(res, *srcs):
         raise TorchError("bad argument #1 to 'addbmm' (output tensor of incorrect size)")
     nb, n, m = b1.size
     p = b2.size[2]
+    if _host_float(tt) and nb:
+        # THTensor_(addbmm): addmm onto the result per batch, beta on the first only
+        res = _start(res, t, tt, beta != 0)
+        for i in range(nb):
+            _gemm_into(res, beta if i == 0 else 1, alpha, _sel(b1, i), _sel(b2, i))
+        return res
     if nb == 0:
         return _combine(res, 1, t, 1, t.ttype.xp.zeros((n, p), values(t).dtype), tt)
     # sum over the batch of b1[i] * b2[i] is one matrix product of the batches laid side by side
@@ -261,6 +459,12 @@ def _baddbmm(res, beta, t, alpha, b1, b2, tt):
     _check_batches(b1, b2, 'baddbmm')
     if t.size != (b1.size[0], b1.size[1], b2.size[2]):
         raise TorchError("bad argument #1 to 'baddbmm' (output tensor of incorrect size)")
+    if _host_float(tt):
+        # THTensor_(baddbmm): addmm per batch onto the result's matrices, beta on each
+        res = _start(res, t, tt, beta != 0)
+        for i in range(b1.size[0]):
+            _gemm_into(_sel(res, i), beta, alpha, _sel(b1, i), _sel(b2, i))
+        return res
     return _combine(res, beta, t, alpha, np.matmul(values(b1), values(b2)), tt)
 
 
@@ -274,11 +478,25 @@ def _plain(name, res, a, b, dims):
     return tt
 
 
+def _zeroed(res, tt, size):
+    """cwrap's result of mv/mm/bmm/ger: res (or a new tensor) resized to size and zeroed; the
+    op is then addmv/addmm/baddbmm/addr(res, 0, res, 1, ...)."""
+    if res is None:
+        return T.empty(tt, size)
+    T.resize(res, size)
+    res.arr()[...] = 0
+    return res
+
+
 @torch_op('mv', 'tt')
 def mv(res, mat, vec):
     tt = _plain('mv', res, mat, vec, (2, 1))
     if mat.size[1] != vec.size[0]:
         raise TorchError('size mismatch, %s, %s' % (size_desc(mat), size_desc(vec)))
+    if _host_float(tt):
+        res = _zeroed(res, tt, (mat.size[0],))
+        _gemv_into(res, 0, 1, mat, vec)
+        return res
     return store(res, tt, np.dot(values(mat), values(vec)))
 
 
@@ -287,6 +505,10 @@ def mm(res, m1, m2):
     tt = _plain('mm', res, m1, m2, (2, 2))
     if m1.size[1] != m2.size[0]:
         raise TorchError('size mismatch, m1: %s, m2: %s' % (size_desc(m1), size_desc(m2)))
+    if _host_float(tt):
+        res = _zeroed(res, tt, (m1.size[0], m2.size[1]))
+        _gemm_into(res, 0, 1, m1, m2)
+        return res
     return store(res, tt, np.matmul(values(m1), values(m2)))
 
 
@@ -294,12 +516,21 @@ def mm(res, m1, m2):
 def bmm(res, b1, b2):
     tt = _plain('bmm', res, b1, b2, (3, 3))
     _check_batches(b1, b2, 'bmm')
+    if _host_float(tt):
+        res = _zeroed(res, tt, (b1.size[0], b1.size[1], b2.size[2]))
+        for i in range(b1.size[0]):
+            _gemm_into(_sel(res, i), 0, 1, _sel(b1, i), _sel(b2, i))
+        return res
     return store(res, tt, np.matmul(values(b1), values(b2)))
 
 
 @torch_op('ger', 'tt')
 def ger(res, v1, v2):
     tt = _plain('ger', res, v1, v2, (1, 1))
+    if _host_float(tt):
+        res = _zeroed(res, tt, (v1.size[0], v2.size[0]))
+        _ger_into(res, 0, 1, v1, v2)
+        return res
     return store(res, tt, np.multiply.outer(values(v1), values(v2)))
 
 

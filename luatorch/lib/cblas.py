@@ -1,12 +1,13 @@
-"""Direct calls into the BLAS that numpy itself uses, for the updates numpy has no single call
-for: the rank-1 update A += alpha * x y^T (BLAS ger, what TH's addr calls) and C += A^T B (gemm
-with beta 1: no temporary product and no second pass over C), and y += alpha x (axpy, what
-TH's in-place cadd of contiguous tensors calls: `x:add(value, y)`, every updateParameters).
+"""Direct calls into the BLAS that numpy itself uses (its bundled OpenBLAS: gemm, gemv, ger,
+axpy, dot, scal for float and double), for what numpy has no single call for, and to make the
+calls TH makes (its results' bits depend on the call: see docs/DEVELOPING.md): the rank-1
+update A += alpha x y^T (ger, TH's addr), C = alpha A B + beta C onto C (gemm: TH's addmm; no
+temporary product), y += alpha x (axpy, TH's in-place cadd of contiguous tensors: every
+`x:add(value, y)`), gemv (TH's addmv); thblas.py takes TH's own argument conventions on top.
 
-numpy builds it as an outer product and an add, two passes over A and a temporary; ger is one
-pass (3x faster for nn.Linear's per-sample weight gradient). The library is found where numpy's
-wheels bundle it (numpy.libs/libscipy_openblas*, ILP64 symbols `scipy_cblas_?ger64_`); with any
-other numpy build `ger` returns False and callers keep their numpy code.
+The library is found where numpy's wheels bundle it (numpy.libs/libscipy_openblas*, ILP64
+symbols `scipy_cblas_?ger64_`); with any other numpy build (or LUATORCH_CBLAS=0) the tables are
+empty, the functions return False and callers keep their numpy code.
 """
 import ctypes
 import glob
@@ -17,55 +18,48 @@ import numpy as np
 _ROW_MAJOR = 101
 
 
+def _signatures():
+    """BLAS routine -> its cblas argument types and result type, given the C real type."""
+    i64, p, e = ctypes.c_int64, ctypes.c_void_p, ctypes.c_int       # (e: an enum)
+    return {
+        'ger': (lambda r: [e, i64, i64, r, p, i64, p, i64, p, i64], None),
+        'gemm': (lambda r: [e, e, e, i64, i64, i64, r, p, i64, p, i64, r, p, i64], None),
+        'gemv': (lambda r: [e, e, i64, i64, r, p, i64, p, i64, r, p, i64], None),
+        'axpy': (lambda r: [i64, r, p, i64, p, i64], None),
+        'dot': (lambda r: [i64, p, i64, p, i64], True),
+        'scal': (lambda r: [i64, r, p, i64], None),
+    }
+
+
 def _load():
+    """{routine: {dtype: ctypes function}} from numpy's bundled OpenBLAS (ILP64 symbols
+    scipy_cblas_<d|s><routine>64_); empty tables where it is not found."""
+    tables = {name: {} for name in _signatures()}
+    if os.environ.get('LUATORCH_CBLAS', '1') == '0':
+        return tables
     here = os.path.dirname(np.__file__)
-    for path in sorted(glob.glob(os.path.join(here, os.pardir, 'numpy.libs', 'libscipy_openblas64_*.so'))):
+    for path in sorted(glob.glob(os.path.join(here, os.pardir, 'numpy.libs',
+                                              'libscipy_openblas64_*.so'))):
         try:
             lib = ctypes.CDLL(path)      # already loaded by numpy: the same instance and threads
-            fns = {np.dtype(np.float64): lib.scipy_cblas_dger64_,
-                   np.dtype(np.float32): lib.scipy_cblas_sger64_}
-        except (OSError, AttributeError):
+        except OSError:
             continue
-        i64, p = ctypes.c_int64, ctypes.c_void_p
-        for dt, fn in fns.items():
-            real = ctypes.c_double if dt == np.float64 else ctypes.c_float
-            fn.argtypes = [ctypes.c_int, i64, i64, real, p, i64, p, i64, p, i64]
-            fn.restype = None
-        try:
-            gemms = {np.dtype(np.float64): lib.scipy_cblas_dgemm64_,
-                     np.dtype(np.float32): lib.scipy_cblas_sgemm64_}
-        except AttributeError:
-            gemms = {}
-        for dt, fn in gemms.items():
-            real = ctypes.c_double if dt == np.float64 else ctypes.c_float
-            fn.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, i64, i64, i64, real, p, i64,
-                           p, i64, real, p, i64]
-            fn.restype = None
-        axpys = {}
-        for dt, name in ((np.dtype(np.float64), 'scipy_cblas_daxpy64_'),
-                         (np.dtype(np.float32), 'scipy_cblas_saxpy64_')):
-            fn = getattr(lib, name, None)
-            if fn is not None:
-                real = ctypes.c_double if dt == np.float64 else ctypes.c_float
-                fn.argtypes = [i64, real, p, i64, p, i64]
-                fn.restype = None
-                axpys[dt] = fn
-        gemvs = {}
-        for dt, name in ((np.dtype(np.float64), 'scipy_cblas_dgemv64_'),
-                         (np.dtype(np.float32), 'scipy_cblas_sgemv64_')):
-            fn = getattr(lib, name, None)
-            if fn is not None:
-                real = ctypes.c_double if dt == np.float64 else ctypes.c_float
-                fn.argtypes = [ctypes.c_int, ctypes.c_int, i64, i64, real, p, i64, p, i64, real,
-                               p, i64]
-                fn.restype = None
-                gemvs[dt] = fn
-        return fns, gemms, axpys, gemvs
-    return {}, {}, {}, {}
+        for name, (args, returns) in _signatures().items():
+            for dt, real, c in ((np.dtype(np.float64), ctypes.c_double, 'd'),
+                                (np.dtype(np.float32), ctypes.c_float, 's')):
+                fn = getattr(lib, 'scipy_cblas_%s%s64_' % (c, name), None)
+                if fn is not None:
+                    fn.argtypes = args(real)
+                    fn.restype = real if returns else None
+                    tables[name][dt] = fn
+        if tables['gemm']:
+            return tables
+    return tables
 
 
-_GER, _GEMM, _AXPY, _GEMV = (({}, {}, {}, {}) if os.environ.get('LUATORCH_CBLAS', '1') == '0'
-                             else _load())
+_TABLES = _load()
+_GER, _GEMM, _GEMV, _AXPY, _DOT, _SCAL = (_TABLES[n] for n in ('ger', 'gemm', 'gemv', 'axpy',
+                                                                'dot', 'scal'))
 _addr = ctypes.c_char.from_buffer
 # below this many elements numpy's two passes cost less than the call through ctypes (~4 us)
 _MIN_GER = 4096
@@ -224,6 +218,8 @@ def mm(alpha, a, b, beta, c):
         return False
     if not (m and n):
         return True
+    if np.may_share_memory(c, a) or np.may_share_memory(c, b):
+        return False        # (the BLAS would read what it has overwritten: numpy copies)
     lc = _lead(c)
     la, lb = _lead(a), _lead(b)
     if lc is None or lc[0] and m > 1 or la is None or lb is None:

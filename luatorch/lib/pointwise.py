@@ -825,6 +825,9 @@ def _dot(a, b):
         raise _size_error(('tensor', 'src'), (a, b))
     tt = a.ttype
     x, y = a.arr().reshape(-1), b.arr().reshape(-1)
+    if tt.is_float and not tt.cuda and type(x) is np.ndarray:
+        from . import blas          # (TH's dot: BLAS over the stretches the tensors share)
+        return blas.dot(a, b)
     if tt.is_float:
         return float(tt.dtype.type(np.dot(x, y)))
     s = np.dot(x.astype(np.int64), y.astype(np.int64))
@@ -847,6 +850,11 @@ def _matmul(a, b):
     else:
         raise TorchError('multiplication between %dD and %dD tensors not yet supported' % (da, db))
     if r.size:
+        if tt.is_float and not tt.cuda and type(a.arr()) is np.ndarray:
+            # Torch's __mul: r:zero():addmv(1, r, 1, a, b) / addmm(1, r, 1, a, b): TH's BLAS
+            # call onto zeros, the bits of blas.py's mv / mm (beta 0 onto zeros: the same sums)
+            from . import blas
+            return (blas.mv if db == 1 else blas.mm)(r, a, b)
         with _quiet():
             np.matmul(a.arr(), b.arr(), out=r.arr())
     return r

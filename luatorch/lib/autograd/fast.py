@@ -8,15 +8,15 @@ as usual). `kind`: 'a' a new array, 'v' an array that may share memory with an a
 'n' a number.
 
 Results follow the op layer: elementwise maths in the tensor's type, FloatTensor
-transcendental functions in double rounded to float (pointwise._UNARY), matrix products with
-the same numpy calls as blas.py. Sums use numpy's (pairwise) summation: faster than the op
-layer's element-after-element order, so a compiled sum may differ from torch.sum in the last
-bits.
+transcendental functions as pointwise._UNARY computes them, Float/Double mm, mv, ger, dot and
+`*` through blas.py's ops (TH's BLAS calls, the same bits). Sums use numpy's (pairwise)
+summation: faster than the op layer's element-after-element order, so a compiled sum may differ
+from torch.sum in the last bits.
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .. import pointwise, types
+from .. import blas, pointwise, types
 from .. import tensor as T
 from ..storage import Storage
 from ..tensor import Tensor
@@ -147,6 +147,24 @@ fast('add')(_addsub(np.add))
 fast('csub')(_addsub(np.subtract))
 
 
+def _th_product(name, am, numpy_fn, kind):
+    """blas.NAME on tensors over host arrays: Float/Double products make TH's BLAS calls there
+    (their bits depend on the call's structure); other types and device arrays keep
+    numpy_fn."""
+    tt = _TT.get(am[0][1])
+    if tt is None or not tt.is_float:
+        return numpy_fn, kind
+    op = getattr(blas, name)
+
+    def f(a, b):
+        if type(a) is not np.ndarray or type(b) is not np.ndarray:
+            return numpy_fn(a, b)
+        if kind == 'n':
+            return op(as_tensor(a, tt), as_tensor(b, tt))
+        return op(None, as_tensor(a, tt), as_tensor(b, tt)).arr()
+    return f, kind
+
+
 @fast('__mul', table='op')
 def _mul_op(am, out):
     if len(am) != 2 or not _same_type(am):
@@ -154,12 +172,13 @@ def _mul_op(am, out):
     ka, kb = am[0][0], am[1][0]
     if ka == 'a' and kb == 'a':
         da, db = len(am[0][2]), len(am[1][2])
+        # (as pointwise._matmul: Float/Double through blas.py's TH calls)
         if (da, db) == (2, 2):
-            return (lambda a, b: np.matmul(a, b)), 'a'
+            return _th_product('mm', am, lambda a, b: np.matmul(a, b), 'a')
         if (da, db) == (2, 1):
-            return (lambda a, b: np.dot(a, b)), 'a'
+            return _th_product('mv', am, lambda a, b: np.dot(a, b), 'a')
         if (da, db) == (1, 1):
-            return (lambda a, b: float(np.dot(a, b))), 'n'
+            return _th_product('dot', am, lambda a, b: float(np.dot(a, b)), 'n')
         return None
     return _binary(np.multiply)(am, out)
 
@@ -167,28 +186,29 @@ def _mul_op(am, out):
 @fast('mm')
 def _mm(am, out):
     if len(am) == 2 and _same_type(am) and all(m[0] == 'a' and len(m[2]) == 2 for m in am):
-        return (lambda a, b: np.matmul(a, b)), 'a'
+        return _th_product('mm', am, lambda a, b: np.matmul(a, b), 'a')
     return None
 
 
 @fast('mv')
 def _mv(am, out):
     if len(am) == 2 and _same_type(am) and am[0][0] == 'a' and am[1][0] == 'a':
-        return (lambda a, b: np.dot(a, b)), 'a'
+        return _th_product('mv', am, lambda a, b: np.dot(a, b), 'a')
     return None
 
 
 @fast('ger')
 def _ger(am, out):
     if len(am) == 2 and _same_type(am) and am[0][0] == 'a' and am[1][0] == 'a':
-        return (lambda a, b: np.multiply.outer(a, b)), 'a'
+        return _th_product('ger', am, lambda a, b: np.multiply.outer(a, b), 'a')
     return None
 
 
 @fast('dot')
 def _dot(am, out):
     if len(am) == 2 and _same_type(am) and am[0][0] == 'a' and am[1][0] == 'a':
-        return (lambda a, b: float(np.dot(a.reshape(-1), b.reshape(-1)))), 'n'
+        return _th_product('dot', am, lambda a, b: float(np.dot(a.reshape(-1), b.reshape(-1))),
+                           'n')
     return None
 
 

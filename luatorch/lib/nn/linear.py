@@ -18,21 +18,60 @@ def _check(input, weight):
             weight.size[1], weight.size[0]))
 
 
+def _host(*arrays):
+    return all(type(a) is np.ndarray for a in arrays)
+
+
+def _fits(w, x, y):
+    """Host arrays of one type, contiguous, y apart from w and x (else numpy's copies)."""
+    return (_host(w, x, y) and w.flags.c_contiguous and x.flags.c_contiguous
+            and y.flags.c_contiguous and w.dtype == x.dtype == y.dtype and w.ndim == 2
+            and not np.may_share_memory(y, w) and not np.may_share_memory(y, x))
+
+
+def _addmv_rows(alpha, w, x, beta, y):
+    """y = beta y + alpha w x for a C-contiguous (out, in) host matrix w and contiguous vectors:
+    TH's addmv(y, beta, y, alpha, w, x), which takes w as the column-major (in, out) matrix:
+    BLAS gemv('t', in, out, ..., lda in) (with in == 1, gemv('n', out, 1, ..., lda out)). False
+    (nothing done) where the BLAS is not at hand or the arrays do not fit."""
+    if not _fits(w, x, y):
+        return False
+    out_, in_ = w.shape
+    if in_ == 1:
+        return cblas.gemv('n', out_, 1, alpha, w, out_, x, 1, beta, y, 1)
+    return cblas.gemv('t', in_, out_, alpha, w, in_, x, 1, beta, y, 1)
+
+
+def _addmv_cols(alpha, w, x, beta, y):
+    """y = beta y + alpha w^T x for a C-contiguous (out, in) host matrix w: TH's addmv with
+    weight:t(), column-major (in, out) as it lies: gemv('n', in, out, ..., lda in)."""
+    if not _fits(w, x, y):
+        return False
+    out_, in_ = w.shape
+    return cblas.gemv('n', in_, out_, alpha, w, in_, x, 1, beta, y, 1)
+
+
 @kernel
 def Linear_updateOutput(input, output, weight, bias):
+    # nn.Linear: a vector: output:copy(bias) (or zero), output:addmv(1, weight, input); a batch:
+    # output:addmm(0, output, 1, input, weight:t()), output:addr(1, ones, bias). The same BLAS
+    # calls here (cblas), so the same bits (the bias inside gemv's sums for a vector)
     _check(input, weight)
     x, w = input.arr(), weight.arr()
     if input.dim() == 1:
         o = out(output, (weight.size[0],))
-        np.dot(w, x, out=o) if o.flags.c_contiguous else o.__setitem__(Ellipsis, w @ x)
-    else:
-        o = out(output, (input.size[0], weight.size[0]))
-        if o.flags.c_contiguous:
-            np.matmul(x, w.T, out=o)
+        if bias is not None:
+            o[...] = bias.arr()
         else:
-            o[...] = x @ w.T
+            o[...] = 0
+        if not _addmv_rows(1.0, w, x, 1.0, o):
+            o += w @ x
+        return
+    o = out(output, (input.size[0], weight.size[0]))
+    if not cblas.mm(1.0, x, w.T, 0.0, o):
+        o[...] = x @ w.T
     if bias is not None:
-        o += bias.arr()
+        o += bias.arr()         # ger with a vector of ones: each element + 1 * bias exactly
 
 
 @kernel
@@ -48,17 +87,14 @@ def Linear_updateGradInput(input, gradOutput, gradInput, weight):
 
 
 def _grad_input(size, gradOutput, gradInput, weight):
-    """gradInput (of `size`) = gradOutput W."""
+    """gradInput (of `size`) = gradOutput W: nn.Linear's gradInput:addmv(0, 1, weight:t(),
+    gradOutput) / addmm(0, 1, gradOutput, weight), as those BLAS calls."""
     w, g = weight.arr(), gradOutput.arr()
     gi = out(gradInput, size)
     if len(size) == 1:
-        if gi.dtype == g.dtype == w.dtype:
-            np.dot(g, w, out=gi)
-        else:
+        if not _addmv_cols(1.0, w, g, 0.0, gi):
             gi[...] = g @ w
-    elif gi.flags.c_contiguous:
-        np.matmul(g, w, out=gi)
-    else:
+    elif not cblas.mm(1.0, g, w, 0.0, gi):
         gi[...] = g @ w
 
 

@@ -85,3 +85,48 @@ def test_batch_weight_gradient_is_addmms_gemm(dt, batch, scale):
     ref_gemm(False, True, n_in, n_out, batch, scale, x, n_in, g, n_out, 1.0, want, n_in)
     K['Linear_accGradParameters'](from_numpy(x), from_numpy(g), from_numpy(gw), from_numpy(gb), scale)
     assert np.array_equal(bits(gw), bits(want))
+
+
+@needs_blas
+@pytest.mark.parametrize('dt', DTS)
+@pytest.mark.parametrize('n_in', [7, 784, 5000])
+def test_vector_forward_is_addmv_onto_the_bias(dt, n_in):
+    # 1-D input: output:copy(bias); output:addmv(1, weight, input): weight (out, in) row-major is
+    # column-major (in, out): gemv('t', in, out, 1, weight, in, input, 1, 1, output, 1)
+    rng = np.random.default_rng(4)
+    n_out = 13
+    x, w = rng.standard_normal(n_in).astype(dt), rng.standard_normal((n_out, n_in)).astype(dt)
+    b = rng.standard_normal(n_out).astype(dt)
+    want = b.copy()
+    cblas._GEMV[want.dtype](102, 112, n_in, n_out, 1.0, w.ctypes.data, n_in, x.ctypes.data, 1, 1.0,
+                            want.ctypes.data, 1)
+    o = from_numpy(np.empty(0, dt))
+    K['Linear_updateOutput'](from_numpy(x), o, from_numpy(w), from_numpy(b))
+    assert np.array_equal(bits(o.arr()), bits(want))
+
+
+@needs_blas
+@pytest.mark.parametrize('dt', DTS)
+@pytest.mark.parametrize('batch', [1, 2, 9, 128])
+@pytest.mark.parametrize('n_in', [7, 784])
+def test_batch_forward_and_input_gradient_are_addmms(dt, batch, n_in):
+    # output:addmm(0, output, 1, input, weight:t()) then output:addr(1, ones, bias);
+    # gradInput:addmm(0, 1, gradOutput, weight). Row-major results are column-major transposes:
+    # gemm('t', 'n', out, batch, in, ...) and gemm('n', 'n', in, batch, out, ...)
+    rng = np.random.default_rng(5)
+    n_out = 11
+    x = rng.standard_normal((batch, n_in)).astype(dt)
+    w = rng.standard_normal((n_out, n_in)).astype(dt)
+    b = rng.standard_normal(n_out).astype(dt)
+    g = rng.standard_normal((batch, n_out)).astype(dt)
+    want = np.zeros((batch, n_out), dt)
+    ref_gemm(True, False, n_out, batch, n_in, 1.0, w, n_in, x, n_in, 0.0, want, n_out)
+    want += b          # ger with ones: each element + 1 * b exactly
+    o = from_numpy(np.empty(0, dt))
+    K['Linear_updateOutput'](from_numpy(x), o, from_numpy(w), from_numpy(b))
+    assert np.array_equal(bits(o.arr()), bits(want))
+    want_gi = np.zeros((batch, n_in), dt)
+    ref_gemm(False, False, n_in, batch, n_out, 1.0, w, n_in, g, n_out, 0.0, want_gi, n_in)
+    gi = from_numpy(np.empty(0, dt))
+    K['Linear_updateGradInput'](from_numpy(x), from_numpy(g), gi, from_numpy(w))
+    assert np.array_equal(bits(gi.arr()), bits(want_gi))
