@@ -30,8 +30,7 @@ _FLAG = {'n': 111, 'N': 111, 't': 112, 'T': 112}
 _DOT, _SCAL = cblas._DOT, cblas._SCAL
 
 
-def _ptr(a):
-    return a.__array_interface__['data'][0]
+_ptr = cblas._ptr
 
 
 def _mat(a, rows, cols, ld):

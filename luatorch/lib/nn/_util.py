@@ -1,6 +1,17 @@
 """Small helpers shared by the nn kernels."""
+import os
+
 from ..errors import TorchError
 from ..tensor import resize
+
+
+# LUATORCH_NN_EXACT_BLAS=1: the convolutions and nn.Linear make exactly THNN's BLAS calls (one
+# GEMM per sample with its m, n, k, the bias inside them, alpha = scale): Torch7's bits on this
+# OpenBLAS and thread count. Off by default: those bits depend on the BLAS build and its thread
+# count anyway (Torch7 on another machine gets others), and the calls cost LeNet at batch 32 a
+# third of its speed (one GEMM per batch, padded rows, numpy's products otherwise). The
+# element-wise maths, sums and libm calls are Torch7's in both modes.
+EXACT_BLAS = os.environ.get('LUATORCH_NN_EXACT_BLAS', '0') == '1'
 
 
 def out(t, size):

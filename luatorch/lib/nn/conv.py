@@ -24,7 +24,7 @@ from math import prod
 
 import numpy as np
 
-from . import kernel
+from . import _util, kernel
 from ._util import out
 from .. import cblas, deferred, xp as _xp
 from ..errors import TorchError
@@ -560,11 +560,12 @@ def _mm(a, b, g, out=None):
 
 
 def _exact(a):
-    """Whether a (an array of the kernel's type) is a host array the BLAS takes: then the kernels
-    make THNN's BLAS calls, one per sample with its m, n, k (OpenBLAS's bits depend on them: on
-    the depth k, where it adds each depth block's product into C, and on m and n, which decide its
-    blocking and edge kernels), alpha and beta; device arrays keep the batched numpy route."""
-    return type(a) is np.ndarray and cblas.has_gemm(a.dtype)
+    """Whether the kernels make THNN's BLAS calls on arrays like a (LUATORCH_NN_EXACT_BLAS=1,
+    _util.EXACT_BLAS, and a host array the BLAS takes): one per sample with its m, n, k
+    (OpenBLAS's bits depend on them: on the depth k, where it adds each depth block's product
+    into C, and on m and n, which decide its blocking and edge kernels), alpha and beta.
+    Otherwise (the default, and device arrays) the batched numpy route."""
+    return _util.EXACT_BLAS and type(a) is np.ndarray and cblas.has_gemm(a.dtype)
 
 
 def _layout(g, a):

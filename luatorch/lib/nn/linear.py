@@ -1,7 +1,7 @@
 """nn.Linear: y = W x + b, for a vector or a batch (matrix) of inputs."""
 import numpy as np
 
-from . import kernel
+from . import _util, kernel
 from ._util import out
 from .. import cblas, deferred
 from ..tensor import resize
@@ -56,22 +56,31 @@ def Linear_updateOutput(input, output, weight, bias):
     # nn.Linear: a vector: output:copy(bias) (or zero), output:addmv(1, weight, input); a batch:
     # output:addmm(0, output, 1, input, weight:t()), output:addr(1, ones, bias). The same BLAS
     # calls here (cblas), so the same bits (the bias inside gemv's sums for a vector)
+    # (with LUATORCH_NN_EXACT_BLAS=1: otherwise numpy's products, then the bias)
     _check(input, weight)
     x, w = input.arr(), weight.arr()
+    exact = _util.EXACT_BLAS
     if input.dim() == 1:
         o = out(output, (weight.size[0],))
-        if bias is not None:
-            o[...] = bias.arr()
-        else:
-            o[...] = 0
-        if not _addmv_rows(1.0, w, x, 1.0, o):
+        if exact:
+            if bias is not None:
+                o[...] = bias.arr()
+            else:
+                o[...] = 0
+            if _addmv_rows(1.0, w, x, 1.0, o):
+                return
             o += w @ x
-        return
-    o = out(output, (input.size[0], weight.size[0]))
-    if not cblas.mm(1.0, x, w.T, 0.0, o):
-        o[...] = x @ w.T
+            return
+        np.dot(w, x, out=o) if o.flags.c_contiguous else o.__setitem__(Ellipsis, w @ x)
+    else:
+        o = out(output, (input.size[0], weight.size[0]))
+        if not (exact and cblas.mm(1.0, x, w.T, 0.0, o)):
+            if o.flags.c_contiguous:
+                np.matmul(x, w.T, out=o)
+            else:
+                o[...] = x @ w.T
     if bias is not None:
-        o += bias.arr()         # ger with a vector of ones: each element + 1 * bias exactly
+        o += bias.arr()         # (ger with a vector of ones: each element + 1 * bias exactly)
 
 
 @kernel
@@ -91,10 +100,17 @@ def _grad_input(size, gradOutput, gradInput, weight):
     gradOutput) / addmm(0, 1, gradOutput, weight), as those BLAS calls."""
     w, g = weight.arr(), gradOutput.arr()
     gi = out(gradInput, size)
-    if len(size) == 1:
-        if not _addmv_cols(1.0, w, g, 0.0, gi):
+    if _util.EXACT_BLAS:
+        if len(size) == 1:
+            if not _addmv_cols(1.0, w, g, 0.0, gi):
+                gi[...] = g @ w
+        elif not cblas.mm(1.0, g, w, 0.0, gi):
             gi[...] = g @ w
-    elif not cblas.mm(1.0, g, w, 0.0, gi):
+    elif len(size) == 1 and gi.dtype == g.dtype == w.dtype:
+        np.dot(g, w, out=gi)
+    elif len(size) != 1 and gi.flags.c_contiguous:
+        np.matmul(g, w, out=gi)
+    else:
         gi[...] = g @ w
 
 

@@ -13,6 +13,13 @@ from luatorch.lib.nn import load_all
 from luatorch.lib.tensor import empty, from_array
 
 K = load_all()
+
+
+@pytest.fixture(autouse=True)
+def exact_blas(monkeypatch):
+    """These kernels make THNN's exact BLAS calls with LUATORCH_NN_EXACT_BLAS=1 (nn/_util.py)."""
+    from luatorch.lib.nn import _util
+    monkeypatch.setattr(_util, 'EXACT_BLAS', True)
 pytestmark = pytest.mark.skipif(not cblas.has_gemm(np.float64), reason='no BLAS at hand')
 
 TYPES = [types.Double, types.Float]

@@ -10,6 +10,13 @@ from luatorch import from_numpy
 from luatorch.lib import cblas, nn
 
 K = nn.load_all()
+
+
+@pytest.fixture(autouse=True)
+def exact_blas(monkeypatch):
+    """These kernels make THNN's exact BLAS calls with LUATORCH_NN_EXACT_BLAS=1 (nn/_util.py)."""
+    from luatorch.lib.nn import _util
+    monkeypatch.setattr(_util, 'EXACT_BLAS', True)
 DTS = [np.float64, np.float32]
 needs_blas = pytest.mark.skipif(not cblas._GEMV or not cblas._AXPY or not cblas._GEMM,
                                 reason="numpy's OpenBLAS not found")
