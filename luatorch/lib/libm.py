@@ -24,8 +24,14 @@ FLOAT32_LIBM = frozenset(('log1p', 'tan', 'sinh', 'cosh', 'atan', 'asin', 'acos'
 _EXACT_TYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
 
-def tanh(x, out=None):
-    """libm's tanh (tanhf for float32) of the array x, into out when given (out may be x)."""
+def _expm1(t):
+    np.expm1(t, out=t)
+
+
+def tanh(x, out=None, expm1=_expm1):
+    """libm's tanh (tanhf for float32) of the array x, into out when given (out may be x).
+    expm1(t) computes libm's expm1 of the contiguous array t in place (most of the time goes
+    there: a caller may split it between threads)."""
     if type(x) is not np.ndarray or x.dtype not in _EXACT_TYPES:
         return _xp.module_of(x).tanh(x, out=out)
     one = x.dtype.type(1)
@@ -33,8 +39,10 @@ def tanh(x, out=None):
     with np.errstate(all='ignore'):
         a = np.abs(x)
         big = a >= one
-        t = np.expm1(np.where(big, a * two, a * -two))
+        t = np.multiply(a, np.where(big, two, -two))
+        expm1(t)
         d = t + two
-        z = np.where(big, one - two / d, -t / d)
+        # (t / d for the small branch: -t / d but for the sign, which copysign sets)
+        z = np.where(big, one - two / d, t / d)
         return np.copysign(z, x, out=out)
 

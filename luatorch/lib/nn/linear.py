@@ -155,8 +155,8 @@ def Linear_accGradParameters(input, gradOutput, gradWeight, gradBias, scale):
         if gradBias is not None:
             # gradBias:addmv(scale, gradOutput:t(), ones): TH's BLAS gemv, whose order of
             # summing the rows is its own
+            # (with LUATORCH_NN_EXACT_BLAS=1; by default the rows summed in order, then added)
             gb = gradBias.arr()
-            ones = _ones(g.shape[0], g.dtype)
-            if not cblas.gemv_t_acc(scale, g, ones, gb):
+            if not (_util.EXACT_BLAS and cblas.gemv_t_acc(scale, g, _ones(g.shape[0], g.dtype), gb)):
                 s = g.sum(0)
                 gb += s if scale == 1 else scale * s

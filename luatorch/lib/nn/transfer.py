@@ -134,13 +134,21 @@ def _split(fn, x, o, least=_SPLIT_TANH, cost=64):
     parallel(lambda lo, hi: fn(xf[lo:hi], of[lo:hi]), n, n * cost)
 
 
-def _tanh(x, o):
-    libm.tanh(x, out=o)     # THTensor_(tanh): libm's tanh / tanhf, not numpy's own
+def _expm1_split(t):
+    """libm's expm1 of the contiguous array t in place, split between the nn threads when big
+    (libm.tanh's costly part: one numpy call per thread, so they run at once)."""
+    n = t.size
+    if n < _SPLIT_TANH:
+        np.expm1(t, out=t)
+        return
+    f = t.reshape(-1)
+    parallel(lambda lo, hi: np.expm1(f[lo:hi], out=f[lo:hi]), n, n * 64)
 
 
 @kernel
 def Tanh_updateOutput(input, output):
-    _split(_tanh, input.arr(), like(output, input))
+    # THTensor_(tanh): libm's tanh / tanhf (libm.py), not numpy's own
+    libm.tanh(input.arr(), out=like(output, input), expm1=_expm1_split)
 
 
 @kernel
