@@ -752,11 +752,20 @@ def MultiLabelSoftMarginCriterion_updateGradInput(input, target, gradInput, sigm
     _grad(gradInput, input, g)
 
 
+def _hinge_labels(y, dt, x):
+    """nn.HingeEmbeddingCriterion's y as an array of x's size: its `buffer[torch.eq(y, -1)] = 0`
+    is a maskedFill, which fails unless y (a number: one element) has as many elements."""
+    yy = _label_array(y, dt, x)
+    if yy.size != x.size:
+        raise TorchError('Number of elements of destination tensor != Number of elements in mask')
+    return yy
+
+
 @kernel
 def HingeEmbeddingCriterion_updateOutput(input, y, margin, sizeAverage):
     dt = _real(input)
     x = _flat(input, dt)
-    yy = _label_array(y, dt, x)
+    yy = _hinge_labels(y, dt, x)
     s1 = _accsum(np.where(yy == -1, dt.type(0), x))
     hinge = dt.type(margin) - x                        # fill(margin):add(-1, input)
     hinge = np.where(hinge > 0, hinge, dt.type(0))     # cmax(0): NaN > 0 is false
@@ -771,7 +780,7 @@ def HingeEmbeddingCriterion_updateOutput(input, y, margin, sizeAverage):
 def HingeEmbeddingCriterion_updateGradInput(input, y, gradInput, margin, sizeAverage):
     dt = _real(input)
     x = _flat(input, dt)
-    yy = _label_array(y, dt, x)
+    yy = _hinge_labels(y, dt, x)
     g = np.where((yy == -1) & (x > dt.type(margin)), dt.type(0), yy.astype(dt, copy=False))
     if sizeAverage is None or sizeAverage is True:
         g = g * dt.type(1.0 / x.size)

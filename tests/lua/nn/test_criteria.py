@@ -258,3 +258,15 @@ def test_spatial_autocrop_and_l1hinge(rt):
       print(g[1][2], g[1][3], g[2][2], g[1][1] == 1 or g[1][1] == -1)
     """)
     assert out == 'true\t\n3\t0\t\n1\t-1\t-1\ttrue\t\n'
+
+
+def test_hinge_embedding_number_target_needs_one_element(rt):
+    # nn's buffer[torch.eq(y, -1)] = 0 is a maskedFill: a number y (one element) with a larger
+    # input fails there, as in Torch7, instead of being spread over the input
+    out = lua(rt, """
+      local c = nn.HingeEmbeddingCriterion(1)
+      io.write(c:forward(torch.Tensor{0.3}, 1), ' ', c:forward(torch.Tensor{0.3}, -1), ' ')
+      print(pcall(function() return c:forward(torch.randn(3), 1) end))
+    """)
+    assert out.startswith('0.3 0.7 false')
+    assert 'Number of elements of destination tensor != Number of elements in mask' in out
