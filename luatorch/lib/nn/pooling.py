@@ -18,6 +18,7 @@ from . import conv as _conv
 from .conv import (_arange, _dev, _empty, _full, _host, _out, _shape_str, _strided, _view, _zeros,
                    parallel)
 from ..tensor import contiguous_strides
+from .. import cblas
 from .. import xp as _xp
 from ..errors import TorchError
 
@@ -377,32 +378,44 @@ def _avg_divisor(S, k, s, p, o, count_include_pad, dtype):
     return div
 
 
+def _taps(k, s, o):
+    """For each window offset, in THNN's loop order (row-major: t, h, w), the slices of the
+    padded input it reads for all the windows."""
+    nd = len(k)
+    return [(slice(None),) + tuple(slice(off[i], off[i] + s[i] * (o[i] - 1) + 1, s[i])
+                                   for i in range(nd)) for off in np.ndindex(*k)]
+
+
 def _sum_windows(xb, S, k, s, p, o, target):
-    """Sums of the windows of xb (B, *S) (zero padding) into target (B, *o)."""
-    nd = len(S)
-    dil = (1,) * nd
-    xp = _padded(xb, S, p, _extent(S, k, s, p, dil, o), 0)
-    np.sum(_win(xp, k, o, s, dil), axis=tuple(range(1 + nd, 1 + 2 * nd)), out=target)
+    """Sums of the windows of xb (B, *S) (zero padding) into target (B, *o), as THNN's
+    `real sum = 0; sum += x` over the window in row-major order, in the element type (the
+    padding's zeros change no bits: such a sum is never -0)."""
+    xp = _padded(xb, S, p, _extent(S, k, s, p, (1,) * len(S), o), 0)
+    taps = _taps(k, s, o)
+    np.add(xp[taps[0]], 0.0, out=target)     # 0 + x: -0 becomes +0 as in C
+    for sl in taps[1:]:
+        target += xp[sl]
     return target
 
 
 def _spread(gb, S, k, s, p, o, target):
     """Adjoint of _sum_windows: each value of gb (B, *o) added to every pixel of its window,
-    into target (B, *S)."""
+    into target (B, *S) zeroed first; where windows overlap, a pixel gets its windows' values
+    in THNN's order (the output windows in row-major order: the offsets in reverse)."""
     nd = len(S)
     dil = (1,) * nd
     B = gb.shape[0]
+    g = gb.reshape(gb.shape + (1,) * nd)
     if all(k[i] == s[i] and o[i] * s[i] == S[i] for i in range(nd)) and not any(p):
         # the windows tile the input exactly
-        _win(target, k, o, s, dil)[...] = gb.reshape(gb.shape + (1,) * nd)
+        np.add(g, 0.0, out=_win(target, k, o, s, dil))     # 0 + v
         return target
     xp = _zeros(gb, (B,) + _extent(S, k, s, p, dil, o))
     if _no_overlap(k, s, dil):
-        _win(xp, k, o, s, dil)[...] = gb.reshape(gb.shape + (1,) * nd)
+        _win(xp, k, o, s, dil)[...] += g
     else:
-        for off in np.ndindex(*k):
-            sl = tuple(slice(off[i], off[i] + s[i] * (o[i] - 1) + 1, s[i]) for i in range(nd))
-            xp[(slice(None),) + sl] += gb
+        for sl in reversed(_taps(k, s, o)):
+            xp[sl] += gb
     target[...] = xp[(slice(None),) + tuple(slice(p[i], p[i] + S[i]) for i in range(nd))]
     return target
 
@@ -492,17 +505,43 @@ def SpatialSubSampling_updateGradInput(input, gradOutput, gradInput, weight, kW,
     _spread(gb, S, (kH, kW), (dH, dW), (0, 0), o, _planes(out(gradInput, input.size), 2))
 
 
+def _acc_per_sample(grad, sums, scale):
+    """THNN's `grad[k] += scale * sum` for each sample in order (sums (N, C) in real; scale an
+    accreal: the product and the addition in double, rounded to real)."""
+    a = grad.arr()
+    if not _host(a):
+        a += (scale * sums).sum(0).astype(a.dtype)
+        return
+    for s in sums:
+        a[...] = a.astype(np.float64) + scale * s.astype(np.float64)
+
+
+def _seq_sum(a):
+    """`real sum = 0; sum += a[..., i]` over the last axis in order, in a's type."""
+    if not _host(a):
+        return a.sum(-1)
+    if a.shape[-1] == 0:
+        return np.zeros(a.shape[:-1], a.dtype)
+    return np.add.accumulate(a, axis=-1)[..., -1] + a.dtype.type(0)
+
+
 @kernel
 def SpatialSubSampling_accGradParameters(input, gradOutput, gradWeight, gradBias, kW, kH, dW, dH,
                                          scale):
+    """THNN, per plane k and sample p: gradBias[k] += scale * (the sum of its gradOutput),
+    gradWeight[k] += scale * (the sum over outputs, then window taps, of g * x), each sum in
+    real in that order."""
     S, o = _subsampling_check2(input, gradWeight, kW, kH, dW, dH)
     _grad_check(gradOutput, input, o, 2)
-    xb = _planes(input.arr(), 2)
-    sums = _sum_windows(xb, S, (kH, kW), (dH, dW), (0, 0), o, _empty(xb, xb.shape[:1] + o))
     C = gradWeight.nelement()
-    g = gradOutput.arr().reshape(-1, C, o[0] * o[1])
-    gradWeight.arr().__iadd__(scale * (g * sums.reshape(g.shape)).sum((0, 2)))
-    gradBias.arr().__iadd__(scale * g.sum((0, 2)))
+    xb = _planes(input.arr(), 2)
+    win = _win(xb, (kH, kW), o, (dH, dW), (1, 1))                  # (B, oH, oW, kH, kW)
+    g = gradOutput.arr().reshape(xb.shape[:1] + o)
+    terms = g[..., None, None] * win
+    sw = _seq_sum(terms.reshape(-1, C, o[0] * o[1] * kH * kW))
+    sb = _seq_sum(g.reshape(-1, C, o[0] * o[1]))
+    _acc_per_sample(gradBias, sb, scale)
+    _acc_per_sample(gradWeight, sw, scale)
 
 
 # ----------------------------------------------------------------------------- adaptive pooling
@@ -590,33 +629,76 @@ def SpatialAdaptiveMaxPooling_updateGradInput(input, gradOutput, gradInput, indi
 
 
 @lru_cache(maxsize=256)
-def _adaptive_avg_matrix(n_in, n_out, dtype):
-    start, end = _adaptive_bounds(n_in, n_out, False)
+def _adaptive_avg_tables(n_in, n_out):
+    """THNN's average windows of one dimension, [floor((float)(i*n_in)/n_out),
+    ceil((float)((i+1)*n_in)/n_out)), as host tables (cached): their lengths k; for the
+    forward, per tap offset d, the input index of each window's tap (clipped) and whether the
+    window has it; for the backward, per rank r, the r-th window holding each input element
+    (windows in order) and whether there is one."""
+    f = np.float32
+    i = np.arange(n_out)
+    start = np.floor((i * n_in).astype(f) / f(n_out)).astype(np.int64)
+    end = np.ceil(((i + 1) * n_in).astype(f) / f(n_out)).astype(np.int64)
+    k = end - start
+    d = np.arange(int(k.max()))[:, None]
+    fwd = (np.minimum(start + d, n_in - 1), d < k)
     j = np.arange(n_in)
-    m = (j >= start[:, None]) & (j < end[:, None])
-    return (m / (end - start)[:, None]).astype(dtype)
+    inside = (j[None, :] >= start[:, None]) & (j[None, :] < end[:, None])   # (n_out, n_in)
+    count = inside.sum(0)
+    first = np.argmax(inside, axis=0)
+    r = np.arange(max(int(count.max()), 1))[:, None]
+    bwd = (np.minimum(first + r, n_out - 1), r < count)
+    return k, fwd, bwd
+
+
+def _masked_add(target, v, m):
+    """target += v where m (else + 0, which changes no bits of a sum started at +0)."""
+    if m.all():
+        target += v
+    else:
+        target += np.where(m, v, 0)
 
 
 @kernel
 def SpatialAdaptiveAveragePooling_updateOutput(input, output, oW, oH):
+    """THNN: per window `real sum = 0; sum += x` in row-major order, then sum / kW / kH."""
     _adaptive_check(input, oW, oH)
-    x = _xp.ascontiguous(input.arr())
+    x = input.arr()
     H, W = input.size[-2:]
-    ah = _dev(_adaptive_avg_matrix(H, oH, x.dtype), x)
-    aw = _dev(_adaptive_avg_matrix(W, oW, x.dtype), x)
+    kh, (ry, my), _ = _adaptive_avg_tables(H, oH)
+    kw, (rx, mx), _ = _adaptive_avg_tables(W, oW)
+    xb = _planes(x, 2)
     y = out(output, input.size[:-2] + (oH, oW))
-    np.matmul(np.matmul(ah, x), aw.T, out=y)
+    yb = y.reshape(xb.shape[:1] + (oH, oW))
+    yb[...] = 0
+    for dy in range(len(ry)):
+        rows = _dev(ry[dy], x)[:, None]
+        for dx in range(len(rx)):
+            m = my[dy][:, None] & mx[dx][None, :]
+            _masked_add(yb, xb[:, rows, _dev(rx[dx], x)[None, :]], _dev(m, x))
+    yb /= _dev(kw.astype(y.dtype), y)
+    yb /= _dev(kh.astype(y.dtype), y)[:, None]
 
 
 @kernel
 def SpatialAdaptiveAveragePooling_updateGradInput(input, gradOutput, gradInput):
+    """THNN: gradInput zeroed, then for each window in row-major order `gi += g / kW / kH` on
+    every element of the window."""
     H, W = input.size[-2:]
     oH, oW = gradOutput.size[-2:]
-    g = _xp.ascontiguous(gradOutput.arr())
-    ah = _dev(_adaptive_avg_matrix(H, oH, g.dtype), g)
-    aw = _dev(_adaptive_avg_matrix(W, oW, g.dtype), g)
+    kh, _, (iy, my) = _adaptive_avg_tables(H, oH)
+    kw, _, (ix, mx) = _adaptive_avg_tables(W, oW)
+    g = gradOutput.arr()
+    gb = _planes(g, 2) / _dev(kw.astype(g.dtype), g)
+    gb /= _dev(kh.astype(g.dtype), g)[:, None]
     gi = out(gradInput, input.size)
-    np.matmul(np.matmul(ah.T, g), aw, out=gi)
+    gib = gi.reshape((-1, H, W))
+    gib[...] = 0
+    for ry in range(len(iy)):
+        rows = _dev(iy[ry], g)[:, None]
+        for rx in range(len(ix)):
+            m = my[ry][:, None] & mx[rx][None, :]
+            _masked_add(gib, gb[:, rows, _dev(ix[rx], g)[None, :]], _dev(m, g))
 
 
 # ----------------------------------------------------------------------------- max unpooling
@@ -755,30 +837,55 @@ def _subsampling_check(input, kW, dW, frameSize=None):
     return (input.size[0] - kW) // dW + 1
 
 
+def _twindow_sums(input, kW, dW, nout):
+    """THTensor_(sum)(r, window, 0, 1) of each window (kW frames) in order: in real along a
+    non-unit stride, in double (rounded to real) when the frames have stride 1."""
+    x = input.arr()
+    w = _tframes(x[None], kW, dW, nout)[0]             # (nout, kW, F)
+    if not _host(x):
+        return w.sum(1)
+    dt = np.float64 if input.stride[0] == 1 else x.dtype
+    return (np.add.accumulate(w, axis=1, dtype=dt)[:, -1] + 0.0).astype(x.dtype, copy=False)
+
+
 @kernel
 def TemporalSubSampling_updateOutput(input, output, weight, bias, kW, dW, inputFrameSize):
+    """THNN, per output frame: the window's sum, times weight, plus bias."""
     nout = _subsampling_check(input, kW, dW, inputFrameSize)
-    w = _tframes(input.arr()[None], kW, dW, nout)[0]
     y = out(output, (nout, inputFrameSize))
-    np.sum(w, axis=1, out=y)
+    y[...] = _twindow_sums(input, kW, dW, nout)
     y *= weight.arr()
     y += bias.arr()
 
 
 @kernel
 def TemporalSubSampling_updateGradInput(input, gradOutput, gradInput, weight, kW, dW):
+    """THNN: gradInput zeroed, then each output frame's weight * g added to its window's frames,
+    frames in order (so the offsets in reverse)."""
     nout = _subsampling_check(input, kW, dW)
     gw = gradOutput.arr() * weight.arr()
     gi = out(gradInput, input.size)
     gi[...] = 0
-    for j in range(kW):
+    for j in reversed(range(kW)):
         gi[j:j + dW * (nout - 1) + 1:dW] += gw
 
 
 @kernel
 def TemporalSubSampling_accGradParameters(input, gradOutput, gradWeight, gradBias, kW, dW, scale):
+    """THNN, per output frame k in order: gradWeight += scale * sum_k * g_k (addcmul, in real),
+    gradBias:add(scale, g_k) (BLAS axpy when contiguous); scale rounded to real first."""
     nout = _subsampling_check(input, kW, dW)
-    s = _tframes(input.arr()[None], kW, dW, nout)[0].sum(1)
+    s = _twindow_sums(input, kW, dW, nout)
     g = gradOutput.arr()
-    gradWeight.arr().__iadd__(scale * (g * s).sum(0))
-    gradBias.arr().__iadd__(scale * g.sum(0))
+    gwa, gba = gradWeight.arr(), gradBias.arr()
+    sc = gwa.dtype.type(scale)
+    t = (sc * s) * g
+    if not _host(g):
+        gwa += t.sum(0)
+        gba += sc * g.sum(0)
+        return
+    gwa[...] = np.add.accumulate(np.concatenate([gwa.reshape(1, -1), t]), axis=0)[-1]
+    for k in range(nout):
+        gk = g[k]
+        if not (gk.flags.c_contiguous and cblas.axpy(sc, gk, gba)):
+            gba += sc * gk

@@ -117,7 +117,10 @@ def Replicate_updateOutput(input, output, nfeatures, rdim):
 @kernel
 def Replicate_updateGradInput(input, gradOutput, gradInput, rdim):
     gi = like(gradInput, input)
-    gi[...] = gradOutput.arr().sum(axis=rdim - 1, dtype=gradOutput.ttype.acc).reshape(gi.shape)
+    if type(gi) is not np.ndarray:     # a device: its own sum
+        gi[...] = gradOutput.arr().sum(axis=rdim - 1, dtype=gradOutput.ttype.acc).reshape(gi.shape)
+    else:   # nn: gradInput:view(...):sum(gradOutput, rdim)
+        np.copyto(gi, th_sum(gradOutput, rdim - 1).reshape(gi.shape))
 
 
 # ----------------------------------------------------------------------------- Padding
@@ -166,17 +169,37 @@ def Padding_updateGradInput(input, gradOutput, gradInput, dim, pad, index):
 # ----------------------------------------------------------------------------- Max, Min
 
 
+def th_sum(t, ax):
+    """THTensor_(sum)(r, t, ax) of a host tensor, as an array of t's type without that axis: per
+    output element a sum from +0 in index order, in accreal (double) when t's stride along ax is
+    1, else in real (TH adds t into the zeroed result, element after element)."""
+    x = t.arr()
+    if x.shape[ax] == 0:
+        return np.zeros(x.shape[:ax] + x.shape[ax + 1:], x.dtype)
+    dt = t.ttype.acc if t.stride[ax] == 1 else x.dtype
+    s = np.add.accumulate(x, axis=ax, dtype=dt).take(-1, axis=ax)
+    s += 0.0    # C's sum starts at +0: all -0 sums to +0
+    return s.astype(x.dtype, copy=False)
+
+
+
 def _extremum(input, output, indices, dim, argfn, valfn, fname):
+    """TH's max/min along a dimension: the first NaN if there is one, else the first extremum
+    (ties, -0 against +0: the earlier element), its value and 1-based index."""
     ax = _axis(input, dim, fname)
     x = input.arr()
-    i = argfn(x, axis=ax, keepdims=True)
+    i = argfn(x, axis=ax, keepdims=True)    # numpy's argmax/argmin: that same element
     o = out(indices, i.shape)
     if indices.ttype.cuda is input.ttype.cuda:
         np.add(i, 1, out=o)
     else:   # a LongTensor of indices for a Cuda input (nn.Max's own is one)
         _xp.put(o, i + 1)
-    # the value at the first extremum (NaN if any: argmax/argmin stop at the first NaN too)
-    v = valfn(x, axis=ax, keepdims=input.dim() == 1)
+    if type(x) is not np.ndarray:     # a device: its own max/min
+        v = valfn(x, axis=ax, keepdims=input.dim() == 1)
+    else:   # the element itself (np.max may give +0 for -0, another NaN)
+        v = np.take_along_axis(x, i, axis=ax)
+        if input.dim() > 1:
+            v = v.squeeze(ax)
     np.copyto(out(output, v.shape), v)
 
 
@@ -218,7 +241,10 @@ def Min_updateGradInput(input, gradOutput, gradInput, indices, dim):
 @kernel
 def Sum_updateOutput(input, output, dim, sizeAverage, squeeze):
     ax = _axis(input, dim, 'sum')
-    s = input.arr().sum(axis=ax, keepdims=True, dtype=input.ttype.acc)
+    if type(input.arr()) is not np.ndarray:     # a device: its own sum
+        s = input.arr().sum(axis=ax, keepdims=True, dtype=input.ttype.acc)
+    else:
+        s = np.expand_dims(th_sum(input, ax), ax)
     if squeeze and input.dim() > 1:
         s = s.squeeze(ax)
     o = out(output, s.shape)
