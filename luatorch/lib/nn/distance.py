@@ -7,7 +7,9 @@ import numpy as np
 
 from . import kernel
 from ._util import like, out
+from .. import blas as _blas
 from .. import cblas
+from .. import tensor as _T
 from .. import xp as _xp
 from ..errors import TorchError
 
@@ -168,12 +170,69 @@ def WeightedEuclidean_accGradParameters(input, gradOutput, gradWeight, gradDiagC
 
 
 # ----------------------------------------------------------------------------- Cosine
+# On host Double/Float tensors these follow nn's Cosine.lua op by op, as TH computes each op:
+# `w:norm(2, 2)` (_norm2: accreal sum of pow(|w|, 2), then pow(sum, 0.5) in real's libm) plus
+# 1e-12 in real; a vector's `input:norm()` (THTensor_(normall), p == 2: accreal sum of z*z in
+# order, sqrt in double) + 1e-12 in Lua's doubles, and `:div(n)` by (real)n; cdiv/cmul element
+# by element in real; `:sum(t, 2)` in order in accreal, `:sum(t, 1)` in real unless the row has
+# one element; addmv/addmm/addr as THTensor_(addmv/addmm/addr) call the BLAS (lib/blas.py's
+# _gemv_into/_gemm_into/_ger_into on the same operands). nn's accGradParameters applies scale
+# only to the first term for a vector input and not at all for a batch (so its
+# accUpdateGradParameters is wrong); here scale multiplies the whole gradient: Torch7's bits
+# for scale == 1 (and for any scale, had nn scaled both terms). Device arrays
+# keep the vectorised code below (_cosine_*_xp).
+
+
+def _exact(*arrays):
+    return all(type(a) is np.ndarray and a.dtype in _EXACT for a in arrays)
+
+
+_EXACT = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+def _tensor(a, like_t):
+    """A C-contiguous host array as a tensor of like_t's type sharing its memory."""
+    return _T.from_array(np.ascontiguousarray(a), like_t.ttype, copy=False)
+
+
+def _normall2(x):
+    """Lua's `x:norm() + 1e-12` of a host vector: THTensor_(normall)(x, 2) is sqrt of an
+    accreal (double) in-order sum of z*z, z = (double)x; 1e-12 added as a Lua number."""
+    z = x.astype(_F64)
+    z *= z
+    s = (np.add.accumulate(z)[-1] + 0.0) if z.size else 0.0
+    return float(np.sqrt(s)) + 1e-12
+
+
+def _weight_norm(weight, weightNorm):
+    """weightNorm:norm(weight, 2, 2):add(1e-12), shape (outputSize, 1)."""
+    w = weight.arr()
+    wn = out(weightNorm, (weight.size[0], 1))
+    wn[:, 0] = _norm2(w, 1)
+    wn += w.dtype.type(1e-12)
+    return wn
+
+
+def _zero_if_resized(t, size):
+    """TH's `resize(...)`; `zero()` when the element count changed. Its array."""
+    n = t.nelement()
+    a = out(t, size)
+    m = 1
+    for s in size:
+        m *= s
+    if m != n:
+        a[...] = 0
+    return a
+
+
+def _cosine_check(x, weight):
+    if x.shape[1] != weight.size[1]:
+        raise TorchError('input has %d features, the layer expects %d' % (x.shape[1], weight.size[1]))
 
 
 def _cosine_norms(x, weight, weightNorm, inputNorm):
     w = weight.arr()
-    if x.shape[1] != weight.size[1]:
-        raise TorchError('input has %d features, the layer expects %d' % (x.shape[1], weight.size[1]))
+    _cosine_check(x, weight)
     wn = out(weightNorm, (weight.size[0], 1))
     np.sqrt(np.einsum('ij,ij->i', w, w), out=wn[:, 0])
     wn += 1e-12
@@ -187,6 +246,101 @@ def _cosine_norms(x, weight, weightNorm, inputNorm):
 def Cosine_updateOutput(input, output, weight, weightNorm, inputNorm):
     # y_j = (w_j . x) / (||w_j|| ||x||)
     x, vector = _batch(input, 'input must be vector or matrix')
+    if not _exact(x, weight.arr()):
+        return _cosine_forward_xp(x, vector, output, weight, weightNorm, inputNorm)
+    _cosine_check(x, weight)
+    O = weight.size[0]
+    wn = _weight_norm(weight, weightNorm)
+    if vector:
+        n = _normall2(x[0])
+        xn = out(inputNorm, (1, 1))     # (nn keeps this norm in a Lua field; kept here too)
+        xn[...] = n
+        o = out(output, (O,))
+        o[...] = 0
+        _blas._gemv_into(output, 1, 1, weight, input)
+        o = output.arr()
+        o /= wn[:, 0]
+        o /= o.dtype.type(n)
+    else:
+        _zero_if_resized(output, (x.shape[0], O))
+        _blas._gemm_into(output, 0, 1, input, _T.transpose(weight))
+        xn = out(inputNorm, (x.shape[0], 1))
+        xn[:, 0] = _norm2(x, 1)
+        xn += x.dtype.type(1e-12)
+        o = output.arr()
+        o /= wn[:, 0][None, :]
+        o /= xn
+
+
+@kernel
+def Cosine_updateGradInput(input, gradOutput, gradInput, weight, output, weightNorm, inputNorm):
+    # dy_j/dx_i = w_ji / (||w_j|| ||x||) - y_j x_i / ||x||^2
+    x, vector = _batch(input, 'input must be vector or matrix')
+    if not _exact(x, weight.arr(), gradOutput.arr(), output.arr(), weightNorm.arr()):
+        return _cosine_backward_xp(x, vector, input, gradOutput, gradInput, weight, output,
+                                   weightNorm, inputNorm)
+    wn = weightNorm.arr()
+    _zero_if_resized(gradInput, input.size)
+    if vector:
+        n = _normall2(x[0])
+        wt = np.array(weight.arr(), order='C')
+        wt /= wn
+        wt /= wt.dtype.type(n)
+        w_ = _tensor(wt, weight)
+        _blas._ger_into(w_, 1, -1 / (n * n), output, input)
+        _blas._gemv_into(gradInput, 0, 1, _T.transpose(w_), gradOutput)
+    else:
+        xn = inputNorm.arr()
+        gi = gradInput.arr()
+        np.divide(x, xn, out=gi)
+        g = gradOutput.arr()
+        go = np.array(g, order='C')
+        go *= output.arr()
+        gi *= _acc_last(go)[:, None]
+        go = g / wn[:, 0][None, :]
+        _blas._gemm_into(gradInput, -1, 1, _tensor(go, gradOutput), weight)
+        gi = gradInput.arr()
+        gi /= xn
+
+
+@kernel
+def Cosine_accGradParameters(input, gradOutput, gradWeight, weight, output, weightNorm,
+                             inputNorm, scale):
+    # dy_j/dw_ji = x_i / (||w_j|| ||x||) - y_j w_ji / ||w_j||^2
+    x, vector = _batch(input, '1D or 2D input expected')
+    if not _exact(x, weight.arr(), gradOutput.arr(), output.arr(), gradWeight.arr()):
+        return _cosine_accgrad_xp(x, gradOutput, gradWeight, weight, output, weightNorm,
+                                  inputNorm, scale)
+    wn = weightNorm.arr()
+    # (a copy: accUpdateGradParameters passes weight as gradWeight, which nn's Lua would read
+    # back after its first update; Torch7's bits whenever the two differ)
+    w = np.array(weight.arr(), order='C')
+    if vector:
+        n = _normall2(x[0])
+        go = gradOutput.arr() / wn[:, 0]
+        _blas._ger_into(gradWeight, 1, scale / n, _tensor(go, gradOutput), input)
+        go /= wn[:, 0]
+        go *= output.arr()
+        wt = w
+        wt *= go[:, None]
+        _axpy(gradWeight.arr(), -scale, wt)
+    else:
+        wt = w
+        go = np.array(gradOutput.arr(), order='C')
+        go *= output.arr()
+        # `_sum:sum(go, 1)`: along a unit stride (one column) in accreal, else in real
+        s = _acc_last(go.T) if go.shape[1] == 1 else _sum_batch(go)
+        s /= wn[:, 0]
+        wt *= s[:, None]
+        inp = x / inputNorm.arr()
+        w_ = _tensor(wt, weight)
+        _blas._gemm_into(w_, -1, 1, _T.transpose(gradOutput), _tensor(inp, input))
+        wt = w_.arr()
+        wt /= wn
+        _axpy(gradWeight.arr(), scale, wt)
+
+
+def _cosine_forward_xp(x, vector, output, weight, weightNorm, inputNorm):
     w, wn, xn = _cosine_norms(x, weight, weightNorm, inputNorm)
     y = x @ w.T
     y /= wn[:, 0]
@@ -194,10 +348,8 @@ def Cosine_updateOutput(input, output, weight, weightNorm, inputNorm):
     _write(output, y, vector)
 
 
-@kernel
-def Cosine_updateGradInput(input, gradOutput, gradInput, weight, output, weightNorm, inputNorm):
-    # dy_j/dx_i = w_ji / (||w_j|| ||x||) - y_j x_i / ||x||^2
-    x, vector = _batch(input, 'input must be vector or matrix')
+def _cosine_backward_xp(x, vector, input, gradOutput, gradInput, weight, output, weightNorm,
+                        inputNorm):
     g = gradOutput.arr().reshape(x.shape[0], -1)
     y = output.arr().reshape(g.shape)
     wn, xn = weightNorm.arr()[:, 0], inputNorm.arr()
@@ -207,11 +359,7 @@ def Cosine_updateGradInput(input, gradOutput, gradInput, weight, output, weightN
     like(gradInput, input)[...] = gi.reshape(input.size)
 
 
-@kernel
-def Cosine_accGradParameters(input, gradOutput, gradWeight, weight, output, weightNorm,
-                             inputNorm, scale):
-    # dy_j/dw_ji = x_i / (||w_j|| ||x||) - y_j w_ji / ||w_j||^2
-    x, vector = _batch(input, 'input must be vector or matrix')
+def _cosine_accgrad_xp(x, gradOutput, gradWeight, weight, output, weightNorm, inputNorm, scale):
     g = gradOutput.arr().reshape(x.shape[0], -1)
     y = output.arr().reshape(g.shape)
     wn, xn = weightNorm.arr(), inputNorm.arr()
@@ -223,6 +371,35 @@ def Cosine_accGradParameters(input, gradOutput, gradWeight, weight, output, weig
 
 
 # ----------------------------------------------------------------------------- Normalize
+# On host Double/Float tensors: nn's Normalize.lua op by op. THTensor_(pow)(r, t, e) (_th_pow)
+# has its own cases (e as real: 1 copies, 2 is t*t, 3 t*t*t, 0.5 sqrt, -0.5 1/sqrt, -1 1/t,
+# -2 1/(t*t), else libm's pow/powf per element); `normp:sum(buffer, 2)` is an in-order accreal
+# sum rounded to real; eps is added in real; `norm:pow(normp, 1/p)` takes 1/p from Lua's
+# doubles; the rest element by element in real (`add(-1, buffer)`, an axpy by -1, is exact
+# subtraction). Device arrays keep the vectorised code (_normalize_*_xp).
+
+_INF = float('inf')
+
+
+def _th_pow(a, e):
+    """THTensor_(pow) of a host array a by the Lua number e (converted to real)."""
+    R = a.dtype.type
+    e = R(e)
+    if e == 1:
+        return a.copy()
+    if e == 2:
+        return a * a
+    if e == 3:
+        return a * a * a
+    if e == 0.5:
+        return np.sqrt(a)
+    if e == -0.5:
+        return R(1) / np.sqrt(a)
+    if e == -1:
+        return R(1) / a
+    if e == -2:
+        return R(1) / (a * a)
+    return _pow(a, e)
 
 
 @kernel
@@ -232,9 +409,67 @@ def Normalize_updateOutput(input, output, norm, normp, indices, p, eps):
     if input.dim() > 2:
         raise TorchError('only 1d layer supported')
     x = input.arr().reshape(-1, input.size[-1]) if input.dim() else input.arr()
+    if not _exact(x):
+        return _normalize_forward_xp(input, x, output, norm, normp, indices, p, eps)
+    n = x.shape[0]
+    R = x.dtype.type
+    nv = out(norm, (n, 1))
+    if p == _INF:
+        a = np.abs(x)
+        i = a.argmax(axis=1)[:, None]     # TH's max: the first maximum (or NaN)
+        out(indices, (n, 1))[...] = i + 1
+        nv[...] = np.take_along_axis(a, i, axis=1)
+        nv += R(eps)
+    else:
+        buf = _th_pow(np.abs(x) if p % 2 != 0 else x, p)
+        npv = out(normp, (n, 1))
+        with np.errstate(all='ignore'):
+            npv[:, 0] = _acc_last(buf)
+            npv += R(eps)
+            nv[...] = _th_pow(npv, 1.0 / p)
+    with np.errstate(all='ignore'):
+        like(output, input)[...] = (x / nv).reshape(input.size)
+
+
+@kernel
+def Normalize_updateGradInput(input, gradOutput, gradInput, norm, normp, indices, p, eps):
+    if input.dim() > 2 or gradOutput.dim() > 2:
+        raise TorchError('only 1d layer supported')
+    d = input.size[-1]
+    x = input.arr().reshape(-1, d)
+    g = gradOutput.arr().reshape(x.shape)
+    nv = norm.arr()
+    if not _exact(x, g, nv):
+        return _normalize_backward_xp(input, gradInput, x, g, nv, normp, indices, p, eps)
+    R = x.dtype.type
+    with np.errstate(all='ignore'):
+        if p == _INF:
+            i = indices.arr() - 1
+            gi = nv * g
+            buf = np.zeros_like(x)
+            np.put_along_axis(buf, i, np.take_along_axis(x, i, axis=1) / nv, axis=1)
+        else:
+            npv = normp.arr()
+            gi = npv * g
+            if p % 2 != 0:
+                a = np.abs(x)
+                if p < 2:
+                    a += R(eps)
+                buf = _th_pow(a, p - 2) * x
+            elif p == 2:
+                buf = np.array(x)
+            else:
+                buf = _th_pow(x, p - 2) * x
+        buf *= _acc_last(x * g)[:, None]
+        gi -= buf
+        gi /= (nv * nv) if p == _INF else (npv * nv)
+    like(gradInput, input)[...] = gi.reshape(input.size)
+
+
+def _normalize_forward_xp(input, x, output, norm, normp, indices, p, eps):
     n = x.shape[0]
     nv = out(norm, (n, 1))
-    if p == float('inf'):
+    if p == _INF:
         a = np.abs(x)
         i = a.argmax(axis=1)[:, None]
         _xp.put(out(indices, (n, 1)), i + 1)      # indices: a LongTensor, also for a Cuda input
@@ -249,16 +484,9 @@ def Normalize_updateOutput(input, output, norm, normp, indices, p, eps):
     like(output, input)[...] = (x / nv).reshape(input.size)
 
 
-@kernel
-def Normalize_updateGradInput(input, gradOutput, gradInput, norm, normp, indices, p, eps):
-    if input.dim() > 2 or gradOutput.dim() > 2:
-        raise TorchError('only 1d layer supported')
-    d = input.size[-1]
-    x = input.arr().reshape(-1, d)
-    g = gradOutput.arr().reshape(x.shape)
-    nv = norm.arr()
+def _normalize_backward_xp(input, gradInput, x, g, nv, normp, indices, p, eps):
     cross = (x * g).sum(axis=1, keepdims=True)
-    if p == float('inf'):
+    if p == _INF:
         i = _xp.on_side(indices.arr(), x) - 1
         gi = nv * g
         buf = np.zeros_like(x)

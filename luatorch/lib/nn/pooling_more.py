@@ -368,10 +368,25 @@ def _flp_check(input, width, stride, batch_mode):
     return (F - width) // stride + 1
 
 
+_F64 = np.dtype(np.float64)
+
+
+def _flp_exact(*arrays):
+    return all(type(a) is np.ndarray and a.dtype in (_F64, np.dtype(np.float32)) for a in arrays)
+
+
+def _libm_pow(a, e):
+    """libm's pow of each element of the float64 array a with the exponent e (numpy's own
+    square/sqrt paths for a scalar 2 or 0.5 are not pow's bits)."""
+    return np.power(a, np.full_like(a, e))
+
+
 @kernel
 def FeatureLPPooling_updateOutput(input, output, power, width, stride, batch_mode):
     """output[f] = (sum_{i < width} input[f * stride + i] ^ power) ^ (1 / power) along the
-    feature dimension (the first, or the second in batch mode)."""
+    feature dimension (the first, or the second in batch mode). On host Double/Float arrays
+    as THNN: pow of each (double) input by the accreal power, summed in order in accreal from
+    0, then pow(v, 1 / power) in double rounded once to real."""
     nout = _flp_check(input, width, stride, batch_mode)
     x, fd = _flp_view(input.arr(), batch_mode)
     acc = input.ttype.acc
@@ -379,16 +394,20 @@ def FeatureLPPooling_updateOutput(input, output, power, width, stride, batch_mod
     size[fd] = nout
     y = out(output, size)
     s = _xp.module_of(x).zeros((x.shape[0], nout, x.shape[2]), acc)
+    exact = _flp_exact(x)
     for i in range(width):
-        s += np.power(x[:, i:i + stride * (nout - 1) + 1:stride].astype(acc), power)
-    y.reshape(s.shape)[...] = np.power(s, 1.0 / power)
+        xi = x[:, i:i + stride * (nout - 1) + 1:stride].astype(acc)
+        s += _libm_pow(xi, power) if exact else np.power(xi, power)
+    y.reshape(s.shape)[...] = _libm_pow(s, 1.0 / power) if exact else np.power(s, 1.0 / power)
 
 
 @kernel
 def FeatureLPPooling_updateGradInput(gradOutput, input, output, gradInput, power, width, stride,
                                      batch_mode):
     """gradInput[f * stride + i] += gradOutput[f] * (input / output[f]) ^ (power - 1), skipping
-    zero outputs."""
+    zero outputs. On host Double/Float arrays as THNN: the quotient in real, pow and the
+    product in double, rounded to real, added to gradInput in real in THNN's order (output
+    feature after output feature)."""
     nout = _flp_check(input, width, stride, batch_mode)
     check(gradOutput.nelement() == output.nelement(), 'output and gradOutput sizes do not match')
     x, fd = _flp_view(input.arr(), batch_mode)
@@ -401,6 +420,14 @@ def FeatureLPPooling_updateGradInput(gradOutput, input, output, gradInput, power
     gv[...] = 0
     live = y != 0
     ysafe = np.where(live, y, 1)
+    if _flp_exact(x, y, g):
+        # gradInput[j] gets its terms in increasing f, i.e. decreasing i = j - f * stride
+        g64 = g.astype(_F64)
+        for i in reversed(range(width)):
+            sl = slice(i, i + stride * (nout - 1) + 1, stride)
+            t = (g64 * _libm_pow((x[:, sl] / ysafe).astype(_F64), power - 1.0)).astype(x.dtype)
+            gv[:, sl] += np.where(live, t, 0)
+        return
     for i in range(width):
         sl = slice(i, i + stride * (nout - 1) + 1, stride)
         t = g * np.power(x[:, sl] / ysafe, power - 1)
