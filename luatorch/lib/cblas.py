@@ -93,7 +93,7 @@ def _ptr(a):
     """Address of a host array's first element: through the buffer protocol (~0.3 us) for a
     writeable C-contiguous array or the transpose of one, the array interface (~1.5 us: a dict
     each time) otherwise."""
-    if a.flags.writeable:
+    if a.flags.writeable and a.size:
         if a.flags.c_contiguous:
             return _addressof(_addr(a))
         if a.ndim == 2 and a.flags.f_contiguous:

@@ -123,3 +123,19 @@ def test_in_place_add_with_a_value_is_the_blas_update():
     assert np.array_equal(x.arr(), want)
     r = pointwise.add(None, from_array(xa), -0.01, y)
     assert np.array_equal(r.arr(), xa + (-0.01) * ya)
+
+
+def test_pointers_of_any_host_array():
+    """cblas._ptr: the first element's address, through the buffer protocol where it can (a
+    writeable contiguous array, or the transpose of one) and the array interface otherwise
+    (read-only, strided, empty)."""
+    a = np.arange(12.0).reshape(3, 4)
+    base = a.__array_interface__['data'][0]
+    assert cblas._ptr(a) == base and cblas._ptr(a.T) == base
+    assert cblas._ptr(a[1:, 1:]) == base + 5 * 8
+    assert cblas._ptr(a[:, ::2]) == base
+    r = a.copy()
+    r.flags.writeable = False
+    assert cblas._ptr(r) == r.__array_interface__['data'][0]
+    e = np.empty(0)
+    assert cblas._ptr(e) == e.__array_interface__['data'][0]
