@@ -25,9 +25,17 @@ def _per_feature(a):
 
 
 def _feature_sum(a):
-    """THNN's per-feature accreal sum: each feature's elements (sample by sample, in memory
-    order) added one by one into a double, as its TH_TENSOR_APPLY loop does."""
-    return seq_sum(a.transpose(1, 0, 2).reshape(a.shape[1], -1), 1, np.float64)
+    """THNN's per-feature accreal sum of a (N, C, S): each feature's elements (sample by sample,
+    in memory order) added one by one into a double, as its TH_TENSOR_APPLY loop does. Laid out
+    as rows of C (one per sample and position), numpy's reduction over the outer axis adds the
+    rows one after another, every feature at once."""
+    N, C, S = a.shape
+    rows = a.reshape(N, C) if S == 1 else np.ascontiguousarray(a.transpose(0, 2, 1)).reshape(-1, C)
+    if rows.shape[0] == 0:
+        return np.zeros(C, np.float64)
+    r = np.add.reduce(rows, axis=0, dtype=np.float64)
+    r += 0.0        # (C's sum starts at +0: an all -0 feature sums to +0)
+    return r
 
 
 def _col(v, dtype):
