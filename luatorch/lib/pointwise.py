@@ -629,25 +629,37 @@ def pow_(res, a, b):
     return res
 
 
+def th_pow(a, v, out):
+    """THTensor_(pow)(out, a, v), v converted to a's type: TH's special exponents (1: a copy,
+    2: a*a, 3: a*a*a, 0.5: sqrt, -0.5: 1/sqrt, -1: 1/a, -2: 1/(a*a), in that type), else
+    TH_MATH_NAME(pow): libm's pow, powf for a float array (numpy's float32 power loop calls it).
+    Non-float arrays: numpy's power. (Also nn.Power's, nn.Normalize's and LRN's pow.)"""
+    if a.dtype.kind != 'f':
+        np.power(a, v, out=out)
+        return
+    v = a.dtype.type(v)
+    one = a.dtype.type(1)
+    if v == 1:
+        np.copyto(out, a)
+    elif v == 2:
+        np.multiply(a, a, out=out)
+    elif v == 3:
+        np.multiply(np.multiply(a, a), a, out=out)
+    elif v == 0.5:
+        np.sqrt(a, out=out)
+    elif v == -0.5:
+        np.divide(one, np.sqrt(a), out=out)
+    elif v == -1:
+        np.divide(one, a, out=out)
+    elif v == -2:
+        np.divide(one, np.multiply(a, a), out=out)
+    else:
+        np.power(a, v, out=out)
+
+
 def _k_pow(out, a, v, tt):
     with _quiet():
-        if v == 1:
-            np.copyto(out, a)
-        elif v == 2:
-            np.multiply(a, a, out=out)
-        elif v == 3:
-            np.multiply(np.multiply(a, a), a, out=out)
-        elif v == 0.5:
-            np.sqrt(a, out=out)
-        elif v == -0.5:
-            np.divide(tt.dtype.type(1), np.sqrt(a), out=out)
-        elif v == -1:
-            np.divide(tt.dtype.type(1), a, out=out)
-        elif v == -2:
-            np.divide(tt.dtype.type(1), np.multiply(a, a), out=out)
-        else:
-            # TH_MATH_NAME(pow): powf for FloatTensor, which numpy's float32 loop is
-            np.power(a, tt.dtype.type(v), out=out)
+        th_pow(a, v, out)
 
 
 @_op('atan2', 'tt', 'nn', ttypes=FLOATS)

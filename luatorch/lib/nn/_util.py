@@ -1,6 +1,8 @@
 """Small helpers shared by the nn kernels."""
 import os
 
+import numpy as np
+
 from ..errors import TorchError
 from ..tensor import resize
 
@@ -12,6 +14,35 @@ from ..tensor import resize
 # third of its speed (one GEMM per batch, padded rows, numpy's products otherwise). The
 # element-wise maths, sums and libm calls are Torch7's in both modes.
 EXACT_BLAS = os.environ.get('LUATORCH_NN_EXACT_BLAS', '0') == '1'
+
+
+def th_sum(a, ax, acc=np.float64):
+    """THTensor_(sum)(r, a, ax) of a host array, as an array of a's type without that axis: per
+    output element a sum from +0 in index order, in accreal (acc: double for float types) where
+    a's stride along ax is one element, else in a's type (TH adds the slices into the zeroed
+    result one by one)."""
+    if a.shape[ax] == 0:
+        return np.zeros(a.shape[:ax] + a.shape[ax + 1:], a.dtype)
+    unit = a.strides[ax] == a.itemsize or a.shape[ax] == 1
+    dt = acc if unit else a.dtype
+    s = np.add.accumulate(a, axis=ax, dtype=dt).take(-1, axis=ax)
+    s += s.dtype.type(0)    # C's sum starts at +0: all -0 sums to +0
+    return s.astype(a.dtype, copy=False)
+
+
+def ones(n, dtype):
+    """n ones of dtype, kept and read-only (the vector THNN's gemv calls sum with)."""
+    key = (n, np.dtype(dtype))
+    v = _ONES.get(key)
+    if v is None:
+        if len(_ONES) > 64:
+            _ONES.clear()
+        v = _ONES[key] = np.ones(n, dtype)
+        v.flags.writeable = False
+    return v
+
+
+_ONES = {}
 
 
 def out(t, size):

@@ -675,25 +675,12 @@ def _bias_sums(go, gb, scale):
         gb[...] = np.add.accumulate(np.concatenate((gb[None], s)), axis=0)[-1]
 
 
-_ONES = {}
-
-
-def _ones(dtype, n):
-    key = (np.dtype(dtype), n)
-    v = _ONES.get(key)
-    if v is None:
-        if len(_ONES) > 64:
-            _ONES.clear()
-        v = _ONES[key] = np.ones(n, dtype)
-    return v
-
-
 def _bias_gemv(go, gb, scale):
     """THNN's bias gradient of the dilated and full convolutions: for each sample, in order,
     gemv('t', P, O, scale, go_n, P, ones, 1, 1, gb, 1). go (N, O, P) C-contiguous, gb (O,)
     contiguous: host arrays of one type."""
     N, O, P = go.shape
-    ones = _ones(go.dtype, P)
+    ones = _util.ones(P, go.dtype)
     for n in range(N):
         if not cblas.gemv('t', P, O, scale, go[n], P, ones, 1, 1.0, gb, 1):
             gb += go.dtype.type(scale) * go[n].sum(1)

@@ -12,6 +12,7 @@ from .. import cblas
 from .. import tensor as _T
 from .. import xp as _xp
 from ..errors import TorchError
+from ..pointwise import th_pow
 
 _F64 = np.dtype(np.float64)
 
@@ -382,24 +383,10 @@ _INF = float('inf')
 
 
 def _th_pow(a, e):
-    """THTensor_(pow) of a host array a by the Lua number e (converted to real)."""
-    R = a.dtype.type
-    e = R(e)
-    if e == 1:
-        return a.copy()
-    if e == 2:
-        return a * a
-    if e == 3:
-        return a * a * a
-    if e == 0.5:
-        return np.sqrt(a)
-    if e == -0.5:
-        return R(1) / np.sqrt(a)
-    if e == -1:
-        return R(1) / a
-    if e == -2:
-        return R(1) / (a * a)
-    return _pow(a, e)
+    """THTensor_(pow) of a host array a by the Lua number e, as a new array."""
+    r = np.empty_like(a)
+    th_pow(a, e, r)
+    return r
 
 
 @kernel

@@ -114,21 +114,6 @@ def _grad_input(size, gradOutput, gradInput, weight):
         gi[...] = g @ w
 
 
-_ONES = {}
-
-
-def _ones(n, dtype):
-    """nn.Linear's addBuffer: n ones of dtype (kept, read-only)."""
-    key = (n, dtype)
-    a = _ONES.get(key)
-    if a is None:
-        if len(_ONES) > 64:
-            _ONES.clear()
-        a = _ONES[key] = np.ones(n, dtype)
-        a.flags.writeable = False
-    return a
-
-
 @kernel
 def Linear_accGradParameters(input, gradOutput, gradWeight, gradBias, scale):
     x, g = input.arr(), gradOutput.arr()
@@ -157,6 +142,6 @@ def Linear_accGradParameters(input, gradOutput, gradWeight, gradBias, scale):
             # summing the rows is its own
             # (with LUATORCH_NN_EXACT_BLAS=1; by default the rows summed in order, then added)
             gb = gradBias.arr()
-            if not (_util.EXACT_BLAS and cblas.gemv_t_acc(scale, g, _ones(g.shape[0], g.dtype), gb)):
+            if not (_util.EXACT_BLAS and cblas.gemv_t_acc(scale, g, _util.ones(g.shape[0], g.dtype), gb)):
                 s = g.sum(0)
                 gb += s if scale == 1 else scale * s

@@ -6,8 +6,9 @@ import numpy as np
 from . import kernel
 from ._util import out
 from .conv import _dev, _host, _zeros
-from .simple import seq_sum, th_pow
+from .simple import seq_sum
 from ..errors import TorchError
+from ..pointwise import th_pow
 
 
 def _axes(x):

@@ -7,7 +7,7 @@ turned positive), as the module's own fields describe them.
 import numpy as np
 
 from . import kernel
-from ._util import like, out
+from ._util import like, out, th_sum as _th_sum
 from .. import xp as _xp
 from ..errors import TorchError
 from ..tensor import contiguous, contiguous_strides, set_, view
@@ -170,17 +170,8 @@ def Padding_updateGradInput(input, gradOutput, gradInput, dim, pad, index):
 
 
 def th_sum(t, ax):
-    """THTensor_(sum)(r, t, ax) of a host tensor, as an array of t's type without that axis: per
-    output element a sum from +0 in index order, in accreal (double) when t's stride along ax is
-    1, else in real (TH adds t into the zeroed result, element after element)."""
-    x = t.arr()
-    if x.shape[ax] == 0:
-        return np.zeros(x.shape[:ax] + x.shape[ax + 1:], x.dtype)
-    dt = t.ttype.acc if t.stride[ax] == 1 else x.dtype
-    s = np.add.accumulate(x, axis=ax, dtype=dt).take(-1, axis=ax)
-    s += 0.0    # C's sum starts at +0: all -0 sums to +0
-    return s.astype(x.dtype, copy=False)
-
+    """THTensor_(sum)(r, t, ax) of a host tensor (_util.th_sum, in t's accreal)."""
+    return _th_sum(t.arr(), ax, t.ttype.acc)
 
 
 def _extremum(input, output, indices, dim, argfn, valfn, fname):

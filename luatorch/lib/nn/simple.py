@@ -8,7 +8,7 @@ first dimension indexes samples, each holding as many elements as the parameter.
 import numpy as np
 
 from . import kernel
-from ._util import like, out
+from ._util import like, out, th_sum
 from .. import cblas, xp as _xp
 from ..errors import TorchError
 
@@ -32,12 +32,8 @@ def seq_sum(a, axis, dtype):
 
 
 def th_sum_dim(a, axis):
-    """THTensor_(sum) of a contiguous array along axis, the dimension kept."""
-    if int(np.prod(a.shape[axis + 1:])) == 1:
-        r = seq_sum(a, axis, np.float64).astype(a.dtype)
-    else:
-        r = seq_sum(a, axis, a.dtype)
-    return np.expand_dims(r, axis)
+    """THTensor_(sum) of a float array along axis (_util.th_sum), the dimension kept."""
+    return np.expand_dims(th_sum(a, axis), axis)
 
 
 def th_axpy(alpha, x, y):
@@ -46,29 +42,6 @@ def th_axpy(alpha, x, y):
     a = y.dtype.type(alpha)
     if not cblas.axpy(a, np.ascontiguousarray(x).reshape(y.shape), y):
         y += a * x.reshape(y.shape)
-
-
-def th_pow(a, value, out):
-    """THTensor_(pow): out = a ^ value (value in a's type) with TH's special exponents."""
-    rt = a.dtype.type
-    v = rt(value)
-    one = rt(1)
-    if v == 1:
-        np.copyto(out, a)
-    elif v == 2:
-        np.multiply(a, a, out=out)
-    elif v == 3:
-        np.multiply(a * a, a, out=out)
-    elif v == 0.5:
-        np.sqrt(a, out=out)
-    elif v == -0.5:
-        np.divide(one, np.sqrt(a), out=out)
-    elif v == -1:
-        np.divide(one, a, out=out)
-    elif v == -2:
-        np.divide(one, a * a, out=out)
-    else:
-        np.power(a, v, out=out)
 
 
 def _copy_into(dst, src):

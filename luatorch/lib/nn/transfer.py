@@ -23,6 +23,7 @@ from ._util import like, out
 from .conv import parallel
 from .. import libm, random as R
 from ..errors import TorchError
+from ..pointwise import th_pow
 from ..tensor import set_
 
 
@@ -922,36 +923,10 @@ def Sqrt_updateGradInput(input, gradOutput, gradInput, output):
     np.copyto(gi, 0.0, where=y == 0)
 
 
-def _pow(x, v, o):
-    """THTensor_(pow)(o, x, v), v a real: its special cases (1: a copy, 2: x*x, 3: x*x*x,
-    0.5: sqrt, -0.5: 1/sqrt, -1: 1/x, -2: 1/(x*x), in real), else libm's pow (powf for a float:
-    numpy's float32 power loop calls it)."""
-    if x.dtype.kind != 'f':
-        np.power(x, v, out=o)
-        return
-    v = x.dtype.type(v)
-    if v == 1:
-        np.copyto(o, x)
-    elif v == 2 or v == 3 or v == -2:
-        np.multiply(x, x, out=o)
-        if v == 3:
-            o *= x
-        elif v == -2:
-            np.divide(1, o, out=o)
-    elif v == 0.5 or v == -0.5:
-        np.sqrt(x, out=o)
-        if v < 0:
-            np.divide(1, o, out=o)
-    elif v == -1:
-        np.divide(1, x, out=o)
-    else:
-        np.power(x, v, out=o)
-
-
 @kernel
 def Power_updateOutput(input, output, p):
     with np.errstate(all='ignore'):
-        _pow(input.arr(), p, like(output, input))
+        th_pow(input.arr(), p, like(output, input))
 
 
 @kernel
@@ -960,7 +935,7 @@ def Power_updateGradInput(input, gradOutput, gradInput, p):
     check_nelement(input, gradOutput)
     gi = like(gradInput, input)
     with np.errstate(all='ignore'):
-        _pow(input.arr(), p - 1, gi)
+        th_pow(input.arr(), p - 1, gi)
         gi *= _g(gradOutput, input)
         gi *= gi.dtype.type(p) if gi.dtype.kind == 'f' else p
 
