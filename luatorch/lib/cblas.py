@@ -84,7 +84,7 @@ def ger(alpha, x, y, a):
     if sx % it or sy % it or sx <= 0 or sy <= 0 or not a.flags.writeable:
         return False
     m, n = a.shape
-    fn(_ROW_MAJOR, m, n, alpha, _address(x), sx // it, _address(y), sy // it,
+    fn(_ROW_MAJOR, m, n, alpha, _ptr(x), sx // it, _ptr(y), sy // it,
        _ptr(a), n)
     return True
 
@@ -100,8 +100,6 @@ def _ptr(a):
             return _addressof(_addr(a.T))
     return a.__array_interface__['data'][0]
 
-
-_address = _ptr
 
 
 _TRANS, _NO_TRANS = 112, 111
