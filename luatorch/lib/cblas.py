@@ -101,7 +101,6 @@ def _ptr(a):
     return a.__array_interface__['data'][0]
 
 
-
 _TRANS, _NO_TRANS = 112, 111
 
 

@@ -8,7 +8,7 @@ first dimension indexes samples, each holding as many elements as the parameter.
 import numpy as np
 
 from . import kernel
-from ._util import like, out, th_sum
+from ._util import like, ones, out, th_sum
 from .. import cblas, xp as _xp
 from ..errors import TorchError
 
@@ -227,7 +227,7 @@ def Add_accGradParameters(input, gradOutput, gradBias, scale):
         g2 = g.reshape(bs, -1)
         # gradBias:view(-1):addmv(scale, gradOutput:view(bs, -1):t(), ones): one BLAS gemv
         if not (host and gradBias.is_contiguous()
-                and cblas.gemv_t_acc(scale, g2, np.ones(bs, gb.dtype), gb.reshape(-1))):
+                and cblas.gemv_t_acc(scale, g2, ones(bs, gb.dtype), gb.reshape(-1))):
             gb += scale * g2.sum(axis=0).reshape(gb.shape)
 
 
