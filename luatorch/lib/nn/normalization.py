@@ -5,7 +5,7 @@ import numpy as np
 
 from . import kernel
 from ._util import out
-from .conv import _dev, _host, _zeros
+from .conv import _dev, _host, _zeros, parallel
 from .simple import seq_sum
 from ..errors import TorchError
 from ..pointwise import th_pow
@@ -25,18 +25,50 @@ def _per_feature(a):
     return a.reshape(a.shape[0], a.shape[1], -1)
 
 
-def _feature_sum(a):
-    """THNN's per-feature accreal sum of a (N, C, S): each feature's elements (sample by sample,
-    in memory order) added one by one into a double, as its TH_TENSOR_APPLY loop does. Laid out
-    as rows of C (one per sample and position), numpy's reduction over the outer axis adds the
-    rows one after another, every feature at once."""
-    N, C, S = a.shape
-    rows = a.reshape(N, C) if S == 1 else np.ascontiguousarray(a.transpose(0, 2, 1)).reshape(-1, C)
-    if rows.shape[0] == 0:
-        return np.zeros(C, np.float64)
-    r = np.add.reduce(rows, axis=0, dtype=np.float64)
-    r += 0.0        # (C's sum starts at +0: an all -0 feature sums to +0)
-    return r
+# The host passes go over the batch a block of samples at a time, so that the steps of a pass
+# find a block's planes (about this many elements) still in cache
+_BLOCK = 1 << 16
+
+
+def _blocks(lo, hi, per):
+    """(start, stop) blocks of the samples lo..hi-1 (per: elements of one sample)."""
+    step = max(1, _BLOCK // max(per, 1))
+    return [(b, min(hi, b + step)) for b in range(lo, hi, step)]
+
+
+def _feature_sums(N, C, S, terms, k):
+    """THNN's per-feature accreal sums of k arrays: terms(lo, hi, f) gives them for samples
+    lo..hi-1 and the features f (a slice), each (hi - lo, features, S). Each feature's elements
+    are added one by one, sample by sample in memory order, into a double that starts at +0, as
+    its TH_TENSOR_APPLY loop does: a block's elements are laid out as rows of the features (one
+    row per sample and position) under a row holding the sums so far, and numpy's reduction over
+    the outer axis adds the rows one after another, every column at once (a single column would
+    be summed pairwise: a zero column is added then). Returns k float64 arrays (C,)."""
+    sums = np.zeros((k, C))
+
+    def part(c0, c1):
+        c = c1 - c0
+        W = max(k * c, 2)
+        f = slice(c0, c1)
+        acc = np.zeros(W)
+        for lo, hi in _blocks(0, N, C * S):
+            rows = np.empty((1 + (hi - lo) * S, W))
+            rows[0] = acc
+            if W > k * c:
+                rows[:, k * c:] = 0
+            body = rows[1:].reshape(hi - lo, S, W)
+            for j, a in enumerate(terms(lo, hi, f)):
+                body[:, :, j * c:(j + 1) * c] = a.transpose(0, 2, 1)
+            np.add.reduce(rows, axis=0, out=acc)
+        sums[:, c0:c1] = acc[:k * c].reshape(k, c)
+
+    parallel(part, C, k * N * C * S)
+    return sums
+
+
+def _sweep(N, per, fn):
+    """fn(lo, hi) over blocks of the N samples (per: elements of one), split between threads."""
+    parallel(lambda lo, hi: [fn(b, e) for b, e in _blocks(lo, hi, per)], N, N * per)
 
 
 def _col(v, dtype):
@@ -60,11 +92,18 @@ def BatchNormalization_updateOutput(input, output, weight, bias, running_mean, r
     C = x.shape[1]
     n = x.size // C
     xs = _per_feature(x)
+    N, S = xs.shape[0], xs.shape[2]
     f64 = np.float64
     if train:
-        mean = _feature_sum(xs).astype(rt) / rt(n)
-        d = xs - _col(mean, rt)
-        ssum = _feature_sum(d * d)
+        (s,) = _feature_sums(N, C, S, lambda lo, hi, f: (xs[lo:hi, f],), 1)
+        mean = s.astype(rt) / rt(n)
+        mc = _col(mean, rt)
+
+        def squares(lo, hi, f):
+            d = xs[lo:hi, f] - mc[f]
+            d *= d
+            return (d,)
+        (ssum,) = _feature_sums(N, C, S, squares, 1)
         with np.errstate(divide='ignore', invalid='ignore'):
             invstd = (1 / np.sqrt(ssum / n + eps)).astype(rt)
             if eps == 0:
@@ -79,16 +118,19 @@ def BatchNormalization_updateOutput(input, output, weight, bias, running_mean, r
     else:
         mean = running_mean.arr().astype(rt)
         invstd = (1 / np.sqrt(running_var.arr().astype(f64) + eps)).astype(rt)
-    y = out(output, input.size)
-    ys = y.reshape(xs.shape)
-    np.subtract(xs, _col(mean, rt), out=ys)
-    ys *= _col(invstd, rt)
-    if weight is not None:
-        ys *= _col(weight.arr(), rt)
-    if bias is not None:
-        ys += _col(bias.arr(), rt)
-    else:
-        ys += rt(0)          # + b with b = 0: a -0 becomes +0
+    ys = out(output, input.size).reshape(xs.shape)
+    mc, ic = _col(mean, rt), _col(invstd, rt)
+    wc = None if weight is None else _col(weight.arr(), rt)
+    bc = rt(0) if bias is None else _col(bias.arr(), rt)     # (+ 0: a -0 becomes +0)
+
+    def normalize(lo, hi):
+        y = ys[lo:hi]
+        np.subtract(xs[lo:hi], mc, out=y)
+        y *= ic
+        if wc is not None:
+            y *= wc
+        y += bc
+    _sweep(N, C * S, normalize)
 
 
 @kernel
@@ -111,6 +153,7 @@ def BatchNormalization_backward(input, gradOutput, gradInput, gradWeight, gradBi
     C = x.shape[1]
     n = x.size // C
     xs, gs = _per_feature(x), _per_feature(g)
+    N, S = xs.shape[0], xs.shape[2]
     f64 = np.float64
     if train:
         mean = save_mean.arr().astype(rt)
@@ -119,22 +162,36 @@ def BatchNormalization_backward(input, gradOutput, gradInput, gradWeight, gradBi
         mean = running_mean.arr().astype(rt)
         invstd = (1 / np.sqrt(running_var.arr().astype(f64) + eps)).astype(rt)
     w = np.ones(C, rt) if weight is None else weight.arr().astype(rt)
-    gsum = _feature_sum(gs)
-    d = xs - _col(mean, rt)
-    dotp = _feature_sum(d * gs)
+    mc = _col(mean, rt)
+
+    def terms(lo, hi, f):
+        g = gs[lo:hi, f]
+        d = xs[lo:hi, f] - mc[f]
+        d *= g
+        return g, d
+    gsum, dotp = _feature_sums(N, C, S, terms, 2)
     if gradInput is not None:
         gi = out(gradInput, input.size).reshape(xs.shape)
         if train:
-            k = dotp.astype(rt) * invstd * invstd / rt(n)
-            d *= _col(k, rt)
-            t = gs - _col(gsum / n, f64)
-            t -= d
-            t *= _col(invstd, f64)
-            t *= _col(w, f64)
-            gi[...] = t
+            kc = _col(dotp.astype(rt) * invstd * invstd / rt(n), rt)
+            sc = _col(gsum / n, f64)
+            ic, wc = _col(invstd, f64), _col(w, f64)
+
+            def grad(lo, hi):
+                d = xs[lo:hi] - mc
+                d *= kc
+                t = gs[lo:hi] - sc
+                t -= d
+                t *= ic
+                t *= wc
+                gi[lo:hi] = t
         else:
-            np.multiply(gs, _col(invstd, rt), out=gi)
-            gi *= _col(w, rt)
+            ic, wc = _col(invstd, rt), _col(w, rt)
+
+            def grad(lo, hi):
+                np.multiply(gs[lo:hi], ic, out=gi[lo:hi])
+                gi[lo:hi] *= wc
+        _sweep(N, C * S, grad)
     if gradWeight is not None:
         gw = gradWeight.arr()
         gw[...] = gw.astype(f64) + scale * dotp * invstd.astype(f64)

@@ -117,9 +117,24 @@ def ref_bn_backward(x, g, w, rm, rv, sm, ss, gw, gb, train, scale, eps):
 
 
 @pytest.mark.parametrize('tt', TYPES, ids=IDS)
-@pytest.mark.parametrize('shape', [(7, 3), (3, 2, 3, 4)])
+@pytest.mark.parametrize('shape', [(7, 3), (3, 2, 3, 4), (40, 1), (3, 1, 5, 6)])
 @pytest.mark.parametrize('affine', [True, False])
 def test_batchnorm_train_evaluate_exact(tt, shape, affine):
+    check_batchnorm(tt, shape, affine)
+
+
+@pytest.mark.parametrize('tt', TYPES, ids=IDS)
+@pytest.mark.parametrize('shape', [(9, 3, 2, 5), (5, 1, 4, 4), (13, 4)])
+def test_batchnorm_blocks_and_threads_exact(tt, shape, monkeypatch):
+    # the host passes in blocks of one or two samples, split between two threads: the same bits
+    from luatorch.lib.nn import conv, normalization
+    monkeypatch.setattr(normalization, '_BLOCK', 2 * shape[1] * int(np.prod(shape[2:])))
+    monkeypatch.setattr(conv, '_THREADS', 2)
+    monkeypatch.setattr(conv, '_PARALLEL_MIN', 0)
+    check_batchnorm(tt, shape, True)
+
+
+def check_batchnorm(tt, shape, affine):
     r = rng(1)
     dt = tt.dtype
     x = (r.standard_normal(shape) * 3 + 1).astype(dt)
