@@ -70,3 +70,21 @@ def ndim_check(t, dims, what='input'):
     if t.dim() not in dims:
         raise TorchError('%s must be a %s tensor' % (
             what, ' or '.join('%dD' % d for d in dims)))
+
+
+def seq_rows(a, plus_zero=True):
+    """a[0] + a[1] + ... along axis 0 in that order, each partial sum rounded to a's type: C's
+    `sum += a[i]` loop for every element of a[0] at once, started at +0 (plus_zero; else at
+    a[0]). numpy reduces an outer axis of a C-contiguous array row after row (pairwise
+    summation is only for the inner axis); a single column is accumulated (np.add.accumulate
+    is always sequential)."""
+    a = np.ascontiguousarray(a)
+    if a.shape[0] == 0:
+        return np.zeros(a.shape[1:], a.dtype)
+    if a[0].size > 1:
+        r = np.add.reduce(a, axis=0)
+    else:
+        r = np.add.accumulate(a.reshape(a.shape[0]))[-1:].reshape(a.shape[1:])
+    if plus_zero:
+        r += 0      # +0 + a[0] + ...: an all -0 sum is +0 (nothing else changes)
+    return r

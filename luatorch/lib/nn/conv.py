@@ -1039,7 +1039,7 @@ def TemporalConvolution_accGradParameters(input, gradOutput, gradWeight, gradBia
         gw2 = gw.reshape(O, kW * F)
         for n in range(N):
             if scale == 1:
-                gb[...] = np.add.reduce(np.concatenate((gb[None], g[n])), axis=0)
+                gb[...] = _util.seq_rows(np.concatenate((gb[None], g[n])), False)
             else:
                 for k in range(nout):
                     if not cblas.axpy(scale, g[n, k], gb):

@@ -9,7 +9,7 @@ Bits: every kernel evaluates THNN's C expression as C99 on x86-64 does: `real` o
 element type, anything with a double (a literal such as `1.`, an accreal, libm's `exp`/`log`
 of a float, which C promotes) in float64, rounded once where C assigns to a `real`. So a
 FloatTensor kernel goes through float64 exactly where its C expression does (_F64 below), and
-C's sequential sums (`sum += ...`) are summed in order (_rowsum, _seq0), never pairwise. TH's
+C's sequential sums (`sum += ...`) are summed in order (_rowsum, seq_rows), never pairwise. TH's
 own float functions (expf, logf: Sigmoid, Exp, Log of a FloatTensor) are taken as the float64
 function rounded to float32, as lib/pointwise.py does (glibc's expf/logf differ from that in
 well under 1% of inputs; numpy's float32 exp/log in far more).
@@ -18,8 +18,8 @@ from math import copysign, exp as _exp, log as _log, prod
 
 import numpy as np
 
-from . import kernel
-from ._util import like, out
+from . import _util, kernel
+from ._util import like, out, seq_rows
 from .conv import parallel
 from .. import libm, random as R
 from ..errors import TorchError
@@ -76,24 +76,6 @@ def _zero_where(g, zero):
     np.multiply(b, zero, out=b)
 
 
-def _seq0(a, plus_zero=True):
-    """a[0] + a[1] + ... along axis 0 in that order, each partial sum rounded to a's type: C's
-    `sum += a[i]` loop for every element of a[0] at once, started at +0 (plus_zero; else at
-    a[0]). numpy reduces an outer axis of a C-contiguous array row after row (pairwise
-    summation is only for the inner axis); a single column is accumulated (np.add.accumulate
-    is always sequential)."""
-    a = np.ascontiguousarray(a)
-    if a.shape[0] == 0:
-        return np.zeros(a.shape[1:], a.dtype)
-    if a[0].size > 1:
-        r = np.add.reduce(a, axis=0)
-    else:
-        r = np.add.accumulate(a.reshape(a.shape[0]))[-1:].reshape(a.shape[1:])
-    if plus_zero:
-        r += 0      # +0 + a[0] + ...: an all -0 sum is +0 (nothing else changes)
-    return r
-
-
 def _rowsum(a, ax):
     """C's `accreal sum = 0; for (d = 0; d < dim; d++) sum += a[d]` along axis ax (the softmax
     family's rows or planes), in double, keeping the axis."""
@@ -111,7 +93,7 @@ def _rowsum(a, ax):
         r = np.add.reduce(np.array(a.reshape(n, d).T, dtype=_F64, order='C'), axis=0)
         r += 0
     else:
-        r = _seq0(a.reshape(d, 1).astype(_F64, copy=False))
+        r = seq_rows(a.reshape(d, 1).astype(_F64, copy=False))
     return r.reshape(shp[:ax] + (1,) + shp[ax + 1:])
 
 
@@ -612,18 +594,18 @@ def PReLU_accGradParameters(input, gradOutput, gradWeight, nOutputPlane, scale):
     gw = gradWeight.arr()
     scale = gw.dtype.type(scale)
     if nOutputPlane == 0:
-        gw[0] += scale * _seq0(prod.reshape(prod.size, 1))[0]
+        gw[0] += scale * seq_rows(prod.reshape(prod.size, 1))[0]
     else:
         _prelu_weight(input, gradWeight, nOutputPlane)
         nd = input.dim()
         bs = input.size[0] if nd > 1 else 1
         ks = prod.size // (bs * nOutputPlane)
         sums = prod.reshape(bs * nOutputPlane, ks)
-        sums = _seq0(sums.T) if ks > 1 else sums.reshape(bs * nOutputPlane)
+        sums = seq_rows(sums.T) if ks > 1 else sums.reshape(bs * nOutputPlane)
         terms = np.empty((bs + 1, nOutputPlane), gw.dtype)
         terms[0] = gw
         np.multiply(sums.reshape(bs, nOutputPlane), scale, out=terms[1:])
-        gw[...] = _seq0(terms, False)
+        gw[...] = seq_rows(terms, False)
 
 
 @kernel

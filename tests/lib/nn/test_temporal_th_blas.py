@@ -60,9 +60,10 @@ def ref(x, w, b, g, kW, dW, scale):
 @pytest.mark.parametrize('kW,dW', [(3, 1), (2, 2), (5, 2), (1, 1), (4, 3)])
 @pytest.mark.parametrize('scale', [1.0, -0.01])
 @pytest.mark.parametrize('batch', [False, True])
-def test_temporal_convolution_is_thnns_calls(dt, kW, dW, scale, batch):
+@pytest.mark.parametrize('O', [9, 1])
+def test_temporal_convolution_is_thnns_calls(dt, kW, dW, scale, batch, O):
     rng = np.random.default_rng(kW * 10 + dW)
-    T, F, O = 23, 70, 9
+    T, F = 23, 70
     N = 3 if batch else 1
     xs = rng.standard_normal((N, T, F)).astype(dt)
     w = rng.standard_normal((O, kW * F)).astype(dt)
