@@ -12,6 +12,7 @@ empty, the functions return False and callers keep their numpy code.
 import ctypes
 import glob
 import os
+import threading
 
 import numpy as np
 
@@ -33,10 +34,11 @@ def _signatures():
 
 def _load():
     """{routine: {dtype: ctypes function}} from numpy's bundled OpenBLAS (ILP64 symbols
-    scipy_cblas_<d|s><routine>64_); empty tables where it is not found."""
+    scipy_cblas_<d|s><routine>64_), and the library; empty tables and None where it is not
+    found."""
     tables = {name: {} for name in _signatures()}
     if os.environ.get('LUATORCH_CBLAS', '1') == '0':
-        return tables
+        return tables, None
     here = os.path.dirname(np.__file__)
     for path in sorted(glob.glob(os.path.join(here, os.pardir, 'numpy.libs',
                                               'libscipy_openblas64_*.so'))):
@@ -53,14 +55,56 @@ def _load():
                     fn.restype = real if returns else None
                     tables[name][dt] = fn
         if tables['gemm']:
-            return tables
-    return tables
+            return tables, lib
+    return tables, None
 
 
-_TABLES = _load()
+_TABLES, _LIB = _load()
 _GER, _GEMM, _GEMV, _AXPY, _DOT, _SCAL = (_TABLES[n] for n in ('ger', 'gemm', 'gemv', 'axpy',
                                                                 'dot', 'scal'))
 _addr = ctypes.c_char.from_buffer
+
+
+def _thread_calls():
+    get = getattr(_LIB, 'scipy_openblas_get_num_threads64_', None)
+    put = getattr(_LIB, 'scipy_openblas_set_num_threads64_', None)
+    if get is None or put is None:
+        return None
+    get.argtypes, get.restype = [], ctypes.c_int
+    put.argtypes, put.restype = [ctypes.c_int], None
+    return get, put
+
+
+_THREAD_CALLS = _thread_calls()
+_single = [0, 0]        # how many callers want one BLAS thread now; the count to restore
+_single_lock = threading.Lock()
+
+
+class one_thread:
+    """`with one_thread():` BLAS calls made inside (from any thread) run on one thread each:
+    for code that splits its own work between threads, each part calling the BLAS (two
+    callers of a threaded OpenBLAS at once wait on each other and wake its idle threads for
+    every call: a convolution's per-sample GEMMs ran 2-6x slower). Nests; the BLAS's count is
+    restored when the last one leaves."""
+    __slots__ = ()
+
+    def __enter__(self):
+        if _THREAD_CALLS is not None:
+            with _single_lock:
+                if _single[0] == 0:
+                    _single[1] = _THREAD_CALLS[0]()
+                    if _single[1] > 1:
+                        _THREAD_CALLS[1](1)
+                _single[0] += 1
+        return self
+
+    def __exit__(self, *exc):
+        if _THREAD_CALLS is not None:
+            with _single_lock:
+                _single[0] -= 1
+                if _single[0] == 0 and _single[1] > 1:
+                    _THREAD_CALLS[1](_single[1])
+        return False
 _addressof = ctypes.addressof
 # below this many elements numpy's two passes cost less than the call through ctypes (~4 us)
 _MIN_GER = 4096

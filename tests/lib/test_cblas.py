@@ -139,3 +139,43 @@ def test_pointers_of_any_host_array():
     assert cblas._ptr(r) == r.__array_interface__['data'][0]
     e = np.empty(0)
     assert cblas._ptr(e) == e.__array_interface__['data'][0]
+
+
+@pytest.mark.skipif(cblas._THREAD_CALLS is None, reason="numpy's OpenBLAS not found")
+def test_one_thread_nests_and_restores_the_blas_thread_count():
+    get, put = cblas._THREAD_CALLS
+    before = get()
+    put(2)
+    try:
+        with cblas.one_thread():
+            assert get() == 1
+            with cblas.one_thread():
+                assert get() == 1
+            assert get() == 1          # the inner one leaves it to the outer
+        assert get() == 2
+        with pytest.raises(ZeroDivisionError):
+            with cblas.one_thread():
+                1 / 0
+        assert get() == 2
+    finally:
+        put(before)
+
+
+def test_parallel_parts_call_the_blas_on_one_thread_each(monkeypatch):
+    from luatorch.lib.nn import conv
+    if cblas._THREAD_CALLS is None:
+        pytest.skip("numpy's OpenBLAS not found")
+    get, put = cblas._THREAD_CALLS
+    before = get()
+    put(2)
+    monkeypatch.setattr(conv, '_THREADS', 2)
+    seen = []
+    try:
+        conv.parallel(lambda lo, hi: seen.append((lo, hi, get())), 10, 1 << 30)
+        assert sorted(seen) == [(0, 5, 1), (5, 10, 1)]
+        assert get() == 2
+        seen.clear()
+        conv.parallel(lambda lo, hi: seen.append((lo, hi, get())), 10, 10)    # not split
+        assert seen == [(0, 10, 2)]
+    finally:
+        put(before)

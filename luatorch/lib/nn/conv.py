@@ -133,10 +133,11 @@ def parallel(fn, n, work):
     if not _POOL:
         _POOL.append(ThreadPoolExecutor(_THREADS - 1, thread_name_prefix='nn'))
     cut = [n * i // t for i in range(t + 1)]
-    futures = [_POOL[0].submit(fn, cut[i], cut[i + 1]) for i in range(1, t)]
-    fn(cut[0], cut[1])
-    for f in futures:
-        f.result()
+    with cblas.one_thread():        # (the parts' BLAS calls: one thread each)
+        futures = [_POOL[0].submit(fn, cut[i], cut[i + 1]) for i in range(1, t)]
+        fn(cut[0], cut[1])
+        for f in futures:
+            f.result()
 
 
 # ----------------------------------------------------------------------------- checks
