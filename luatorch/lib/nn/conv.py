@@ -597,7 +597,25 @@ def conv_forward(input, output, weight, bias, finput, k, s, p, dil):
                 y3[n] += w2 @ c3[n]
         return
     t = g.onegemm
-    cols = g.unfold(input.arr().reshape(g.xshape), finput, t)
+    x = input.arr().reshape(g.xshape)
+    if not t and g.split and g.N > 1 and not g.pointwise and not g.rowpad and _host(x):
+        # each thread unfolds a sample and multiplies it at once (its columns still in cache),
+        # one GEMM a sample as np.matmul makes them
+        v = g.windows(g.padded(x))
+        cols = _out(finput, g.colshape, g.colstrides)
+        c4 = cols.reshape(g.wshape)
+        y3 = _out(output, g.yshape, g.ystrides).reshape(g.N, g.O, g.P)
+        b = None if bias is None else bias.arr()[:, None]
+
+        def part(lo, hi):
+            for n in range(lo, hi):
+                np.copyto(c4[n], v[n])
+                np.matmul(w2, cols[n], out=y3[n])
+                if b is not None:
+                    y3[n] += b
+        parallel(part, g.N, g.N * g.CK * g.P)
+        return
+    cols = g.unfold(x, finput, t)
     y3 = _out(output, g.yshape, g.ystrides).reshape(g.N, g.O, g.P)
     if g.N == 1:
         if bias is not None and g.rowpad:

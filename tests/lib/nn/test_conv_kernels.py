@@ -108,6 +108,34 @@ def test_spatial_convolution(case, tt, threads):
     np.testing.assert_allclose(GB.arr(), 0.5 * gb, rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize('bias', [True, False])
+def test_batch_unfolded_and_multiplied_sample_by_sample_in_threads(bias, monkeypatch):
+    # a GEMM a sample, each sample's columns made by the thread that multiplies them: the
+    # columns kept in finput, each sample's output its own product (BLAS on one thread) + bias
+    from luatorch.lib import cblas
+    monkeypatch.setattr(conv, '_THREADS', 2)
+    monkeypatch.setattr(conv, '_PARALLEL_MIN', 0)
+    monkeypatch.setattr(conv, '_ONEGEMM', False)
+    monkeypatch.setattr(conv, '_GEOMS', {})
+    x = RNG.standard_normal((3, 2, 24, 24))
+    w = RNG.standard_normal((8, 2, 3, 3))
+    b = RNG.standard_normal(8) if bias else None
+    out, fin, fgi = empty(types.Double), empty(types.Double), empty(types.Double)
+    K['SpatialConvolutionMM_updateOutput'](T(x), out, T(w), None if b is None else T(b), fin, fgi,
+                                           3, 3, 1, 1, 1, 1)
+    np.testing.assert_allclose(out.arr(), ref_conv(x, w, b, (1, 1), (1, 1), (1, 1)), rtol=1e-10,
+                               atol=1e-10)
+    xp = np.pad(x, [(0, 0), (0, 0), (1, 1), (1, 1)])
+    cols = np.stack([np.stack([xp[n, c, i:i + 24, j:j + 24].reshape(-1) for c in range(2)
+                               for i in range(3) for j in range(3)]) for n in range(3)])
+    assert np.array_equal(fin.arr().reshape(cols.shape), cols)
+    with cblas.one_thread():
+        want = np.matmul(w.reshape(8, 18), cols)
+    if b is not None:
+        want += b[:, None]
+    assert np.array_equal(out.arr().reshape(want.shape).view(np.int64), want.view(np.int64))
+
+
 def test_mm_weight_layout_and_no_bias():
     x = RNG.standard_normal((2, 3, 5, 5))
     w = RNG.standard_normal((4, 3, 3, 3))
