@@ -659,17 +659,145 @@ def _masked_add(target, v, m):
         target += np.where(m, v, 0)
 
 
+# Host arrays: blocks of planes are copied transposed, (positions, planes), so that one step of
+# THNN's loops (a tap of every window, or a rank of every input element's windows) is, for all
+# the planes of a block at once, a gather of whole rows and one contiguous addition (faster than
+# adding strided views): the same additions, in the same order, as THNN's per-window loops.
+_AAP_BLOCK = 1 << 22    # bytes of input (forward) / of gradInput (backward) per block of planes
+_AAP_T = 64             # planes per transposing copy
+
+
+def _aap_pass(m, src):
+    """(dst, src) of one pass: dst None when every row has it (m all true), else the rows that
+    have it; src their source rows."""
+    m, src = m.reshape(-1), src.reshape(-1).astype(np.intp)
+    if m.all():
+        return None, src
+    return np.flatnonzero(m), src[m]
+
+
+class _AapPlan:
+    """THNN's adaptive average pooling of an (H, W) plane into (oH, oW) as passes over the flat
+    windows (P = oH*oW) and flat positions (H*W), in THNN's order of additions.
+
+    fwd: per window tap (dy, dx), row-major: (dst, src) from _aap_pass (dst: windows, src: their
+    tap's positions);
+    bwd: per rank pair (ry, rx), ry-major (each element gets its windows in row-major order):
+    (dst, src) from _aap_pass (dst: positions, src: their window);
+    dw, dh: each flat window's kW and kH, as a column."""
+
+    def __init__(self, H, W, oH, oW):
+        kh, (ry, my), (iy, ny) = _adaptive_avg_tables(H, oH)
+        kw, (rx, mx), (ix, nx) = _adaptive_avg_tables(W, oW)
+        self.fwd = [_aap_pass(my[a][:, None] & mx[b][None, :], ry[a][:, None] * W + rx[b][None, :])
+                    for a in range(len(ry)) for b in range(len(rx))]
+        self.bwd = [_aap_pass(ny[a][:, None] & nx[b][None, :], iy[a][:, None] * oW + ix[b][None, :])
+                    for a in range(len(iy)) for b in range(len(ix))]
+        self.dw = np.tile(kw, oH)[:, None]
+        self.dh = np.repeat(kh, oW)[:, None]
+
+
+@lru_cache(maxsize=64)
+def _aap_plan(H, W, oH, oW):
+    return _AapPlan(H, W, oH, oW)
+
+
+def _aap_add(acc, src, dst, idx, tmp):
+    """acc[dst] += the rows idx of src (dst None: all of acc, through tmp)."""
+    if dst is None:
+        np.take(src, idx, axis=0, out=tmp, mode='clip')    # ('clip': no buffered bounds check)
+        acc += tmp
+    else:
+        acc[dst] += np.take(src, idx, axis=0, mode='clip')
+
+
+def _aap_blocks(B, plane_bytes, itemsize, fn):
+    """fn(lo, hi, n) on [lo, hi) parts of the B planes (one per thread), to be done in blocks of
+    n planes: about _AAP_BLOCK bytes of planes, n * itemsize an odd number of 64-byte lines when
+    above one (the transposed copies are rows of n planes: a power-of-two stride makes them
+    several times slower)."""
+    per = max(1, _AAP_BLOCK // max(plane_bytes, 1))
+    line = 64 // itemsize
+
+    def part(lo, hi):
+        n = -(-(hi - lo) // -(-(hi - lo) // per))          # equal blocks
+        if n > line:
+            n += line - n % (2 * line)
+        fn(lo, hi, min(n, hi - lo))
+
+    parallel(part, B, B * plane_bytes // 8)
+
+
+def _aap_forward_host(xb, y, plan):
+    """y (B, P) = THNN's averages of the windows of xb (B, H, W) (host arrays)."""
+    B, H, W = xb.shape
+    P, HW, dt = y.shape[1], H * W, y.dtype
+    dw, dh = plan.dw.astype(dt), plan.dh.astype(dt)
+
+    def run(lo, hi, n):
+        bx, ba, bt = np.empty(HW * n, dt), np.empty(P * n, dt), np.empty(P * n, dt)
+        for a in range(lo, hi, n):
+            m = min(hi, a + n) - a
+            xt, acc, tmp = (b[:k * m].reshape(k, m) for b, k in ((bx, HW), (ba, P), (bt, P)))
+            xt3 = xt.reshape(H, W, m)
+            for c in range(0, m, _AAP_T):
+                np.copyto(xt3[:, :, c:c + _AAP_T],
+                          xb[a + c:a + min(m, c + _AAP_T)].transpose(1, 2, 0))
+            acc[...] = 0                                     # real sum = 0; sum += val ...
+            for dst, src in plan.fwd:
+                _aap_add(acc, xt, dst, src, tmp)
+            acc /= dw                                        # sum / kW / kH
+            acc /= dh
+            np.copyto(y[a:a + m], acc.T)
+
+    _aap_blocks(B, HW * dt.itemsize, dt.itemsize, run)
+
+
+def _aap_backward_host(gb, gi, plan):
+    """gi (B, H*W) = THNN's spreading of gb (B, P) over the windows (host arrays)."""
+    B, P = gb.shape
+    HW, dt = gi.shape[1], gi.dtype
+    dw, dh = plan.dw.astype(dt), plan.dh.astype(dt)
+
+    def run(lo, hi, n):
+        bv, bz = np.empty(P * n, dt), np.empty(P * n, dt)
+        ba, bt = np.empty(HW * n, dt), np.empty(HW * n, dt)
+        for a in range(lo, hi, n):
+            m = min(hi, a + n) - a
+            v, v0, acc, tmp = (b[:k * m].reshape(k, m) for b, k in
+                               ((bv, P), (bz, P), (ba, HW), (bt, HW)))
+            np.copyto(v, gb[a:a + m].T)
+            v /= dw                                          # gradOutput / kW / kH
+            v /= dh
+            passes = plan.bwd
+            if passes[0][0] is None:        # every element is in a window: gradInput = 0 + v
+                np.add(v, 0, out=v0)
+                np.take(v0, passes[0][1], axis=0, out=acc, mode='clip')
+                passes = passes[1:]
+            else:
+                acc[...] = 0
+            for dst, src in passes:
+                _aap_add(acc, v, dst, src, tmp)
+            for c in range(0, m, _AAP_T):
+                np.copyto(gi[a + c:a + min(m, c + _AAP_T)], acc[:, c:c + _AAP_T].T)
+
+    _aap_blocks(B, HW * dt.itemsize, dt.itemsize, run)
+
+
 @kernel
 def SpatialAdaptiveAveragePooling_updateOutput(input, output, oW, oH):
     """THNN: per window `real sum = 0; sum += x` in row-major order, then sum / kW / kH."""
     _adaptive_check(input, oW, oH)
     x = input.arr()
     H, W = input.size[-2:]
-    kh, (ry, my), _ = _adaptive_avg_tables(H, oH)
-    kw, (rx, mx), _ = _adaptive_avg_tables(W, oW)
     xb = _planes(x, 2)
     y = out(output, input.size[:-2] + (oH, oW))
     yb = y.reshape(xb.shape[:1] + (oH, oW))
+    if _host(x) and _host(y) and yb.size and H * W:
+        _aap_forward_host(xb, yb.reshape(-1, oH * oW), _aap_plan(H, W, oH, oW))
+        return
+    kh, (ry, my), _ = _adaptive_avg_tables(H, oH)
+    kw, (rx, mx), _ = _adaptive_avg_tables(W, oW)
     yb[...] = 0
     for dy in range(len(ry)):
         rows = _dev(ry[dy], x)[:, None]
@@ -686,13 +814,16 @@ def SpatialAdaptiveAveragePooling_updateGradInput(input, gradOutput, gradInput):
     every element of the window."""
     H, W = input.size[-2:]
     oH, oW = gradOutput.size[-2:]
-    kh, _, (iy, my) = _adaptive_avg_tables(H, oH)
-    kw, _, (ix, mx) = _adaptive_avg_tables(W, oW)
     g = gradOutput.arr()
-    gb = _planes(g, 2) / _dev(kw.astype(g.dtype), g)
-    gb /= _dev(kh.astype(g.dtype), g)[:, None]
     gi = out(gradInput, input.size)
     gib = gi.reshape((-1, H, W))
+    if _host(g) and _host(gi) and gi.size and g.size == gib.shape[0] * oH * oW:
+        _aap_backward_host(g.reshape(-1, oH * oW), gib.reshape(-1, H * W), _aap_plan(H, W, oH, oW))
+        return
+    kh, _, (iy, my) = _adaptive_avg_tables(H, oH)
+    kw, _, (ix, mx) = _adaptive_avg_tables(W, oW)
+    gb = _planes(g, 2) / _dev(kw.astype(g.dtype), g)
+    gb /= _dev(kh.astype(g.dtype), g)[:, None]
     gib[...] = 0
     for ry in range(len(iy)):
         rows = _dev(iy[ry], g)[:, None]

@@ -330,6 +330,94 @@ def test_adaptive_average_pooling(dt, S, o):
     same(gt.arr(), gi)
 
 
+def ref_adaptive_planes(x, g, o, dt):
+    """test_adaptive_average_pooling's loops for all the planes at once: numpy's element-wise
+    operations over the leading axes, each element rounded to `real` per assignment as above."""
+    S = x.shape[-2:]
+    y = np.zeros(g.shape, dt)
+    gi = np.zeros(x.shape, dt)
+    for i in range(o[0]):
+        y0, y1 = adaptive_bounds(i, o[0], S[0])
+        for j in range(o[1]):
+            x0, x1 = adaptive_bounds(j, o[1], S[1])
+            kh, kw = y1 - y0, x1 - x0
+            sm = np.zeros(x.shape[:-2], dt)
+            for yy in range(y0, y1):
+                for xx in range(x0, x1):
+                    sm = (sm + x[..., yy, xx]).astype(dt)
+            y[..., i, j] = ((sm / dt(kw)).astype(dt) / dt(kh)).astype(dt)
+            v = ((g[..., i, j] / dt(kw)).astype(dt) / dt(kh)).astype(dt)
+            for yy in range(y0, y1):
+                for xx in range(x0, x1):
+                    gi[..., yy, xx] = (gi[..., yy, xx] + v).astype(dt)
+    return y, gi
+
+
+def run_adaptive(x, g, o, dt):
+    ot, gt = E(dt), E(dt)
+    K['SpatialAdaptiveAveragePooling_updateOutput'](x, ot, o[1], o[0])
+    K['SpatialAdaptiveAveragePooling_updateGradInput'](x, g, gt)
+    return ot.arr(), gt.arr()
+
+
+@pytest.mark.parametrize('dt', DTYPES)
+@pytest.mark.parametrize('shape,o,block,split', [
+    # batch, overlapping windows of two sizes; blocks of ~40 planes rounded to an odd number of
+    # cache lines, the planes split between two threads
+    ((3, 50, 9, 13), (4, 5), 40, True),
+    # 3-D input, one block of 130 planes (transposed 64 at a time)
+    ((130, 6, 7), (4, 3), None, False),
+    # output larger than the input: each element in many windows; blocks of 2 planes
+    ((2, 3, 3, 5), (7, 8), 2, False),
+    # windows tiling the plane exactly; one plane per block
+    ((70, 8, 8), (4, 2), 1, False),
+    # 1-wide planes, windows overlapping along H only
+    ((4, 3, 11, 1), (3, 1), None, True),
+])
+def test_adaptive_average_pooling_blocks(dt, shape, o, block, split, monkeypatch):
+    """The host path's blocks of planes, thread split, partial taps and ranks, against the same
+    THNN loops."""
+    from luatorch.lib.nn import conv, pooling
+    if block:
+        plane = shape[-2] * shape[-1] * np.dtype(dt).itemsize
+        monkeypatch.setattr(pooling, '_AAP_BLOCK', block * plane)
+    if split:
+        monkeypatch.setattr(conv, '_THREADS', 2)
+        monkeypatch.setattr(conv, '_PARALLEL_MIN', 0)
+    x = values(shape, dt)
+    g = values(shape[:-2] + o, dt)
+    y, gi = ref_adaptive_planes(x, g, o, dt)
+    got_y, got_gi = run_adaptive(T(x, dt), T(g, dt), o, dt)
+    same(got_y, y)
+    same(got_gi, gi)
+
+
+@pytest.mark.parametrize('dt', DTYPES)
+def test_adaptive_average_pooling_special_and_strided(dt):
+    """-0 everywhere in a plane (a sum from +0 is +0), -0 gradients (0 + -0 is +0), inf, -inf and
+    NaN; input and gradOutput given as transposed (non-contiguous) views."""
+    from luatorch.lib.tensor import transpose
+    x = values((2, 3, 10, 9), dt)
+    x[0, 0] = -0.0
+    x[0, 1, 2, 3], x[0, 1, 7, 7], x[1, 2, 5, 1] = np.inf, -np.inf, np.nan
+    x[1, 1, 4, 4], x[1, 1, 4, 5] = np.inf, -np.inf
+    o = (4, 6)
+    g = values((2, 3) + o, dt)
+    g[1, 0] = -0.0
+    g[0, 2, 1, 1] = np.nan
+    def strided(a):
+        return transpose(T(np.ascontiguousarray(a.swapaxes(2, 3)), dt), 3, 4)
+
+    with np.errstate(invalid='ignore'):                   # (inf - inf)
+        y, gi = ref_adaptive_planes(x, g, o, dt)
+        runs = [run_adaptive(T(x, dt), T(g, dt), o, dt),
+                run_adaptive(strided(x), strided(g), o, dt)]
+    for got_y, got_gi in runs:
+        same(got_y, y)
+        same(got_gi, gi)
+    assert not np.signbit(y[0, 0]).any() and not np.signbit(gi[1, 0]).any()
+
+
 # ----------------------------------------------------------------------------- sub-sampling
 
 
