@@ -6,7 +6,7 @@ outputSize); Cosine keeps them as rows (outputSize x inputSize). Inputs are a ve
 import numpy as np
 
 from . import kernel
-from ._util import like, out
+from ._util import like, out, seq_rows
 from .. import blas as _blas
 from .. import cblas
 from .. import tensor as _T
@@ -72,6 +72,31 @@ def _sum_batch(a):
     """THTensor_(sum)(r, a, 1) over a non-unit-stride first dimension: r zeroed, then
     `r += a[b]` for each b in order, in real."""
     return np.add.accumulate(a, axis=0, dtype=a.dtype)[-1] + a.dtype.type(0)
+
+
+def _row_sums(a):
+    """_acc_last of a host (n, m) array, faster for many rows: in order from +0 in double,
+    rounded to a's type. From 16 rows on, a's transposition as a C-contiguous double array is
+    reduced along its first axis, which numpy does row after row (every row of a summed in
+    order at once; along a's own rows np.add.accumulate is a serial chain, several times
+    slower)."""
+    n, m = a.shape
+    if m == 0:
+        return np.zeros(n, a.dtype)
+    if n < 16 or m == 1:
+        return _acc_last(a)
+    t = np.empty((m, n), _F64)
+    np.copyto(t, a.T)
+    s = np.add.reduce(t, axis=0)
+    s += 0.0
+    return s.astype(a.dtype, copy=False)
+
+
+def _padded(n, m, dtype):
+    """An uninitialised (n, m) array whose rows lie m + 8 elements apart: a column of it meets
+    distinct cache sets (rows a multiple of 4 KiB apart share one set; transposing such an
+    array, as _row_sums does, is several times slower)."""
+    return np.empty((n, m + 8), dtype)[:, :m]
 
 
 def _axpy(y, alpha, x):
@@ -209,9 +234,14 @@ def _weight_norm(weight, weightNorm):
     """weightNorm:norm(weight, 2, 2):add(1e-12), shape (outputSize, 1)."""
     w = weight.arr()
     wn = out(weightNorm, (weight.size[0], 1))
-    wn[:, 0] = _norm2(w, 1)
+    wn[:, 0] = _row_norm2(w)
     wn += w.dtype.type(1e-12)
     return wn
+
+
+def _row_norm2(m):
+    """_norm2(m, 1) of a host matrix: pow(|m|, 2) summed along each row by _row_sums."""
+    return _pow(_row_sums(_pow(np.abs(m), 2)), 0.5)
 
 
 def _zero_if_resized(t, size):
@@ -266,7 +296,7 @@ def Cosine_updateOutput(input, output, weight, weightNorm, inputNorm):
         _zero_if_resized(output, (x.shape[0], O))
         _blas._gemm_into(output, 0, 1, input, _T.transpose(weight))
         xn = out(inputNorm, (x.shape[0], 1))
-        xn[:, 0] = _norm2(x, 1)
+        xn[:, 0] = _row_norm2(x)
         xn += x.dtype.type(1e-12)
         o = output.arr()
         o /= wn[:, 0][None, :]
@@ -297,7 +327,7 @@ def Cosine_updateGradInput(input, gradOutput, gradInput, weight, output, weightN
         g = gradOutput.arr()
         go = np.array(g, order='C')
         go *= output.arr()
-        gi *= _acc_last(go)[:, None]
+        gi *= _row_sums(go)[:, None]
         go = g / wn[:, 0][None, :]
         _blas._gemm_into(gradInput, -1, 1, _tensor(go, gradOutput), weight)
         gi = gradInput.arr()
@@ -330,7 +360,7 @@ def Cosine_accGradParameters(input, gradOutput, gradWeight, weight, output, weig
         go = np.array(gradOutput.arr(), order='C')
         go *= output.arr()
         # `_sum:sum(go, 1)`: along a unit stride (one column) in accreal, else in real
-        s = _acc_last(go.T) if go.shape[1] == 1 else _sum_batch(go)
+        s = _acc_last(go.T) if go.shape[1] == 1 else seq_rows(go)
         s /= wn[:, 0]
         wt *= s[:, None]
         inp = x / inputNorm.arr()
@@ -372,7 +402,7 @@ def _cosine_accgrad_xp(x, gradOutput, gradWeight, weight, output, weightNorm, in
 
 
 # ----------------------------------------------------------------------------- Normalize
-# On host Double/Float tensors: nn's Normalize.lua op by op. THTensor_(pow)(r, t, e) (_th_pow)
+# On host Double/Float tensors: nn's Normalize.lua op by op. THTensor_(pow)(r, t, e) (th_pow)
 # has its own cases (e as real: 1 copies, 2 is t*t, 3 t*t*t, 0.5 sqrt, -0.5 1/sqrt, -1 1/t,
 # -2 1/(t*t), else libm's pow/powf per element); `normp:sum(buffer, 2)` is an in-order accreal
 # sum rounded to real; eps is added in real; `norm:pow(normp, 1/p)` takes 1/p from Lua's
@@ -380,13 +410,21 @@ def _cosine_accgrad_xp(x, gradOutput, gradWeight, weight, output, weightNorm, in
 # subtraction). Device arrays keep the vectorised code (_normalize_*_xp).
 
 _INF = float('inf')
+_ROWS = 1 << 15     # about this many elements of a host input at a time (temporaries in cache)
 
 
-def _th_pow(a, e):
-    """THTensor_(pow) of a host array a by the Lua number e, as a new array."""
-    r = np.empty_like(a)
-    th_pow(a, e, r)
-    return r
+def _row_blocks(n, m):
+    """Slices of n rows of m elements, about _ROWS elements (and at least 16 rows) each."""
+    k = max(16, _ROWS // max(m, 1))
+    return [slice(r, min(r + k, n)) for r in range(0, n, k)]
+
+
+def _fresh_if_shared(o, *arrays):
+    """o, or a new array like it when o may overlap one of arrays (written block by block,
+    o must not overwrite what a later block reads)."""
+    if any(np.may_share_memory(o, a) for a in arrays):
+        return np.empty_like(o)
+    return o
 
 
 @kernel
@@ -398,24 +436,37 @@ def Normalize_updateOutput(input, output, norm, normp, indices, p, eps):
     x = input.arr().reshape(-1, input.size[-1]) if input.dim() else input.arr()
     if not _exact(x):
         return _normalize_forward_xp(input, x, output, norm, normp, indices, p, eps)
-    n = x.shape[0]
+    n, m = x.shape
     R = x.dtype.type
     nv = out(norm, (n, 1))
     if p == _INF:
-        a = np.abs(x)
-        i = a.argmax(axis=1)[:, None]     # TH's max: the first maximum (or NaN)
-        out(indices, (n, 1))[...] = i + 1
-        nv[...] = np.take_along_axis(a, i, axis=1)
-        nv += R(eps)
+        iv = out(indices, (n, 1))
     else:
-        buf = _th_pow(np.abs(x) if p % 2 != 0 else x, p)
         npv = out(normp, (n, 1))
-        with np.errstate(all='ignore'):
-            npv[:, 0] = _acc_last(buf)
-            npv += R(eps)
-            nv[...] = _th_pow(npv, 1.0 / p)
     with np.errstate(all='ignore'):
-        like(output, input)[...] = (x / nv).reshape(input.size)
+        # |x| and its argmax (TH's max: the first maximum, or NaN), or by blocks of rows
+        # pow(|x|, p) and its in-order row sums
+        for rs in [slice(None)] if p == _INF else _row_blocks(n, m):
+            xb = x[rs]
+            if p == _INF:
+                a = np.abs(xb)
+                i = a.argmax(axis=1)[:, None]
+                iv[rs] = i + 1
+                nv[rs] = np.take_along_axis(a, i, axis=1)
+            else:
+                buf = _padded(xb.shape[0], m, x.dtype)
+                th_pow(np.abs(xb) if p % 2 != 0 else xb, p, buf)
+                npv[rs, 0] = _row_sums(buf)
+        if p == _INF:
+            nv += R(eps)
+        else:
+            npv += R(eps)
+            th_pow(npv, 1.0 / p, nv)
+        o = like(output, input).reshape(x.shape)
+        y = _fresh_if_shared(o, x)
+        np.divide(x, nv, out=y)
+    if y is not o:
+        o[...] = y
 
 
 @kernel
@@ -429,28 +480,45 @@ def Normalize_updateGradInput(input, gradOutput, gradInput, norm, normp, indices
     if not _exact(x, g, nv):
         return _normalize_backward_xp(input, gradInput, x, g, nv, normp, indices, p, eps)
     R = x.dtype.type
+    n, m = x.shape
+    gio = like(gradInput, input).reshape(x.shape)
+    gi = _fresh_if_shared(gio, x, g)
     with np.errstate(all='ignore'):
         if p == _INF:
-            i = indices.arr() - 1
-            gi = nv * g
-            buf = np.zeros_like(x)
-            np.put_along_axis(buf, i, np.take_along_axis(x, i, axis=1) / nv, axis=1)
+            iv, mult = indices.arr(), nv
+            den = nv * nv
         else:
-            npv = normp.arr()
-            gi = npv * g
-            if p % 2 != 0:
-                a = np.abs(x)
-                if p < 2:
-                    a += R(eps)
-                buf = _th_pow(a, p - 2) * x
+            mult = normp.arr()
+            den = mult * nv
+        for rs in _row_blocks(n, m):
+            xb, gb = x[rs], g[rs]
+            xg = _padded(xb.shape[0], m, x.dtype)
+            np.multiply(xb, gb, out=xg)
+            cross = _row_sums(xg)[:, None]
+            if p == _INF:
+                i = iv[rs] - 1
+                buf = np.zeros_like(xb)
+                np.put_along_axis(buf, i, np.take_along_axis(xb, i, axis=1) / nv[rs], axis=1)
+                buf *= cross
             elif p == 2:
-                buf = np.array(x)
+                buf = xb * cross
             else:
-                buf = _th_pow(x, p - 2) * x
-        buf *= _acc_last(x * g)[:, None]
-        gi -= buf
-        gi /= (nv * nv) if p == _INF else (npv * nv)
-    like(gradInput, input)[...] = gi.reshape(input.size)
+                if p % 2 != 0:
+                    a = np.abs(xb)
+                    if p < 2:
+                        a += R(eps)
+                else:
+                    a = xb
+                buf = np.empty_like(xb)
+                th_pow(a, p - 2, buf)
+                buf *= xb
+                buf *= cross
+            gib = gi[rs]
+            np.multiply(mult[rs], gb, out=gib)
+            gib -= buf
+            gib /= den[rs]
+    if gi is not gio:
+        gio[...] = gi
 
 
 def _normalize_forward_xp(input, x, output, norm, normp, indices, p, eps):

@@ -375,10 +375,109 @@ def _flp_exact(*arrays):
     return all(type(a) is np.ndarray and a.dtype in (_F64, np.dtype(np.float32)) for a in arrays)
 
 
-def _libm_pow(a, e):
-    """libm's pow of each element of the float64 array a with the exponent e (numpy's own
-    square/sqrt paths for a scalar 2 or 0.5 are not pow's bits)."""
-    return np.power(a, np.full_like(a, e))
+# Host blocks: about this many elements of the (batch, features, rest) input at a time, so that
+# the temporaries stay in cache and come from malloc's free lists (a fresh multi-megabyte array
+# costs its page faults on every call).
+_FLP_BLOCK = 1 << 16
+
+
+def _flp_blocks(B, F, K):
+    """(batch slice, rest slice) blocks of a (B, F, K) array, about _FLP_BLOCK elements each."""
+    per = F * K
+    if not per:
+        return []
+    if per <= _FLP_BLOCK:
+        nb = _FLP_BLOCK // per
+        return [(slice(b, min(b + nb, B)), slice(None)) for b in range(0, B, nb)]
+    nk = max(1, _FLP_BLOCK // F)
+    return [(slice(b, b + 1), slice(k, min(k + nk, K))) for b in range(B) for k in range(0, K, nk)]
+
+
+class _Pow:
+    """C's pow((double)a, e) of host Double/Float arrays, into a float64 array. libm's pow is
+    within 0.54 ULP of the exact power (glibc), so it returns the exact power whenever that is
+    a double: pow(v, 1) is v, and pow(v, 2) of a float's value is v * v (24 significant bits
+    squared fit in 53, no overflow or underflow): those two skip libm. The exponent array
+    (numpy's power loop calls libm when the exponent is an array, not a scalar 2 or 0.5) is
+    made once, for the largest block."""
+
+    def __init__(self, e, is_float):
+        self.e = e
+        self.mode = 1 if e == 1 else 2 if (e == 2 and is_float) else 0
+        self.ea = None
+
+    def __call__(self, a, out=None):
+        """pow of a into out (a float64 array of a's shape; a new one when None): may be a."""
+        if out is None:
+            out = a.astype(_F64)
+        elif out is not a:
+            np.copyto(out, a)
+        if self.mode == 1:
+            return out
+        if self.mode == 2:
+            return np.multiply(out, out, out=out)
+        n = out.size
+        if self.ea is None or self.ea.size < n:
+            self.ea = np.full(n, self.e)
+        return np.power(out, self.ea[:n].reshape(out.shape), out=out)
+
+
+def _flp_forward_host(x, y3, power, width, stride, nout):
+    """THNN's loop on host Double/Float arrays, x (batch, features, rest), y3 the output
+    (batch, nout, rest): per output `accreal v = 0; v += pow(x, power)` over the window in
+    order, then pow(v, 1 / power) rounded once to real. Each input's pow is taken once, shared
+    by the windows that overlap on it."""
+    span = stride * (nout - 1) + 1
+    is_float = x.dtype == np.float32
+    pw, root = _Pow(power, is_float), _Pow(1.0 / power, False)
+    share = stride <= width
+    for bs, ks in _flp_blocks(*x.shape):
+        xb = x[bs, :, ks]
+        if share:
+            p = pw(xb[:, :span + width - 1])
+            term = lambda i: p[:, i:i + span:stride]
+        else:
+            term = lambda i: pw(xb[:, i:i + span:stride])
+        s = np.add(term(0), term(1))       # width >= 2; from +0: s + 0 at the end
+        for i in range(2, width):
+            s += term(i)
+        s += 0.0
+        y3[bs, :, ks] = root(s, s)
+
+
+def _flp_backward_host(x, y, g, gv, power, width, stride, nout):
+    """THNN's loop on host Double/Float arrays, all (batch, *, rest): gradInput (gv, zeroed) +=
+    (real)(gradOutput * pow(input / output, power - 1)), the quotient in real, the rest in
+    double, skipping zero outputs; gradInput[j] gets its terms in increasing output feature,
+    i.e. decreasing i = j - f * stride. power == 2 (pow(q, 1) is q): g * q in real, the same
+    (two floats' product is exact in double)."""
+    span = stride * (nout - 1) + 1
+    e = power - 1.0
+    pw = _Pow(e, x.dtype == np.float32)
+    one = y.dtype.type(1)
+    for bs, ks in _flp_blocks(*x.shape):
+        xb, yb, gb, gvb = x[bs, :, ks], y[bs, :, ks], g[bs, :, ks], gv[bs, :, ks]
+        dead = yb == 0
+        if dead.any():
+            yb = np.where(dead, one, yb)
+        else:
+            dead = None
+        q = np.empty(yb.shape, x.dtype)
+        if e != 1:
+            g64 = gb.astype(_F64, copy=False)
+            t = np.empty(yb.shape, _F64)
+        for i in reversed(range(width)):
+            sl = slice(i, i + span, stride)
+            np.divide(xb[:, sl], yb, out=q)
+            if e == 1:
+                q *= gb
+            else:
+                pw(q, t)
+                t *= g64
+                np.copyto(q, t, casting='unsafe')
+            if dead is not None:
+                q[dead] = 0
+            gvb[:, sl] += q
 
 
 @kernel
@@ -393,12 +492,14 @@ def FeatureLPPooling_updateOutput(input, output, power, width, stride, batch_mod
     size = list(input.size)
     size[fd] = nout
     y = out(output, size)
+    if _flp_exact(x):
+        return _flp_forward_host(x, y.reshape(x.shape[0], nout, x.shape[2]), power, width,
+                                 stride, nout)
     s = _xp.module_of(x).zeros((x.shape[0], nout, x.shape[2]), acc)
-    exact = _flp_exact(x)
     for i in range(width):
         xi = x[:, i:i + stride * (nout - 1) + 1:stride].astype(acc)
-        s += _libm_pow(xi, power) if exact else np.power(xi, power)
-    y.reshape(s.shape)[...] = _libm_pow(s, 1.0 / power) if exact else np.power(s, 1.0 / power)
+        s += np.power(xi, power)
+    y.reshape(s.shape)[...] = np.power(s, 1.0 / power)
 
 
 @kernel
@@ -418,16 +519,10 @@ def FeatureLPPooling_updateGradInput(gradOutput, input, output, gradInput, power
     gi = like(gradInput, input)
     gv = gi.reshape(x.shape)
     gv[...] = 0
+    if _flp_exact(x, y, g):
+        return _flp_backward_host(x, y, g, gv, power, width, stride, nout)
     live = y != 0
     ysafe = np.where(live, y, 1)
-    if _flp_exact(x, y, g):
-        # gradInput[j] gets its terms in increasing f, i.e. decreasing i = j - f * stride
-        g64 = g.astype(_F64)
-        for i in reversed(range(width)):
-            sl = slice(i, i + stride * (nout - 1) + 1, stride)
-            t = (g64 * _libm_pow((x[:, sl] / ysafe).astype(_F64), power - 1.0)).astype(x.dtype)
-            gv[:, sl] += np.where(live, t, 0)
-        return
     for i in range(width):
         sl = slice(i, i + stride * (nout - 1) + 1, stride)
         t = g * np.power(x[:, sl] / ysafe, power - 1)

@@ -176,7 +176,10 @@ def cos_accgrad(tt, x, w, g, y, wn, xn, gw, scale):
     return axpy(R, gw.arr(), scale, w_)
 
 
-COS_SHAPES = [((7,), 5), ((37,), 3), ((4, 9), 6), ((3, 41), 1), ((1, 6), 4), ((5, 3), 2)]
+# from 16 rows on (weight, batch) the kernel sums rows through their transposition: batch and
+# weight of 16+ rows, a single input column, a single output column
+COS_SHAPES = [((7,), 5), ((37,), 3), ((4, 9), 6), ((3, 41), 1), ((1, 6), 4), ((5, 3), 2),
+              ((6,), 20), ((20, 7), 18), ((17, 1), 16), ((16, 3), 1), ((18, 2), 3)]
 
 
 @pytest.mark.parametrize('tt', TYPES, ids=IDS)
@@ -297,6 +300,36 @@ def test_normalize(tt, p, shape):
     same(gi.arr(), norm_backward(tt, x, g, p, eps, nv, npv, idx))
 
 
+@pytest.mark.parametrize('tt', TYPES, ids=IDS)
+@pytest.mark.parametrize('p', [2, 1, 3, 4, 1.5, 0.5, math.inf])
+@pytest.mark.parametrize('shape', [(40, 9), (20, 1), (33, 16), (17, 3)])
+def test_normalize_row_blocks(tt, p, shape, monkeypatch):
+    # small blocks: several blocks of 16+ rows (sums through the transposition), a last one of
+    # fewer (np.add.accumulate), one column; then output/gradInput in place of input/gradOutput
+    monkeypatch.setattr(D, '_ROWS', 64)
+    x = RNG.standard_normal(shape).astype(tt.dtype)
+    x[3] = 0
+    g = RNG.standard_normal(shape).astype(tt.dtype)
+    eps = 1e-10
+    y, nv, npv, idx = norm_forward(tt, x, p, eps)
+    want = norm_backward(tt, x, g, p, eps, nv, npv, idx)
+    inp = T(x, tt)
+    out, nT, npT, iT = empty(tt), empty(tt), empty(tt), empty(types.Long)
+    D.Normalize_updateOutput(inp, out, nT, npT, iT, p, eps)
+    same(out.arr(), y)
+    same(nT.arr()[:, 0], nv)
+    if p != math.inf:
+        same(npT.arr()[:, 0], npv)
+    gi = empty(tt)
+    D.Normalize_updateGradInput(inp, T(g, tt), gi, nT, npT, iT, p, eps)
+    same(gi.arr(), want)
+    gT = T(g, tt)
+    D.Normalize_updateGradInput(inp, gT, gT, nT, npT, iT, p, eps)
+    same(gT.arr(), want)
+    D.Normalize_updateOutput(inp, inp, nT, npT, iT, p, eps)
+    same(inp.arr(), y)
+
+
 # ----------------------------------------------------------------------------- FeatureLPPooling
 
 
@@ -352,3 +385,54 @@ def test_feature_lp_pooling(tt, power, width, stride, shape, batch):
         P.FeatureLPPooling_updateGradInput(T(g, tt), inp, out, gi, power, width, stride, batch)
     assert gi.size == inp.size
     same(gi.arr(), gi3)
+
+
+@pytest.mark.parametrize('tt', TYPES, ids=IDS)
+@pytest.mark.parametrize('power', [1.0, 2.0, 3.0, 2.5])
+@pytest.mark.parametrize('width,stride,shape,batch', [
+    (2, 1, (5, 6, 2), True), (3, 3, (2, 7, 5), True), (2, 4, (9, 4), False),
+    (2, 3, (3, 8), True), (4, 1, (2, 9, 3, 2), True)])
+def test_feature_lp_pooling_blocks(tt, power, width, stride, shape, batch, monkeypatch):
+    # small blocks: by samples (with a shorter last one) or along the rest; stride > width
+    # (each window's own pow); power 1 and 2 (pow(v, 1) and a float's pow(v, 2) skip libm);
+    # zero outputs in one sample only
+    monkeypatch.setattr(P, '_FLP_BLOCK', 24)
+    R = tt.dtype.type
+    x = RNG.standard_normal(shape).astype(tt.dtype)
+    if power != int(power):
+        x = np.abs(x)
+    fd = 1 if batch else 0
+    x3 = x.reshape((shape[0] if batch else 1, shape[fd], -1))
+    x3[-1, :width, :1] = -0.0
+    nout = (shape[fd] - width) // stride + 1
+    osize = list(shape)
+    osize[fd] = nout
+    g = RNG.standard_normal(osize).astype(tt.dtype)
+    y3, gi3 = flp_ref(R, x3, g.reshape((x3.shape[0], nout, -1)), power, width, stride)
+    inp, out, gi = T(x, tt), empty(tt), empty(tt)
+    with np.errstate(all='ignore'):
+        P.FeatureLPPooling_updateOutput(inp, out, power, width, stride, batch)
+        same(out.arr(), y3)
+        P.FeatureLPPooling_updateGradInput(T(g, tt), inp, out, gi, power, width, stride, batch)
+    same(gi.arr(), gi3)
+
+
+@pytest.mark.parametrize('tt', TYPES, ids=IDS)
+def test_feature_lp_pooling_pow_shortcuts(tt):
+    # power 2 and 3 over values of every scale (subnormal floats, huge ones, signed zeros): C's
+    # pow(v, 2) of a float's value and pow(q, 1) are exact, the kernel multiplies instead
+    R = tt.dtype.type
+    info = np.finfo(tt.dtype)
+    x = RNG.standard_normal((4, 40, 8)) * np.exp2(RNG.integers(-40, 40, (4, 40, 8)))
+    x = x.astype(tt.dtype)
+    x[0, :6, 0] = [info.smallest_subnormal, -info.smallest_subnormal, 0.0, -0.0, info.tiny,
+                   info.max / 4]
+    for power in (2.0, 3.0):
+        g = RNG.standard_normal((4, 39, 8)).astype(tt.dtype)
+        y3, gi3 = flp_ref(R, x, g, power, 2, 1)
+        out, gi = empty(tt), empty(tt)
+        with np.errstate(all='ignore'):
+            P.FeatureLPPooling_updateOutput(T(x, tt), out, power, 2, 1, True)
+            same(out.arr(), y3)
+            P.FeatureLPPooling_updateGradInput(T(g, tt), T(x, tt), out, gi, power, 2, 1, True)
+        same(gi.arr(), gi3)
