@@ -365,13 +365,21 @@ def flp_ref(R, x3, g3, power, width, stride):
     (2.0, 2, 2, (9,), False), (2.0, 5, 1, (12, 3), False), (3.0, 4, 1, (2, 10, 3), True),
     (1.5, 3, 1, (3, 8), True), (2.5, 16, 4, (1, 20, 2, 2), True), (4.0, 7, 2, (11, 2, 2), False)])
 def test_feature_lp_pooling(tt, power, width, stride, shape, batch):
+    def zero(x3):
+        x3[:, :width] = 0       # a zero output: skipped in backward
+    check_feature_lp_pooling(tt, power, width, stride, shape, batch, zero)
+
+
+def check_feature_lp_pooling(tt, power, width, stride, shape, batch, zero):
+    """Forward and backward against flp_ref, bit for bit; zero(x3) zeroes some of the input
+    (x3: the input as (batch, features, rest))."""
     R = tt.dtype.type
     x = RNG.standard_normal(shape).astype(tt.dtype)
     if power != int(power):
         x = np.abs(x)
     fd = 1 if batch else 0
     x3 = x.reshape((shape[0] if batch else 1, shape[fd], -1))
-    x3[:, :width] = 0       # a zero output: skipped in backward
+    zero(x3)
     nout = (shape[fd] - width) // stride + 1
     osize = list(shape)
     osize[fd] = nout
@@ -397,24 +405,10 @@ def test_feature_lp_pooling_blocks(tt, power, width, stride, shape, batch, monke
     # (each window's own pow); power 1 and 2 (pow(v, 1) and a float's pow(v, 2) skip libm);
     # zero outputs in one sample only
     monkeypatch.setattr(P, '_FLP_BLOCK', 24)
-    R = tt.dtype.type
-    x = RNG.standard_normal(shape).astype(tt.dtype)
-    if power != int(power):
-        x = np.abs(x)
-    fd = 1 if batch else 0
-    x3 = x.reshape((shape[0] if batch else 1, shape[fd], -1))
-    x3[-1, :width, :1] = -0.0
-    nout = (shape[fd] - width) // stride + 1
-    osize = list(shape)
-    osize[fd] = nout
-    g = RNG.standard_normal(osize).astype(tt.dtype)
-    y3, gi3 = flp_ref(R, x3, g.reshape((x3.shape[0], nout, -1)), power, width, stride)
-    inp, out, gi = T(x, tt), empty(tt), empty(tt)
-    with np.errstate(all='ignore'):
-        P.FeatureLPPooling_updateOutput(inp, out, power, width, stride, batch)
-        same(out.arr(), y3)
-        P.FeatureLPPooling_updateGradInput(T(g, tt), inp, out, gi, power, width, stride, batch)
-    same(gi.arr(), gi3)
+
+    def zero(x3):
+        x3[-1, :width, :1] = -0.0
+    check_feature_lp_pooling(tt, power, width, stride, shape, batch, zero)
 
 
 @pytest.mark.parametrize('tt', TYPES, ids=IDS)
