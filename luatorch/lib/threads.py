@@ -1,10 +1,14 @@
-"""torch.getnumthreads / torch.setnumthreads: the thread count of the BLAS behind numpy.
+"""torch.getnumthreads / torch.setnumthreads: the thread count of the BLAS behind numpy, which
+nn's own splits of big element-wise work (nn/conv.parallel) follow too.
 
 Torch7 sets OpenMP's thread count. Here the maths run in numpy, whose BLAS keeps its own thread
-pool: with threadpoolctl installed its size is read and limited through it; without it the
-count asked for is recorded (and reported back) but the pool is left as it is.
+pool: with threadpoolctl installed its size is read and limited through it, else through
+OpenBLAS's own calls (lib/cblas.py, numpy's bundled OpenBLAS); without either the count asked
+for is recorded (and reported back) but the pool is left as it is.
 """
 import os
+
+from . import cblas
 
 _requested = None
 _limiter = None
@@ -27,14 +31,22 @@ def _default():
 
 
 def get_num_threads():
-    """The BLAS thread count (threadpoolctl's report), else the recorded or default count."""
+    """The BLAS thread count (threadpoolctl's report, else OpenBLAS's), else the recorded or
+    default count."""
     tpc = _threadpoolctl()
     if tpc is not None:
         counts = [p.get('num_threads', 0) for p in tpc.threadpool_info()
                   if p.get('user_api') == 'blas']
         if counts:
             return max(counts)
+    if cblas._THREAD_CALLS is not None:
+        return cblas._THREAD_CALLS[0]()
     return _requested if _requested is not None else _default()
+
+
+def requested():
+    """The count torch.setnumthreads last asked for, or None."""
+    return _requested
 
 
 def set_num_threads(n):
@@ -45,4 +57,6 @@ def set_num_threads(n):
     tpc = _threadpoolctl()
     if tpc is not None:
         _limiter = tpc.threadpool_limits(limits=n, user_api='blas')
+    elif cblas._THREAD_CALLS is not None:
+        cblas._THREAD_CALLS[1](n)
     return None

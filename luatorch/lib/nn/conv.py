@@ -25,7 +25,7 @@ import numpy as np
 
 from . import _util, kernel
 from ._util import out
-from .. import cblas, deferred, xp as _xp
+from .. import cblas, deferred, threads as _threads, xp as _xp
 from ..errors import TorchError
 from ..tensor import contiguous_strides, resize
 
@@ -170,7 +170,7 @@ def parallel(fn, n, work):
     touched) is large. numpy releases the GIL inside its loops, so the parts run in parallel;
     the parts' BLAS calls run on one thread each. A split asked for while one runs (from a part,
     or from another thread) is done in one call."""
-    t = min(_THREADS, n)
+    t = min(_THREADS, n, _threads.requested() or n)
     if t <= 1 or work < _PARALLEL_MIN:
         fn(0, n)
         return

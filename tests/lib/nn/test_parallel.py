@@ -77,3 +77,25 @@ def test_splits_from_two_threads_at_once(three):
         for parts in results[k]:      # split or not, the whole range exactly once
             assert parts[0][0] == 0 and parts[-1][1] == 30
             assert all(a[1] == b[0] for a, b in zip(parts, parts[1:]))
+
+
+def test_setnumthreads_limits_the_splits_and_the_blas(monkeypatch):
+    from luatorch.lib import cblas, threads
+    monkeypatch.setattr(conv, '_THREADS', 2)
+    monkeypatch.setattr(threads, '_requested', threads._requested)
+    before = threads.get_num_threads()
+    try:
+        threads.set_num_threads(1)
+        assert threads.get_num_threads() == 1
+        if cblas._THREAD_CALLS is not None:
+            assert cblas._THREAD_CALLS[0]() == 1        # OpenBLAS's own count
+        seen = []
+        conv.parallel(lambda lo, hi: seen.append((lo, hi)), 10, 1 << 30)
+        assert seen == [(0, 10)]
+        threads.set_num_threads(2)
+        assert threads.get_num_threads() == 2
+        seen = []
+        conv.parallel(lambda lo, hi: seen.append((lo, hi)), 10, 1 << 30)
+        assert sorted(seen) == [(0, 5), (5, 10)]
+    finally:
+        threads.set_num_threads(before)
