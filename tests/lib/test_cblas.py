@@ -162,6 +162,7 @@ def test_one_thread_nests_and_restores_the_blas_thread_count():
 
 
 def test_parallel_parts_call_the_blas_on_one_thread_each(monkeypatch):
+    from luatorch.lib import threads
     from luatorch.lib.nn import conv
     if cblas._THREAD_CALLS is None:
         pytest.skip("numpy's OpenBLAS not found")
@@ -169,6 +170,7 @@ def test_parallel_parts_call_the_blas_on_one_thread_each(monkeypatch):
     before = get()
     put(2)
     monkeypatch.setattr(conv, '_THREADS', 2)
+    monkeypatch.setattr(threads, '_requested', None)     # (no torch.setnumthreads limit)
     seen = []
     try:
         conv.parallel(lambda lo, hi: seen.append((lo, hi, get())), 10, 1 << 30)

@@ -8,7 +8,9 @@ from luatorch.lib.nn import conv
 
 @pytest.fixture
 def three(monkeypatch):
+    from luatorch.lib import threads
     monkeypatch.setattr(conv, '_THREADS', 3)
+    monkeypatch.setattr(threads, '_requested', None)     # (no torch.setnumthreads limit)
 
 
 def test_parts_cover_the_range_once_on_distinct_threads(three):
