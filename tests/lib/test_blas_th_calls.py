@@ -16,6 +16,7 @@ from luatorch.lib import blas, thblas
 from luatorch.lib import tensor as T
 from luatorch.lib import types
 from luatorch.lib.tensor import Tensor
+from bitlevel import bits
 
 
 def _lib():
@@ -35,11 +36,6 @@ pytestmark = pytest.mark.skipif(LIB is None or not thblas.available(np.float64)
 R = np.random.RandomState(7)
 TYPES = [types.Double, types.Float]
 I64 = ctypes.c_int64
-
-
-def bits(a):
-    a = np.ascontiguousarray(a)
-    return a.view({8: np.uint64, 4: np.uint32}[a.itemsize])
 
 
 def same_bits(a, b):

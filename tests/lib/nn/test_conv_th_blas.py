@@ -11,6 +11,7 @@ import pytest
 from luatorch.lib import cblas, types
 from luatorch.lib.nn import load_all
 from luatorch.lib.tensor import empty, from_array
+from bitlevel import bits
 
 K = load_all()
 
@@ -27,11 +28,6 @@ TYPES = [types.Double, types.Float]
 
 def T(a, tt):
     return from_array(np.ascontiguousarray(a, dtype=tt.dtype), tt)
-
-
-def bits(a):
-    a = np.ascontiguousarray(a)
-    return a.view(np.int64 if a.dtype == np.float64 else np.int32)
 
 
 def same(a, b):

@@ -8,6 +8,7 @@ import pytest
 
 from luatorch import from_numpy
 from luatorch.lib import cblas, nn
+from bitlevel import bits
 
 K = nn.load_all()
 
@@ -20,10 +21,6 @@ def exact_blas(monkeypatch):
 DTS = [np.float64, np.float32]
 needs_blas = pytest.mark.skipif(not cblas._GEMV or not cblas._AXPY or not cblas._GEMM,
                                 reason="numpy's OpenBLAS not found")
-
-
-def bits(a):
-    return np.ascontiguousarray(a).view('u%d' % a.dtype.itemsize)
 
 
 def _real(dt):

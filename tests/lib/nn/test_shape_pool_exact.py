@@ -11,6 +11,7 @@ import pytest
 from luatorch.lib import types
 from luatorch.lib.nn import load_all
 from luatorch.lib.tensor import empty, from_array
+from bitlevel import bits
 
 K = load_all()
 RNG = np.random.default_rng(11)
@@ -24,11 +25,6 @@ def T(a, dt):
 
 def E(dt):
     return empty(TT[dt])
-
-
-def bits(a):
-    a = np.ascontiguousarray(a)
-    return a.view(np.int64 if a.dtype == np.float64 else np.int32)
 
 
 def same(got, ref):

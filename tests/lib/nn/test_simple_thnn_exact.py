@@ -13,6 +13,7 @@ import pytest
 from luatorch.lib import cblas, types
 from luatorch.lib.nn import load_all
 from luatorch.lib.tensor import empty, from_array
+from bitlevel import bits
 
 K = load_all()
 TYPES = [types.Double, types.Float]
@@ -21,11 +22,6 @@ IDS = ['double', 'float']
 
 def T(a, tt):
     return from_array(np.array(a, dtype=tt.dtype), tt)
-
-
-def bits(a):
-    a = np.ascontiguousarray(a)
-    return a.view(np.int64 if a.dtype == np.float64 else np.int32)
 
 
 def same(got, want):

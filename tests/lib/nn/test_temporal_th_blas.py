@@ -7,14 +7,11 @@ import pytest
 
 from luatorch import from_numpy
 from luatorch.lib import cblas, nn
+from bitlevel import bits
 
 K = nn.load_all()
 needs_blas = pytest.mark.skipif(not cblas.has_gemm(np.dtype(np.float64)),
                                 reason="numpy's OpenBLAS not found")
-
-
-def bits(a):
-    return np.ascontiguousarray(a).view('u%d' % a.dtype.itemsize)
 
 
 def groups(T, kW, dW):

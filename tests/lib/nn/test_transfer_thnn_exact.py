@@ -16,6 +16,7 @@ import pytest
 
 from luatorch.lib import nn, random as R, types
 from luatorch.lib.tensor import empty, from_array
+from bitlevel import bits
 
 K = nn.load_all()
 # (the edge values overflow: numpy's warnings say so, as C would silently)
@@ -69,11 +70,6 @@ def cdiv(a, b):
             return math.nan
         return math.copysign(math.inf, a) * math.copysign(1.0, b)
     return a / b
-
-
-def bits(a):
-    a = np.ascontiguousarray(a)
-    return a.view(np.int64 if a.dtype == np.float64 else np.int32)
 
 
 def assert_bits(got, want):
