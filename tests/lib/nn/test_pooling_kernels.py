@@ -2,6 +2,7 @@
 definitions (window bounds, tie-breaking of max, divisors of average pooling, index layouts)."""
 import itertools
 import math
+import zlib
 
 import numpy as np
 import pytest
@@ -14,6 +15,15 @@ from tests.helpers import odd_values
 
 K = load_all()
 RNG = np.random.default_rng(5)
+
+
+@pytest.fixture(autouse=True)
+def _seed(request):
+    """Each test draws the same values whatever runs before it (xdist reorders tests: one
+    order left test_adaptive_max_pooling_nan_and_inf_windows_follow_thnn without the window
+    with no winner it checks for)."""
+    global RNG
+    RNG = np.random.default_rng(zlib.crc32(request.node.name.encode()))
 D, F, L = types.Double, types.Float, types.Long
 
 
