@@ -87,9 +87,7 @@ def _row_sums(a):
         return _acc_last(a)
     t = np.empty((m, n), _F64)
     np.copyto(t, a.T)
-    s = np.add.reduce(t, axis=0)
-    s += 0.0
-    return s.astype(a.dtype, copy=False)
+    return seq_rows(t).astype(a.dtype, copy=False)
 
 
 def _padded(n, m, dtype):

@@ -4,7 +4,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import kernel
-from ._util import out
+from ._util import out, seq_rows
 from .conv import _dev, _host, _zeros, parallel
 from .simple import seq_sum
 from ..errors import TorchError
@@ -41,26 +41,24 @@ def _feature_sums(N, C, S, terms, k):
     lo..hi-1 and the features f (a slice), each (hi - lo, features, S). Each feature's elements
     are added one by one, sample by sample in memory order, into a double that starts at +0, as
     its TH_TENSOR_APPLY loop does: a block's elements are laid out as rows of the features (one
-    row per sample and position) under a row holding the sums so far, and numpy's reduction over
-    the outer axis adds the rows one after another, every column at once (a single column would
-    be summed pairwise: a zero column is added then). Returns k float64 arrays (C,)."""
+    row per sample and position) under a row holding the sums so far, and the rows are added
+    one after another, every column at once (_util.seq_rows). Returns k float64 arrays (C,)."""
     sums = np.zeros((k, C))
 
     def part(c0, c1):
         c = c1 - c0
-        W = max(k * c, 2)
+        if c == 0:
+            return
         f = slice(c0, c1)
-        acc = np.zeros(W)
+        acc = np.zeros(k * c)
         for lo, hi in _blocks(0, N, C * S):
-            rows = np.empty((1 + (hi - lo) * S, W))
+            rows = np.empty((1 + (hi - lo) * S, k * c))
             rows[0] = acc
-            if W > k * c:
-                rows[:, k * c:] = 0
-            body = rows[1:].reshape(hi - lo, S, W)
+            body = rows[1:].reshape(hi - lo, S, k * c)
             for j, a in enumerate(terms(lo, hi, f)):
                 body[:, :, j * c:(j + 1) * c] = a.transpose(0, 2, 1)
-            np.add.reduce(rows, axis=0, out=acc)
-        sums[:, c0:c1] = acc[:k * c].reshape(k, c)
+            acc = seq_rows(rows, False)
+        sums[:, c0:c1] = acc.reshape(k, c)
 
     parallel(part, C, k * N * C * S)
     return sums
