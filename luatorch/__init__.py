@@ -5,7 +5,13 @@ import os
 # the nn kernels' own threads get the cores between GEMMs (read when numpy loads OpenBLAS)
 os.environ.setdefault('OPENBLAS_THREAD_TIMEOUT', '4')
 
-from .lib.tensor import Tensor  # noqa: E402
+
+def __getattr__(name):
+    # luatorch.Tensor on first use: `th` starts (and may start again, reexec.py) before numpy loads
+    if name == 'Tensor':
+        from .lib.tensor import Tensor
+        return Tensor
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))
 
 
 def Runtime(*args, **kwargs):

@@ -119,6 +119,8 @@ def main(argv=None):
 
 
 def entry():
+    from .reexec import reexec
+    reexec()        # (glibc's memcpy tunable: see reexec.py)
     try:
         rc = main()
     except KeyboardInterrupt:

@@ -55,4 +55,6 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
+    from ..reexec import reexec
+    reexec()        # (glibc's memcpy tunable: see luatorch/reexec.py)
     sys.exit(main())
