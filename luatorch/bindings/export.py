@@ -18,7 +18,7 @@ import re
 import numpy as np
 from lupa import luajit21 as lupa
 
-from ..lib.deferred import Pending
+from ..lib.deferred import Pending, Watched
 from ..lib.errors import TorchError, invalid_args
 from ..lib.random import Generator
 from ..lib.registry import NOTHING
@@ -33,6 +33,7 @@ KIND_OF = {
     Tensor: lambda o: o.ttype.idx,
     Storage: lambda o: 100 + o.ttype.idx,
     Pending: lambda o: 100 + o.ttype.idx,    # a storage a deferred result is still to fill
+    Watched: lambda o: 100 + o.ttype.idx,    # a storage pending results hold a copy of
     Generator: lambda o: 200,     # lua/torch/Tensor.lua makes its metatable
 }
 

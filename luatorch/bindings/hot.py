@@ -156,7 +156,8 @@ def geometry(t):
         head = (nd, size[0] if nd else 0, size[1] if nd > 1 else 0, st[0] if nd else 0,
                 st[1] if nd > 1 else 0, t.offset, t.nelement(), t.is_contiguous())
         ct = _FFI_TYPES.get(t.ttype.idx)
-        d = t.storage.data
+        st = t.storage
+        d = st.data if st._watch is None else st.touched(t)    # (deferred.Watched)
         if ct is None or d.ndim != 1 or d.strides[0] != d.itemsize or not d.flags.aligned:
             return head + (False,)
         return head + (ct, d.ctypes.data, d.shape[0], d, bool(d.flags.writeable))

@@ -14,6 +14,14 @@ the previous layer reads at once, cost one wasted copy per storage and nothing a
 Only the storage's class changes while pending (`Pending`, whose `data` property runs the job
 and turns the storage back into a plain Storage), so reading a plain storage costs nothing more.
 LUATORCH_DEFER=0 turns deferring off.
+
+A weight is copied once for all the jobs that need it while it does not change (the clones of
+an unrolled network share their weights: the 20 timesteps of an LSTM's backward pass each
+defer their input layer's gradInput with the same weight). After the copy the weight's storage
+becomes `Watched` until anything touches its buffer (Python through `data`, Lua through its
+pointer caches, which EPOCH sends back to Python); a job asking for a copy of a storage still
+watched takes the copy made before. A copy shared by several jobs is never written again: a
+job that needs a new copy while others hold its old one makes another.
 """
 import os
 import threading
@@ -55,6 +63,88 @@ class Pending(Storage):
         return _data.__get__(self).shape[0]
 
 
+class Watched(Storage):
+    """A plain storage parts of whose buffer were copied for pending jobs and not touched since.
+    _watch: [(lo, hi, geometry, _Copy)], the elements [lo, hi) each copy was taken of. A tensor
+    reaching the buffer (Tensor.arr, Lua's pointer caches) ends the watches its elements overlap
+    (`touched`); any other access through `data` ends them all."""
+    __slots__ = ()
+
+    @property
+    def data(self):
+        _unwatch(self)
+        return _data.__get__(self)
+
+    @data.setter
+    def data(self, d):
+        _unwatch(self)
+        _data.__set__(self, d)
+
+    def size(self):
+        return _data.__get__(self).shape[0]
+
+    def touched(self, t):
+        """The buffer, for tensor t (a view of this storage) about to read or write it."""
+        n = t.nelement()
+        if n:
+            lo = t.offset
+            hi = lo + 1 + sum((a - 1) * b for a, b in zip(t.size, t.stride) if a > 1 and b > 0)
+            if any(b < 0 for b in t.stride):
+                lo, hi = 0, self.size()
+            keep = [w for w in self._watch if w[1] <= lo or w[0] >= hi]
+            if not keep:
+                _unwatch(self)
+            elif len(keep) < len(self._watch):
+                self._watch = keep
+        return _data.__get__(self)
+
+
+def _unwatch(st, copy=None):
+    """End st's watches (only the one offering `copy` when given)."""
+    if type(st) is Watched:
+        keep = [] if copy is None else [w for w in st._watch if w[3] is not copy]
+        if keep:
+            st._watch = keep
+        else:
+            st.__class__ = Storage
+            st._watch = None
+
+
+def _watched(src):
+    """The copy a job took of tensor src whose elements nothing touched since, or None."""
+    st = src.storage
+    if type(st) is Watched:
+        g = _geom(src)
+        for w in st._watch:
+            if w[2] == g:
+                return w[3]
+    return None
+
+
+def _watch(src, copy):
+    st = src.storage
+    if type(st) is Storage:
+        st.__class__ = Watched
+        st._watch = []
+    elif type(st) is not Watched:
+        return
+    lo = src.offset
+    st._watch.append((lo, lo + src.nelement(), _geom(src), copy))
+    copy.source = weakref.ref(st)
+
+
+class _Copy:
+    # a copy of an operand taken for jobs: users, the jobs holding it (written only while
+    # one job does); source, a weak reference to the storage watched for it
+    __slots__ = ('t', 'users', 'source')
+
+    def __init__(self, t):
+        self.t, self.users, self.source = t, 1, None
+
+    def release(self):
+        self.users -= 1
+
+
 class _Job:
     # fn(*args) with args[at] the target, made again from geom when the job runs (the job holds
     # no reference to its storage: no cycle keeps a dropped storage's buffer alive)
@@ -77,12 +167,14 @@ def refused(target):
     return not ENABLED or target.storage._job is OFF
 
 
-def defer(target, fn, args, snap, shape=()):
+def defer(target, fn, args, snap, shape=(), share=()):
     """Leave `target` (already sized as fn(*args) leaves it) to be written by fn(*args) when its
     storage is first read. The tensors args[i] for i in `snap` are copied now; those at `shape`
     lend only their size and type (fn must not read their elements). Returns False when the
     caller must compute now (deferring is off, was turned off for this storage by a read, or
-    the arguments are not plain contiguous CPU float tensors of a size worth copying)."""
+    the arguments are not plain contiguous CPU float tensors of a size worth copying). The
+    copies of those at `share` (among `snap`: weights) serve every job while the storage is not
+    touched."""
     if refused(target):
         return False
     st = target.storage
@@ -102,20 +194,38 @@ def defer(target, fn, args, snap, shape=()):
             return False
         job = _Job()
         job.fn, job.snaps, job.nbytes = fn, {}, nbytes
-    # the arguments as of now: copies (kept from the last call when the sizes agree)
+    # the arguments as of now: copies (kept from the last call when the sizes agree), or for
+    # those at `share` the copy another job took of the same, untouched, storage
     a = list(args)
+    watch = False
     for i in snap:
         src = args[i]
         if not _plain(src):
             if pending:
                 materialize(st)
             return False
-        s = job.snaps.get(i)
-        if s is None or s.size != src.size or s.ttype is not src.ttype:
-            s = job.snaps[i] = Tensor(src.ttype, Storage(src.ttype, src.nelement()), 0, src.size,
-                                      src.stride)
-        np.copyto(s.arr(), src.arr())
-        a[i] = s
+        c = job.snaps.get(i)
+        w = _watched(src) if i in share else None
+        if w is not None:
+            if c is not w:
+                if c is not None:
+                    c.release()
+                c = job.snaps[i] = w
+                c.users += 1
+            a[i] = c.t
+            continue
+        if c is None or c.users > 1 or c.t.size != src.size or c.t.ttype is not src.ttype:
+            if c is not None:
+                c.release()
+            c = job.snaps[i] = _Copy(Tensor(src.ttype, Storage(src.ttype, src.nelement()), 0,
+                                            src.size, src.stride))
+        else:
+            _unwatch(c.source and c.source(), c)    # (its old source may still offer it)
+        np.copyto(c.t.arr(), src.arr())
+        a[i] = c.t
+        if i in share:
+            _watch(src, c)
+            watch = True
     if pending and type(st) is not Pending:
         return False    # an operand shares the target's storage: copying it ran the old job
     for i in shape:
@@ -126,9 +236,12 @@ def defer(target, fn, args, snap, shape=()):
     job.args, job.geom = a, _geom(target)
     st._job = job
     if not pending:
+        _unwatch(st)
         st.__class__ = Pending
         _PENDING.add(st)
-        EPOCH[0] += 1     # Lua's pointer caches re-ask Python, which runs the job
+        watch = True
+    if watch:
+        EPOCH[0] += 1     # Lua's pointer caches re-ask Python: it runs the job, ends a watch
     return True
 
 
@@ -144,6 +257,8 @@ def materialize(st):
         _PENDING.discard(st)
         offset, size, stride, ttype = job.geom
         job.args[job.at] = Tensor(ttype, st, offset, size, stride)
+        for c in job.snaps.values():
+            c.release()
         job.fn(*job.args)
 
 

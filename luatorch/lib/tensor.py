@@ -26,7 +26,8 @@ class Tensor:
 
     def arr(self):
         """The numpy view of this tensor (shares memory with the storage)."""
-        sd = self.storage.data
+        st = self.storage
+        sd = st.data if st._watch is None else st.touched(self)   # (deferred.Watched)
         if self._sd is sd:
             return self._a
         if not self.size:

@@ -213,3 +213,106 @@ def test_an_operand_sharing_the_pending_storage_gets_the_eager_result():
     assert not deferred.pending(gi.storage)
     want = old.reshape(-1)[:48].reshape(16, 3) @ w.arr()
     assert np.array_equal(gi.arr(), want)
+
+
+# ----------------------------------------------------------------------------- shared weight copies
+
+def _defer_linear(x, go, w):
+    gi = T.empty(D, (0,))
+    K['Linear_updateGradInput'](x, go, gi, w)
+    assert deferred.pending(gi.storage)
+    return gi
+
+
+def _copy_of_weight(gi):
+    return gi.storage._job.snaps[3]
+
+
+def test_jobs_share_the_copy_of_a_weight_nothing_touched():
+    x, go, w = linear_case()
+    _, go2, _ = linear_case(seed=4)
+    want1, want2 = eager_linear(go, w, x.size), eager_linear(go2, w, x.size)
+    gi1 = _defer_linear(x, go, w)
+    assert type(w.storage) is deferred.Watched
+    gi2 = _defer_linear(x, go2, w)
+    assert _copy_of_weight(gi2) is _copy_of_weight(gi1)     # one copy for both
+    w.arr()[...] = 0                                        # touching it ends the watch
+    assert type(w.storage) is not deferred.Watched
+    assert np.array_equal(gi2.arr(), want2) and np.array_equal(gi1.arr(), want1)
+
+
+def test_a_weight_touched_between_two_jobs_is_copied_again():
+    x, go, w = linear_case()
+    gi1 = _defer_linear(x, go, w)
+    want1 = eager_linear(go, w, x.size)
+    w.arr()[0, 0] += 1.0
+    want2 = eager_linear(go, w, x.size)
+    gi2 = _defer_linear(x, go, w)
+    assert _copy_of_weight(gi2) is not _copy_of_weight(gi1)
+    w.arr()[...] = 0
+    assert np.array_equal(gi1.arr(), want1) and np.array_equal(gi2.arr(), want2)
+
+
+def test_a_shared_copy_is_never_overwritten():
+    # gi1 takes the copy, gi2 shares it; the weight changes and gi1 is deferred again: gi2 must
+    # still get the product with the weight of its own call
+    x, go, w = linear_case()
+    want2 = eager_linear(go, w, x.size)
+    gi1 = _defer_linear(x, go, w)
+    gi2 = _defer_linear(x, go, w)
+    w.arr()[...] += 0.5
+    want1 = eager_linear(go, w, x.size)
+    K['Linear_updateGradInput'](x, go, gi1, w)
+    assert np.array_equal(gi2.arr(), want2) and np.array_equal(gi1.arr(), want1)
+
+
+def test_a_copy_reused_for_another_weight_is_no_longer_offered_for_the_first():
+    x, go, wa = linear_case()
+    wb = arr(np.random.RandomState(9).randn(3, 5))
+    gi1 = _defer_linear(x, go, wa)                 # the copy holds wa, offered by wa's storage
+    K['Linear_updateGradInput'](x, go, gi1, wb)    # the same copy now holds wb
+    assert type(wa.storage) is not deferred.Watched
+    want = eager_linear(go, wa, x.size)
+    gi2 = _defer_linear(x, go, wa)
+    wa.arr()[...] = 0
+    wb.arr()[...] = 0
+    assert np.array_equal(gi2.arr(), want)
+
+
+def test_a_computed_job_lets_its_copy_be_reused():
+    x, go, w = linear_case()
+    gi1 = _defer_linear(x, go, w)
+    gi2 = _defer_linear(x, go, w)
+    c = _copy_of_weight(gi1)
+    assert c.users == 2
+    gi2.arr()
+    assert c.users == 1
+
+
+def test_watching_a_part_of_a_flat_parameter_storage():
+    # weights flattened into one storage (getParameters): touching another weight keeps the
+    # copy on offer, touching the elements copied (through any view) ends it
+    x, go, _ = linear_case()
+    flat = arr(np.random.RandomState(7).randn(40))
+    wa = T.view_of(flat, 0, (3, 5), (5, 1))
+    wb = T.view_of(flat, 15, (3, 5), (5, 1))
+    gi1 = _defer_linear(x, go, wa)
+    wb.arr()[...] += 1.0                            # another weight of the same storage
+    gi2 = _defer_linear(x, go, wa)
+    assert _copy_of_weight(gi2) is _copy_of_weight(gi1)
+    want = eager_linear(go, wa, x.size)
+    T.view_of(flat, 14, (2,), (1,)).arr()[0] = 5.0  # the last element of wa
+    assert type(flat.storage) is not deferred.Watched
+    want3 = eager_linear(go, wa, x.size)
+    gi3 = _defer_linear(x, go, wa)
+    assert _copy_of_weight(gi3) is not _copy_of_weight(gi1)
+    flat.arr()[...] = 0
+    assert np.array_equal(gi1.arr(), want) and np.array_equal(gi2.arr(), want)
+    assert np.array_equal(gi3.arr(), want3)
+
+
+def test_the_storage_itself_ends_every_watch():
+    x, go, w = linear_case()
+    _defer_linear(x, go, w)
+    w.storage.data
+    assert type(w.storage) is not deferred.Watched and w.storage._watch is None

@@ -713,7 +713,8 @@ def conv_grad_input(input, gradOutput, gradInput, weight, fgradInput, k, s, p, d
     # the result waits until something reads gradInput (deferred.py): for the first layer of a
     # network nothing does
     if not deferred.defer(gradInput, _grad_input,
-                          (input, gradOutput, gradInput, weight, k, s, p, dil), (1, 3), (0,)):
+                          (input, gradOutput, gradInput, weight, k, s, p, dil), (1, 3), (0,),
+                          share=(3,)):
         _grad_input(input, gradOutput, gradInput, weight, k, s, p, dil)
 
 

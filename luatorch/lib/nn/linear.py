@@ -90,7 +90,8 @@ def Linear_updateGradInput(input, gradOutput, gradInput, weight):
         # a batch: the product waits until something reads gradInput (deferred.py), as for the
         # first layer of a network nothing does
         resize(gradInput, input.size)
-        if deferred.defer(gradInput, _grad_input, (input.size, gradOutput, gradInput, weight), (1, 3)):
+        if deferred.defer(gradInput, _grad_input, (input.size, gradOutput, gradInput, weight), (1, 3),
+                          share=(3,)):
             return
     _grad_input(input.size, gradOutput, gradInput, weight)
 

@@ -65,3 +65,55 @@ print(net.modules[1].gradInput:sum(), net.modules[1].weight:sum())
         assert r.returncode == 0, r.stderr
         outs.append(r.stdout)
     assert outs[0] == outs[1] and 'torch.DoubleTensor of size 2x10' in outs[0]
+
+
+def test_a_weight_written_through_lua_pointers_is_copied_again(rt):
+    """Two clones sharing a weight: the second takes the first's copy of it only while nothing
+    touched it; a write through Lua's cached pointer (no crossing) must be seen."""
+    out = lua(rt, """
+      torch.manualSeed(5)
+      local lin = nn.Linear(10, 20)
+      local x, go = torch.randn(16, 10), torch.randn(16, 20)
+      local a, b = lin:clone('weight', 'bias'), lin:clone('weight', 'bias')
+      local row = lin.weight[1]
+      a:updateGradInput(x, go); b:updateGradInput(x, go)    -- both pending from here on
+      local v = row[1]                 -- Lua caches the row's pointer
+      a:updateGradInput(x, go)         -- copies the weight
+      row[1] = v + 1                   -- written through the cached pointer
+      b:updateGradInput(x, go)         -- must not take a's copy
+      local wantb = go * lin.weight
+      row[1] = v
+      local wanta = go * lin.weight
+      io.write(b.gradInput:equal(wantb) and a.gradInput:equal(wanta) and 'same' or 'differ')
+    """)
+    assert out == 'same'
+
+
+def test_flattened_parameters_written_through_lua_pointers(rt):
+    """getParameters puts every weight in one storage: the copy of the first layer's weight is
+    shared between clones while other parameters change, and not after a write to it through a
+    pointer Lua cached."""
+    out = lua(rt, """
+      torch.manualSeed(6)
+      local net = nn.Sequential():add(nn.Linear(10, 20)):add(nn.Tanh()):add(nn.Linear(20, 4))
+      net:getParameters()
+      local a, b, c = net:clone('weight', 'bias'), net:clone('weight', 'bias'), net:clone('weight', 'bias')
+      local x, go = torch.randn(16, 10), torch.randn(16, 4)
+      for _, m in ipairs({a, b, c}) do m:forward(x); m:backward(x, go) end   -- pending from here
+      local w, bias = net.modules[1].weight, net.modules[3].bias
+      local v, u = w[1][1], bias[1]
+      local row = w[1]; local r1 = row[1]         -- Lua caches the row's pointer
+      a:backward(x, go)                           -- copies the first layer's weight
+      bias[1] = u + 1                             -- another part of the same storage
+      b:backward(x, go)                           -- takes a's copy
+      local wantb = b.modules[2].gradInput * w
+      row[1] = r1 + 1                             -- the copied weight, through the cached pointer
+      c:backward(x, go)                           -- must copy it again
+      local wantc = c.modules[2].gradInput * w
+      row[1] = r1
+      local wanta = a.modules[2].gradInput * w
+      local ok = a.modules[1].gradInput:equal(wanta) and b.modules[1].gradInput:equal(wantb)
+        and c.modules[1].gradInput:equal(wantc)
+      io.write(ok and 'same' or 'differ')
+    """)
+    assert out == 'same'
