@@ -39,6 +39,10 @@ MAX_COPY = 1 << 22
 # network's clones each keep their own: 50 clones of a big first layer must not double memory)
 MAX_HELD = 1 << 27
 _PENDING = weakref.WeakSet()      # the pending storages
+# copies at `share` smaller than this (elements) are not offered to other jobs: offering one
+# bumps EPOCH, after which Lua asks Python again for every tensor it had cached (a LeNet
+# step's 450-element first weight: -8% for nothing to gain)
+SHARE_MIN = 1 << 16
 
 _data = Storage.__dict__['data']    # the slot itself, read without running a pending job
 _lock = threading.RLock()
@@ -223,7 +227,7 @@ def defer(target, fn, args, snap, shape=(), share=()):
             _unwatch(c.source and c.source(), c)    # (its old source may still offer it)
         np.copyto(c.t.arr(), src.arr())
         a[i] = c.t
-        if i in share:
+        if i in share and src.nelement() >= SHARE_MIN:
             _watch(src, c)
             watch = True
     if pending and type(st) is not Pending:

@@ -217,6 +217,11 @@ def test_an_operand_sharing_the_pending_storage_gets_the_eager_result():
 
 # ----------------------------------------------------------------------------- shared weight copies
 
+@pytest.fixture
+def share_small(monkeypatch):
+    monkeypatch.setattr(deferred, 'SHARE_MIN', 1)     # these tests' weights are small
+
+
 def _defer_linear(x, go, w):
     gi = T.empty(D, (0,))
     K['Linear_updateGradInput'](x, go, gi, w)
@@ -228,7 +233,7 @@ def _copy_of_weight(gi):
     return gi.storage._job.snaps[3]
 
 
-def test_jobs_share_the_copy_of_a_weight_nothing_touched():
+def test_jobs_share_the_copy_of_a_weight_nothing_touched(share_small):
     x, go, w = linear_case()
     _, go2, _ = linear_case(seed=4)
     want1, want2 = eager_linear(go, w, x.size), eager_linear(go2, w, x.size)
@@ -241,7 +246,7 @@ def test_jobs_share_the_copy_of_a_weight_nothing_touched():
     assert np.array_equal(gi2.arr(), want2) and np.array_equal(gi1.arr(), want1)
 
 
-def test_a_weight_touched_between_two_jobs_is_copied_again():
+def test_a_weight_touched_between_two_jobs_is_copied_again(share_small):
     x, go, w = linear_case()
     gi1 = _defer_linear(x, go, w)
     want1 = eager_linear(go, w, x.size)
@@ -253,7 +258,7 @@ def test_a_weight_touched_between_two_jobs_is_copied_again():
     assert np.array_equal(gi1.arr(), want1) and np.array_equal(gi2.arr(), want2)
 
 
-def test_a_shared_copy_is_never_overwritten():
+def test_a_shared_copy_is_never_overwritten(share_small):
     # gi1 takes the copy, gi2 shares it; the weight changes and gi1 is deferred again: gi2 must
     # still get the product with the weight of its own call
     x, go, w = linear_case()
@@ -266,7 +271,7 @@ def test_a_shared_copy_is_never_overwritten():
     assert np.array_equal(gi2.arr(), want2) and np.array_equal(gi1.arr(), want1)
 
 
-def test_a_copy_reused_for_another_weight_is_no_longer_offered_for_the_first():
+def test_a_copy_reused_for_another_weight_is_no_longer_offered_for_the_first(share_small):
     x, go, wa = linear_case()
     wb = arr(np.random.RandomState(9).randn(3, 5))
     gi1 = _defer_linear(x, go, wa)                 # the copy holds wa, offered by wa's storage
@@ -279,7 +284,7 @@ def test_a_copy_reused_for_another_weight_is_no_longer_offered_for_the_first():
     assert np.array_equal(gi2.arr(), want)
 
 
-def test_a_computed_job_lets_its_copy_be_reused():
+def test_a_computed_job_lets_its_copy_be_reused(share_small):
     x, go, w = linear_case()
     gi1 = _defer_linear(x, go, w)
     gi2 = _defer_linear(x, go, w)
@@ -289,7 +294,7 @@ def test_a_computed_job_lets_its_copy_be_reused():
     assert c.users == 1
 
 
-def test_watching_a_part_of_a_flat_parameter_storage():
+def test_watching_a_part_of_a_flat_parameter_storage(share_small):
     # weights flattened into one storage (getParameters): touching another weight keeps the
     # copy on offer, touching the elements copied (through any view) ends it
     x, go, _ = linear_case()
@@ -311,8 +316,18 @@ def test_watching_a_part_of_a_flat_parameter_storage():
     assert np.array_equal(gi3.arr(), want3)
 
 
-def test_the_storage_itself_ends_every_watch():
+def test_the_storage_itself_ends_every_watch(share_small):
     x, go, w = linear_case()
     _defer_linear(x, go, w)
     w.storage.data
     assert type(w.storage) is not deferred.Watched and w.storage._watch is None
+
+
+def test_a_small_weight_is_copied_for_each_job():
+    # offering a copy bumps EPOCH (Lua asks again for every tensor it cached): not for a small one
+    x, go, w = linear_case()
+    assert w.nelement() < deferred.SHARE_MIN
+    gi1 = _defer_linear(x, go, w)
+    assert type(w.storage) is not deferred.Watched
+    gi2 = _defer_linear(x, go, w)
+    assert _copy_of_weight(gi2) is not _copy_of_weight(gi1)

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from luatorch.lib import deferred
 from nnhelp import lua, rt  # noqa: F401
 
 SETUP = """
@@ -67,9 +68,10 @@ print(net.modules[1].gradInput:sum(), net.modules[1].weight:sum())
     assert outs[0] == outs[1] and 'torch.DoubleTensor of size 2x10' in outs[0]
 
 
-def test_a_weight_written_through_lua_pointers_is_copied_again(rt):
+def test_a_weight_written_through_lua_pointers_is_copied_again(rt, monkeypatch):
     """Two clones sharing a weight: the second takes the first's copy of it only while nothing
     touched it; a write through Lua's cached pointer (no crossing) must be seen."""
+    monkeypatch.setattr(deferred, 'SHARE_MIN', 1)     # (a small weight)
     out = lua(rt, """
       torch.manualSeed(5)
       local lin = nn.Linear(10, 20)
@@ -89,10 +91,11 @@ def test_a_weight_written_through_lua_pointers_is_copied_again(rt):
     assert out == 'same'
 
 
-def test_flattened_parameters_written_through_lua_pointers(rt):
+def test_flattened_parameters_written_through_lua_pointers(rt, monkeypatch):
     """getParameters puts every weight in one storage: the copy of the first layer's weight is
     shared between clones while other parameters change, and not after a write to it through a
     pointer Lua cached."""
+    monkeypatch.setattr(deferred, 'SHARE_MIN', 1)     # (a small weight)
     out = lua(rt, """
       torch.manualSeed(6)
       local net = nn.Sequential():add(nn.Linear(10, 20)):add(nn.Tanh()):add(nn.Linear(20, 4))
