@@ -90,15 +90,16 @@ class Watched(Storage):
     def touched(self, t):
         """The buffer, for tensor t (a view of this storage) about to read or write it."""
         n = t.nelement()
-        if n:
+        ws = self._watch        # (once: another thread may end the watches meanwhile)
+        if n and ws:
             lo = t.offset
             hi = lo + 1 + sum((a - 1) * b for a, b in zip(t.size, t.stride) if a > 1 and b > 0)
             if any(b < 0 for b in t.stride):
                 lo, hi = 0, self.size()
-            keep = [w for w in self._watch if w[1] <= lo or w[0] >= hi]
+            keep = [w for w in ws if w[1] <= lo or w[0] >= hi]
             if not keep:
                 _unwatch(self)
-            elif len(keep) < len(self._watch):
+            elif len(keep) < len(ws):
                 self._watch = keep
         return _data.__get__(self)
 
@@ -106,7 +107,7 @@ class Watched(Storage):
 def _unwatch(st, copy=None):
     """End st's watches (only the one offering `copy` when given)."""
     if type(st) is Watched:
-        keep = [] if copy is None else [w for w in st._watch if w[3] is not copy]
+        keep = [] if copy is None else [w for w in st._watch or () if w[3] is not copy]
         if keep:
             st._watch = keep
         else:
@@ -119,7 +120,7 @@ def _watched(src):
     st = src.storage
     if type(st) is Watched:
         g = _geom(src)
-        for w in st._watch:
+        for w in st._watch or ():
             if w[2] == g:
                 return w[3]
     return None
@@ -127,13 +128,15 @@ def _watched(src):
 
 def _watch(src, copy):
     st = src.storage
-    if type(st) is Storage:
-        st.__class__ = Watched
-        st._watch = []
-    elif type(st) is not Watched:
-        return
     lo = src.offset
-    st._watch.append((lo, lo + src.nelement(), _geom(src), copy))
+    w = (lo, lo + src.nelement(), _geom(src), copy)
+    if type(st) is Storage:
+        st._watch = [w]
+        st.__class__ = Watched
+    elif type(st) is Watched:
+        st._watch = (st._watch or []) + [w]
+    else:
+        return
     copy.source = weakref.ref(st)
 
 

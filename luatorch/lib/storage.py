@@ -43,6 +43,11 @@ class Storage:
     def size(self):
         return self.data.shape[0]
 
+    def touched(self, t):
+        """The buffer, for tensor t (a view of it) about to read or write it (deferred.Watched
+        ends only the watches t overlaps; a plain storage has none)."""
+        return self.data
+
     def resize(self, n):
         """Reallocate keeping the common prefix (TH's realloc); tensors see the new buffer."""
         n = int(n)
