@@ -214,13 +214,13 @@ def _geometry(cls, *key):
 
 # ----------------------------------------------------------------------------- max pooling (N-d)
 
-def _odd_windows(w, m, pos, g, base, none):
+def _odd_windows(w, m, pos, g, base, none, zeros=False):
     """Redo, as THNN scans them (_first_above, from -inf: a NaN never wins, a window without a
     tap above -inf has no winner), the windows whose max m is NaN or -inf, in place in m and pos
     ((B', P), pos of w's module): the first tap's position (+ base[p] when base is given), or
     `none` for no winner. The padding taps hold -inf: they never win. The '==' selection of the
     callers finds no tap for a NaN max and may find a padding tap for a -inf one."""
-    r = _first_above(w, m, None, 0, -np.inf, -1)
+    r = _first_above(w, m, None, 0, -np.inf, -1, zeros)
     if r is None:
         return
     (bi, pi), t = r
@@ -251,6 +251,7 @@ def _max_forward(input, output, g, pos, base=None, none=0):
     without a winner)."""
     xp, y, st = _setup(input, output, g)
     v = _view(xp, g.wshape, st)         # (*k, B, *o)
+    zeros = _neg_zero(xp)
     table = _dev(g.off_by_rank, xp)
     base = None if base is None else _dev(base, xp)
 
@@ -266,12 +267,12 @@ def _max_forward(input, output, g, pos, base=None, none=0):
             np.take(_dev(table, first), first.astype(np.intp), out=p)
             if base is not None:
                 p += base
-            _odd_windows(w, m, p, g, base, none)
+            _odd_windows(w, m, p, g, base, none, zeros)
         else:   # indices on the other side (a module whose indices tensor stayed on the host)
             r = np.take(_dev(table, first), first.astype(np.intp))
             if base is not None:
                 r = r + base
-            _odd_windows(w, m, r, g, base, none)
+            _odd_windows(w, m, r, g, base, none, zeros)
             _xp.put(p, r)
 
     if g.split and _host(xp):
@@ -291,9 +292,23 @@ def _max_forward_host(input, output, g, pos, base):
     # the ranks are 0..K, all inside the table: 'wrap' only spares take's buffered 'raise' check
     np.take(g.off_by_rank, first.astype(np.intp), out=pos, mode='wrap')
     pos += base
-    _odd_windows(w, m, pos, g, base, 0)
+    _odd_windows(w, m, pos, g, base, 0, _neg_zero(xp))
 
 
+def _neg_zero(a):
+    """Whether the host float array a holds a -0 (its bits read as an integer of its width are
+    the smallest such integer): then the windows whose max is zero are redone, as numpy's max of
+    a tie of -0 and +0 may take either sign where THNN keeps the first tap's."""
+    it = _INT_OF.get(a.dtype)
+    if it is None or type(a) is not np.ndarray or a.size == 0:
+        return False
+    if not a.flags.c_contiguous:
+        a = np.ascontiguousarray(a)
+    return _minr(a.reshape(-1).view(it[0])) == it[1]
+
+
+_INT_OF = {np.dtype(f): (i, np.iinfo(i).min) for f, i in
+           ((np.float64, np.int64), (np.float32, np.int32), (np.float16, np.int16))}
 _maxr = np.maximum.reduce
 _minr = np.minimum.reduce
 _cnz = np.count_nonzero
@@ -597,7 +612,7 @@ def SpatialAdaptiveMaxPooling_updateOutput(input, output, indices, oW, oH):
     # THNN starts from maxval = -FLT_MAX: NaN and values <= -FLT_MAX never win; a window with
     # no winner gives -FLT_MAX and maxindex -1, stored as C's (-1 / kW) + 1 and (-1 % kW) + 1
     # with kW the window's own width (1 and 0, or 0 and 1 when kW is 1)
-    _first_above(g, m, a, 3, g.dtype.type(-np.finfo(np.float32).max), -1)
+    _first_above(g, m, a, 3, g.dtype.type(-np.finfo(np.float32).max), -1, _neg_zero(x))
     iy, ix = a // KW, a % KW
     if a.size and a.min() < 0:
         one = _dev(np.broadcast_to((vx.sum(1) == 1)[None, :], (oH, oW)), a)
@@ -873,20 +888,25 @@ def SpatialMaxUnpooling_updateGradInput(input, gradOutput, gradInput, indices, o
     np.take(gradOutput.arr().reshape(-1), idx.reshape(-1), out=gi.reshape(-1))
 
 
-def _first_above(w, m, a, axis, floor, none):
+def _first_above(w, m, a, axis, floor, none, zeros=False):
     """Redo, as THNN scans them ('if (val > maxval)' from maxval = floor: a NaN never wins, ties
     keep the first tap), the windows whose max m is NaN or not above floor, in place in m and in
     the tap numbers a (w's taps along `axis`; m and a are w's shape without it): the max of the
     taps above floor and the first tap holding it, or floor and `none` when no tap is above it.
+    zeros: also the windows whose max is zero (the input holds a -0: numpy's max of a tie of -0
+    and +0 may take either sign, THNN keeps the first tap's; see _neg_zero).
     Taps that are not to be scanned must already hold NaN or a value <= floor. The one rule of
     every max pooling here; a may be None. Returns None when no window is redone, else (sel,
     taps): the redone windows' index arrays into m and their tap numbers (`none`: no winner)."""
     if m.size == 0:
         return None
     lo = _minr(m, None) if type(m) is np.ndarray else m.min()
-    if lo > floor:          # (NaN compares False: the NaN windows are redone)
+    if lo > floor and not zeros:    # (NaN compares False: the NaN windows are redone)
         return None
-    sel = np.nonzero(np.logical_not(np.greater(m, floor)))
+    redo = np.logical_not(np.greater(m, floor))
+    if zeros:
+        redo |= np.equal(m, 0)
+    sel = np.nonzero(redo)
     wb = np.moveaxis(w, axis, -1)[sel]                  # (n, K) the taps of those windows
     above = np.greater(wb, floor)
     v = np.where(above, wb, floor)
@@ -930,7 +950,7 @@ def TemporalMaxPooling_updateOutput(input, output, indices, kW, dW):
     ind = out(indices, output.size)
     a = w.argmax(axis=2)
     m = np.max(w, axis=2, out=y.reshape(x3.shape[0], nout, -1))
-    _first_above(w, m, a, 2, -np.inf, -1)
+    _first_above(w, m, a, 2, -np.inf, -1, _neg_zero(x))
     _xp.put(ind.reshape(x3.shape[0], nout, -1), a)      # (indices: either side)
 
 

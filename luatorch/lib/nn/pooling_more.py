@@ -12,7 +12,7 @@ import numpy as np
 from . import kernel
 from ._util import out, like, check
 from .conv import _shape_str
-from .pooling import _first_above, _live, _pack_taps, _unpack_live
+from .pooling import _first_above, _live, _neg_zero, _pack_taps, _unpack_live
 from .. import xp as _xp
 from ..errors import TorchError
 
@@ -122,7 +122,7 @@ def VolumetricDilatedMaxPooling_updateOutput(input, output, indices, kT, kW, kH,
     m = w.max(0, out=y.reshape(-1))
     # THNN scans the taps inside the input with 'val > maxval' from -inf (the padding holds
     # -inf): a NaN never wins; no winner gives -inf and the offsets -1 (bytes 255)
-    _first_above(w, m, tap, 0, -np.inf, -1)
+    _first_above(w, m, tap, 0, -np.inf, -1, _neg_zero(input.arr()))
     zt, rem = np.divmod(tap, kH * kW)
     zh, zw = np.divmod(rem, kW)
     _xp.put(out(indices, output.size).reshape(-1), _pack_taps(zt, zh, zw, tap))

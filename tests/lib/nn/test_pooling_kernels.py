@@ -553,3 +553,57 @@ def test_adaptive_max_pooling_nan_and_inf_windows_follow_thnn(tt, shape, o):
     gi = empty(tt)
     K['SpatialAdaptiveMaxPooling_updateGradInput'](T(x, tt), T(g.reshape(out.size), tt), gi, I)
     np.testing.assert_allclose(gi.arr().reshape(-1), ref, rtol=1e-5, atol=1e-6)
+
+
+# A window whose maximum is a tie of -0 and +0: THNN's scan keeps the first tap's zero (and its
+# index); numpy's max may return either sign (its SIMD loop takes the later operand)
+
+def _signed_zeros(shape, tt):
+    x = RNG.choice(np.array([-0.0, 0.0, 0.0, -1.0], tt.dtype), size=shape)
+    x.reshape(-1)[::9] = 1.0
+    return x
+
+
+def _bits_equal(a, b):
+    a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
+    assert a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize('tt', [D, F])
+@pytest.mark.parametrize('case', [((3, 8, 10), (2, 2), (2, 2), (0, 0), False),
+                                  ((2, 3, 7, 9), (3, 3), (2, 2), (1, 1), True),
+                                  ((2, 6, 6), (2, 2), (1, 1), (0, 0), False)])
+def test_max_pooling_keeps_the_first_zeros_sign(case, tt, threads):
+    shape, k, s, p, ceil_mode = case
+    x = _signed_zeros(shape, tt)
+    y, ind = ref_maxpool(x.reshape((-1,) + shape[-2:]), k, s, p, (1, 1), ceil_mode)
+    out, I = empty(tt), empty(L)
+    K['SpatialMaxPooling_updateOutput'](T(x, tt), out, I, k[1], k[0], s[1], s[0], p[1], p[0],
+                                        ceil_mode)
+    assert np.signbit(y).any() and (y == 0).sum() > np.signbit(y).sum() > 0   # both signs won
+    _bits_equal(out.arr().reshape(y.shape), y.astype(tt.dtype))
+    np.testing.assert_array_equal(I.arr().reshape(ind.shape), ind)
+
+
+@pytest.mark.parametrize('tt', [D, F])
+def test_temporal_volumetric_and_adaptive_max_keep_the_first_zeros_sign(tt):
+    x = _signed_zeros((2, 12, 5), tt)
+    out, I = empty(tt), empty(L)
+    K['TemporalMaxPooling_updateOutput'](T(x, tt), out, I, 3, 2)
+    want = np.array([[[_scan(x[b, t * 2:t * 2 + 3, f], -np.inf)[0] for f in range(5)]
+                      for t in range(5)] for b in range(2)], tt.dtype)
+    _bits_equal(out.arr(), want)
+    # adaptive 6 -> 3 windows of 2 x 2 (the scan order of THNN: rows, then columns)
+    xa = _signed_zeros((3, 6, 6), tt)
+    K['SpatialAdaptiveMaxPooling_updateOutput'](T(xa, tt), out, I, 3, 3)
+    fmax = tt.dtype.type(-np.finfo(np.float32).max)
+    want = np.array([[[_scan(xa[b, 2 * i:2 * i + 2, 2 * j:2 * j + 2].reshape(-1), fmax)[0]
+                       for j in range(3)] for i in range(3)] for b in range(3)], tt.dtype)
+    _bits_equal(out.arr(), want)
+    # volumetric 2 x 2 x 2 windows, stride 2: taps in t, h, w order
+    xv = _signed_zeros((2, 4, 4, 4), tt)
+    K['VolumetricMaxPooling_updateOutput'](T(xv, tt), out, I, 2, 2, 2, 2, 2, 2, 0, 0, 0, False)
+    want = np.array([[[[_scan(xv[c, 2 * a:2 * a + 2, 2 * i:2 * i + 2, 2 * j:2 * j + 2].reshape(-1),
+                              -np.inf)[0] for j in range(2)] for i in range(2)] for a in range(2)]
+                     for c in range(2)], tt.dtype)
+    _bits_equal(out.arr(), want)
