@@ -8,6 +8,7 @@ local utils = require 'nngraph.utils'
 local nesting = require 'nngraph.nesting'
 local gModule, parent = torch.class('nn.gModule', 'nn.Container')
 local istable = utils.istable
+local K = nn._K
 
 -- a tensor viewing a one-element storage holding 0 (an expanded zero, as modules return for a
 -- gradient that is zero everywhere)
@@ -31,10 +32,13 @@ local function totalGradOutput(node)
       if not isExpandedZero(g[i]) then nonzero, idx = nonzero + 1, i end
     end
     if nonzero < 2 then return g[idx] end
-    d.gradOutputBuffer = nesting.cloneNested(g[1])
+    -- (a tensor's buffer is only sized: cloning would read, and so compute, a deferred g[1])
+    d.gradOutputBuffer = torch.isTensor(g[1]) and g[1].new() or nesting.cloneNested(g[1])
   end
   local buf = d.gradOutputBuffer
   nesting.resizeNestedAs(buf, g[1])
+  -- Narrows' gradients not computed yet are summed from their gradOutputs (an LSTM cell's)
+  if torch.isTensor(buf) and K.gModule_sumGradients(buf, unpack(g)) then return buf end
   local first = 2
   if torch.isTensor(buf) and torch.isTensor(g[2]) and torch.type(g[1]) == torch.type(buf)
      and torch.type(g[2]) == torch.type(buf) and g[1]:isSameSizeAs(g[2]) then

@@ -269,6 +269,18 @@ def materialize(st):
         job.fn(*job.args)
 
 
+def job_of(t, fn):
+    """The job of fn still to write tensor t's whole storage (t spanning it as the job's target
+    does), or None. Its args: the call's, the copies in place of the operands; the target None."""
+    st = t.storage
+    if type(st) is not Pending:
+        return None
+    job = st._job
+    if job.fn is not fn or job.geom != _geom(t):
+        return None
+    return job
+
+
 def held():
     """Bytes of copies the pending results hold."""
     return sum(st._job.nbytes for st in list(_PENDING))

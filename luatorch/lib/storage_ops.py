@@ -18,8 +18,9 @@ def storage_method(name):
 
 @storage_method('size')
 def size(s, *_):
-    # extra arguments are ignored, as TH's storage size does (LongStorage:size(1))
-    return s.data.shape[0]
+    # extra arguments are ignored, as TH's storage size does (LongStorage:size(1)); the
+    # storage's own size() reads no element (a deferred result is not computed for it)
+    return s.size()
 
 
 @storage_method('resize')

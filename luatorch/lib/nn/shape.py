@@ -8,9 +8,10 @@ import numpy as np
 
 from . import kernel
 from ._util import like, out, th_sum as _th_sum
+from .. import deferred
 from .. import xp as _xp
 from ..errors import TorchError
-from ..tensor import contiguous, contiguous_strides, set_, view
+from ..tensor import contiguous, contiguous_strides, resize, set_, view
 
 
 def _axis(t, dim, fname):
@@ -38,8 +39,24 @@ def Narrow_updateOutput(input, output, dim, first, length):
 
 @kernel
 def Narrow_updateGradInput(input, gradOutput, gradInput, dim, first, length):
-    gi = like(gradInput, input)
     span = _span(input, dim, first, length)
+    if gradOutput.nelement() != length * (input.nelement() // input.size[dim - 1]):
+        raise TorchError('inconsistent tensor size')
+    if not deferred.refused(gradInput):
+        # the zero-padded result waits until something reads it: nngraph sums the Narrows of
+        # one node straight from their gradOutputs (sum_gradients), as in an LSTM cell
+        if gradInput.size != input.size or not gradInput.is_contiguous():
+            resize(gradInput, input.size)
+        if deferred.defer(gradInput, _narrow_grad,
+                          (gradInput, gradOutput, dim, first, length, input.size), (1,)):
+            return
+    _narrow_grad(gradInput, gradOutput, dim, first, length, input.size)
+
+
+def _narrow_grad(gradInput, gradOutput, dim, first, length, size):
+    """gradInput (of `size`) = zeros, gradOutput in [first, first + length) of dim."""
+    gi = out(gradInput, size)
+    span = (slice(None),) * (dim - 1) + (slice(first - 1, first - 1 + length),)
     g = gradOutput.arr()
     if np.may_share_memory(gi, g):
         gi[...] = 0
@@ -51,6 +68,41 @@ def Narrow_updateGradInput(input, gradOutput, gradInput, dim, first, length):
             gi[span[:-1] + (slice(hi, None),)] = 0
     view = gi[span]
     view[...] = g.reshape(view.shape)
+
+
+@kernel
+def gModule_sumGradients(buf, *gs):
+    """nngraph's sum of the gradients a node received (buf = gs[0] + gs[1], then + gs[2] ...),
+    computed from their gradOutputs when every one is a Narrow's gradInput not computed yet
+    (deferred) of buf's size and type, their slices along one dimension apart: outside the
+    slices the sum is +0, inside one it is that gradOutput + 0 (a -0 becomes +0, as adding the
+    other gradients' zeros makes it). The Narrows' own gradInputs stay uncomputed. False
+    (nothing done) otherwise: the caller sums them itself."""
+    if len(gs) < 2 or not deferred.ENABLED:
+        return False
+    jobs = [deferred.job_of(g, _narrow_grad) for g in gs]
+    if None in jobs or any(g.size != buf.size or g.ttype is not buf.ttype for g in gs):
+        return False
+    dim = jobs[0].args[2]
+    spans = sorted((j.args[3] - 1, j.args[3] - 1 + j.args[4]) for j in jobs)
+    if any(j.args[2] != dim for j in jobs) or any(
+            a[1] > b[0] for a, b in zip(spans, spans[1:])):
+        return False
+    b = out(buf, buf.size)
+    if any(np.may_share_memory(b, j.args[1].arr()) for j in jobs):
+        return False
+    ax = dim - 1
+    lead = (slice(None),) * ax
+    at = 0
+    for lo, hi in spans + [(b.shape[ax], None)]:
+        if lo > at:
+            b[lead + (slice(at, lo),)] = 0
+        at = hi
+    for j in jobs:
+        lo = j.args[3] - 1
+        view = b[lead + (slice(lo, lo + j.args[4]),)]
+        np.add(j.args[1].arr().reshape(view.shape), 0, out=view, casting='unsafe')
+    return True
 
 
 def _pick(t, dim, index):
