@@ -168,6 +168,13 @@ def _plain(t):
             and type(_data.__get__(t.storage)) is np.ndarray and t.is_contiguous())
 
 
+def _like_copy(t, c):
+    """Whether t has the size, strides (contiguous) and type of copy c, on a host buffer: as
+    plain as c's source was."""
+    return (type(t) is Tensor and t.size == c.size and t.stride == c.stride and t.ttype is c.ttype
+            and type(_data.__get__(t.storage)) is np.ndarray)
+
+
 def refused(target):
     """Whether defer would compute at once whatever the arguments (deferring off, or turned off
     for target's storage by a read): callers skip the checks deferring needs."""
@@ -186,13 +193,14 @@ def defer(target, fn, args, snap, shape=(), share=()):
         return False
     st = target.storage
     job = st._job
-    if not _plain(target):
-        return False
     pending = type(st) is Pending
-    if pending and (job.fn is not fn or job.geom != _geom(target)):
-        materialize(st)    # something else is asked of it now: the old result first, then eagerly
+    if pending:     # (the same geometry as when it was found plain: plain still)
+        if job.fn is not fn or job.geom != _geom(target):
+            materialize(st)    # something else is asked of it now: the old result, then eagerly
+            return False
+    elif not _plain(target):
         return False
-    if not pending:
+    else:
         n = sum(args[i].nelement() for i in snap)
         if n > MAX_COPY or not all(_plain(args[i]) for i in snap):
             return False
@@ -207,11 +215,11 @@ def defer(target, fn, args, snap, shape=(), share=()):
     watch = False
     for i in snap:
         src = args[i]
-        if not _plain(src):
+        c = job.snaps.get(i)
+        if not (c is not None and _like_copy(src, c.t) or _plain(src)):
             if pending:
                 materialize(st)
             return False
-        c = job.snaps.get(i)
         w = _watched(src) if i in share else None
         if w is not None:
             if c is not w:
@@ -238,7 +246,8 @@ def defer(target, fn, args, snap, shape=(), share=()):
     for i in shape:
         src = args[i]
         a[i] = Tensor(src.ttype, Storage(src.ttype, 0), 0, src.size, src.stride)
-    job.at = next(i for i, v in enumerate(args) if v is target)
+    if not pending or args[job.at] is not target:
+        job.at = next(i for i, v in enumerate(args) if v is target)
     a[job.at] = None
     job.args, job.geom = a, _geom(target)
     st._job = job
