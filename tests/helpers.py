@@ -17,6 +17,19 @@ def th(code, *args, cwd=None, check=True):
     return p.stdout
 
 
+def th_outputs(code, var, values):
+    """stdout of `th -e code` run once with each value of environment variable var."""
+    import os
+    outs = []
+    for v in values:
+        r = subprocess.run([sys.executable, '-m', 'luatorch.cli', '-e', code],
+                           env=dict(os.environ, **{var: v}), capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 0, r.stderr
+        outs.append(r.stdout)
+    return outs
+
+
 def run_lua(rt, code):
     """Run code in an existing Runtime, returning what it printed (through trepl's print)."""
     rt.execute("""

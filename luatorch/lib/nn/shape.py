@@ -39,7 +39,7 @@ def Narrow_updateOutput(input, output, dim, first, length):
 
 @kernel
 def Narrow_updateGradInput(input, gradOutput, gradInput, dim, first, length):
-    span = _span(input, dim, first, length)
+    _span(input, dim, first, length)        # (Torch's range error)
     if gradOutput.nelement() != length * (input.nelement() // input.size[dim - 1]):
         raise TorchError('inconsistent tensor size')
     if not deferred.refused(gradInput):

@@ -1,12 +1,9 @@
 """The first layer's gradInput, computed only when read (luatorch/lib/deferred.py), as Lua code
 sees it: every way of reading it gives what Torch7's eager backward gives."""
-import os
-import subprocess
-import sys
-
 import pytest
 
 from luatorch.lib import deferred
+from helpers import th_outputs
 from nnhelp import lua, rt  # noqa: F401
 
 SETUP = """
@@ -58,13 +55,7 @@ end
 print(net.modules[1].gradInput:sum(), net.modules[1].weight:sum())
 """
     script = "require 'nn'\n" + script
-    outs = []
-    for flag in ('0', '1'):
-        env = dict(os.environ, LUATORCH_DEFER=flag)
-        r = subprocess.run([sys.executable, '-m', 'luatorch.cli', '-e', script], env=env,
-                           capture_output=True, text=True, timeout=120)
-        assert r.returncode == 0, r.stderr
-        outs.append(r.stdout)
+    outs = th_outputs(script, 'LUATORCH_DEFER', ('0', '1'))
     assert outs[0] == outs[1] and 'torch.DoubleTensor of size 2x10' in outs[0]
 
 

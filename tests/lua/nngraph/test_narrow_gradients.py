@@ -1,16 +1,12 @@
 """nn.Narrow's gradInput is computed when read (deferred.py), and nngraph sums the Narrows of one
 node straight from their gradOutputs (shape.gModule_sumGradients): the same bits as Torch7's
 eager zero-padded gradients summed one by one, -0 included."""
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
 import luatorch
 from luatorch.lib import deferred
-from helpers import run_lua
+from helpers import run_lua, th_outputs
 
 
 @pytest.fixture(scope='module')
@@ -111,13 +107,7 @@ for i = 1, 3 do
 end
 print(cell.modules[5].gradInput)
 """
-    outs = []
-    for flag in ('0', '1'):
-        env = dict(os.environ, LUATORCH_DEFER=flag)
-        r = subprocess.run([sys.executable, '-m', 'luatorch.cli', '-e', script], env=env,
-                           capture_output=True, text=True, timeout=120)
-        assert r.returncode == 0, r.stderr
-        outs.append(r.stdout)
+    outs = th_outputs(script, 'LUATORCH_DEFER', ('0', '1'))
     assert outs[0] == outs[1]
     assert 'DoubleTensor - size: 4x12' in outs[0] and len(outs[0].splitlines()) == 7
 
