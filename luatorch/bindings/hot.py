@@ -11,7 +11,7 @@ Lua gets as `epoch_address`), bumped by every in-place geometry change and buffe
 """
 import numpy as np
 
-from ..lib import cblas, construct, indexing, pointwise, printing_api, storage_ops, types
+from ..lib import cblas, construct, deferred, indexing, pointwise, printing_api, storage_ops, types
 from ..lib import xp as _xp
 from ..lib.pointwise import to_real
 from ..lib.errors import TorchError
@@ -158,6 +158,7 @@ def geometry(t):
         ct = _FFI_TYPES.get(t.ttype.idx)
         st = t.storage
         d = st.data if st._watch is None else st.touched(t)    # (deferred.Watched)
+        st._lua = T.EPOCH[0]      # (deferred.py bumps EPOCH only for storages Lua may cache)
         if ct is None or d.ndim != 1 or d.strides[0] != d.itemsize or not d.flags.aligned:
             return head + (False,)
         return head + (ct, d.ctypes.data, d.shape[0], d, bool(d.flags.writeable))
@@ -187,6 +188,7 @@ def data_address(o):
         if st is None or st.size() == 0:
             return ct, 0
         d = st.data
+        st._job = deferred.OFF     # a raw pointer: never deferred into, nor watched, again
         return ct, _xp.address(d) + off * d.itemsize
     except Exception as e:  # noqa: BLE001
         return None, error_text(e)

@@ -39,9 +39,9 @@ MAX_COPY = 1 << 22
 # network's clones each keep their own: 50 clones of a big first layer must not double memory)
 MAX_HELD = 1 << 27
 _PENDING = weakref.WeakSet()      # the pending storages
-# copies at `share` smaller than this (elements) are not offered to other jobs: offering one
-# bumps EPOCH, after which Lua asks Python again for every tensor it had cached (a LeNet
-# step's 450-element first weight: -8% for nothing to gain)
+# copies at `share` smaller than this (elements) are not offered to other jobs: copying them
+# again costs less than watching (and, when Lua caches a pointer into the weight, the EPOCH
+# bump after which Lua asks Python again for every tensor it had cached: LeNet lost 8%)
 SHARE_MIN = 1 << 16
 
 _data = Storage.__dict__['data']    # the slot itself, read without running a pending job
@@ -126,8 +126,18 @@ def _watched(src):
     return None
 
 
+def _lua_caches(st):
+    """Whether Lua may hold a valid cached pointer into st (one handed out in this EPOCH):
+    then EPOCH must move for Lua to ask Python again before using it."""
+    return st._lua == EPOCH[0]
+
+
 def _watch(src, copy):
+    """Offer copy to later jobs while src's elements are untouched; True when EPOCH must move
+    (Lua may hold a pointer into them)."""
     st = src.storage
+    if st._job is OFF:          # (a raw pointer went out: its writes cannot be seen)
+        return False
     lo = src.offset
     w = (lo, lo + src.nelement(), _geom(src), copy)
     if type(st) is Storage:
@@ -136,8 +146,9 @@ def _watch(src, copy):
     elif type(st) is Watched:
         st._watch = (st._watch or []) + [w]
     else:
-        return
+        return False
     copy.source = weakref.ref(st)
+    return _lua_caches(st)
 
 
 class _Copy:
@@ -238,8 +249,7 @@ def defer(target, fn, args, snap, shape=(), share=()):
             _unwatch(c.source and c.source(), c)    # (its old source may still offer it)
         np.copyto(c.t.arr(), src.arr())
         a[i] = c.t
-        if i in share and src.nelement() >= SHARE_MIN:
-            _watch(src, c)
+        if i in share and src.nelement() >= SHARE_MIN and _watch(src, c):
             watch = True
     if pending and type(st) is not Pending:
         return False    # an operand shares the target's storage: copying it ran the old job
@@ -255,7 +265,7 @@ def defer(target, fn, args, snap, shape=(), share=()):
         _unwatch(st)
         st.__class__ = Pending
         _PENDING.add(st)
-        watch = True
+        watch = watch or _lua_caches(st)
     if watch:
         EPOCH[0] += 1     # Lua's pointer caches re-ask Python: it runs the job, ends a watch
     return True

@@ -17,13 +17,14 @@ class Storage:
     """A 1-D numpy buffer (`data`) plus its Torch type. Tensors view into it.
 
     Its bytes are counted in `heap` (see heap.py) while the storage lives."""
-    __slots__ = ('data', 'ttype', '_nb', '_job', '_watch', '__weakref__')
+    __slots__ = ('data', 'ttype', '_nb', '_job', '_watch', '_lua', '__weakref__')
 
     def __init__(self, ttype, n=0, data=None, view=False):
         """view=True: data is a view of another storage's buffer (not counted again)."""
         self.ttype = ttype
         self._job = None    # deferred.py: a result still to be written into it
         self._watch = None  # deferred.py: a copy of it that pending jobs use (see Watched)
+        self._lua = -1.0    # the EPOCH in which Lua last cached a pointer into it (hot.py)
         if data is None:
             d = ttype.xp.zeros(int(n), ttype.dtype)
         else:

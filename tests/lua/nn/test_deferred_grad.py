@@ -111,3 +111,20 @@ def test_flattened_parameters_written_through_lua_pointers(rt, monkeypatch):
       io.write(ok and 'same' or 'differ')
     """)
     assert out == 'same'
+
+
+def test_a_gradinput_lua_cached_before_the_first_backward(rt):
+    """Lua cached a pointer into the first layer's gradInput before it was ever deferred: the
+    deferral must send Lua back to Python (EPOCH) before that pointer is used again."""
+    out = lua(rt, """
+      torch.manualSeed(8)
+      local lin = nn.Linear(10, 20)
+      local x, go = torch.randn(16, 10), torch.randn(16, 20)
+      local gi = lin.gradInput
+      gi:resize(16, 10):fill(1)
+      local before = gi[1][1]              -- Lua caches gi's pointer
+      lin:updateGradInput(x, go)           -- deferred into the same buffer
+      local want = go * lin.weight
+      io.write(before == 1 and gi[1][1] == want[1][1] and gi:equal(want) and 'same' or 'differ')
+    """)
+    assert out == 'same'
