@@ -128,3 +128,24 @@ def test_a_gradinput_lua_cached_before_the_first_backward(rt):
       io.write(before == 1 and gi[1][1] == want[1][1] and gi:equal(want) and 'same' or 'differ')
     """)
     assert out == 'same'
+
+
+def test_a_raw_data_pointer_sees_the_gradinput(rt):
+    """t:data() hands out a raw pointer Python cannot follow: that storage is computed eagerly
+    from then on, so reads through the pointer see each backward's result."""
+    out = lua(rt, """
+      torch.manualSeed(9)
+      local lin = nn.Linear(10, 20)
+      local x, go = torch.randn(16, 10), torch.randn(16, 20)
+      lin.gradInput:resize(16, 10):zero()
+      local p = lin.gradInput:data()
+      local ok = true
+      for i = 1, 2 do
+        go:add(1)
+        lin:updateGradInput(x, go)
+        local want = go * lin.weight
+        ok = ok and p[0] == want[1][1] and p[159] == want[16][10]
+      end
+      io.write(ok and 'same' or 'differ')
+    """)
+    assert out == 'same'
