@@ -157,7 +157,7 @@ def geometry(t):
                 st[1] if nd > 1 else 0, t.offset, t.nelement(), t.is_contiguous())
         ct = _FFI_TYPES.get(t.ttype.idx)
         st = t.storage
-        d = st.data if st._watch is None else st.touched(t)    # (deferred.Watched)
+        d = st.touched(t)       # (deferred.Watched: ends only the watches t overlaps)
         st._lua = T.EPOCH[0]      # (deferred.py bumps EPOCH only for storages Lua may cache)
         if ct is None or d.ndim != 1 or d.strides[0] != d.itemsize or not d.flags.aligned:
             return head + (False,)

@@ -49,43 +49,42 @@ _lock = threading.RLock()
 OFF = False     # storage._job once the storage was read while pending: compute at once
 
 
-class Pending(Storage):
-    """A storage whose buffer a deferred job has still to write."""
+class _Guarded(Storage):
+    """A storage whose buffer nothing reaches (through `data`, read or assigned) before its
+    class's `_reached` has run; its size needs no such step."""
     __slots__ = ()
 
     @property
     def data(self):
-        materialize(self)
+        self._reached()
         return _data.__get__(self)
 
     @data.setter
     def data(self, d):
-        materialize(self)
+        self._reached()
         _data.__set__(self, d)
 
     def size(self):
         return _data.__get__(self).shape[0]
 
 
-class Watched(Storage):
+class Pending(_Guarded):
+    """A storage whose buffer a deferred job has still to write."""
+    __slots__ = ()
+
+    def _reached(self):
+        materialize(self)
+
+
+class Watched(_Guarded):
     """A plain storage parts of whose buffer were copied for pending jobs and not touched since.
     _watch: [(lo, hi, geometry, _Copy)], the elements [lo, hi) each copy was taken of. A tensor
     reaching the buffer (Tensor.arr, Lua's pointer caches) ends the watches its elements overlap
     (`touched`); any other access through `data` ends them all."""
     __slots__ = ()
 
-    @property
-    def data(self):
+    def _reached(self):
         _unwatch(self)
-        return _data.__get__(self)
-
-    @data.setter
-    def data(self, d):
-        _unwatch(self)
-        _data.__set__(self, d)
-
-    def size(self):
-        return _data.__get__(self).shape[0]
 
     def touched(self, t):
         """The buffer, for tensor t (a view of this storage) about to read or write it."""

@@ -4,6 +4,8 @@ Replicate, Padding, Max, Min, Sum (and Mean).
 Dimensions and indices arrive 1-based and already resolved by the Lua module (negative values
 turned positive), as the module's own fields describe them.
 """
+from math import prod
+
 import numpy as np
 
 from . import kernel
@@ -40,11 +42,11 @@ def Narrow_updateOutput(input, output, dim, first, length):
 @kernel
 def Narrow_updateGradInput(input, gradOutput, gradInput, dim, first, length):
     _span(input, dim, first, length)        # (Torch's range error)
-    if gradOutput.nelement() != length * (input.nelement() // input.size[dim - 1]):
+    if gradOutput.nelement() != prod(input.size[:dim - 1]) * length * prod(input.size[dim:]):
         raise TorchError('inconsistent tensor size')
     if not deferred.refused(gradInput):
         # the zero-padded result waits until something reads it: nngraph sums the Narrows of
-        # one node straight from their gradOutputs (sum_gradients), as in an LSTM cell
+        # one node straight from their gradOutputs (gModule_sumGradients), as in an LSTM cell
         if gradInput.size != input.size or not gradInput.is_contiguous():
             resize(gradInput, input.size)
         if deferred.defer(gradInput, _narrow_grad,
@@ -56,7 +58,7 @@ def Narrow_updateGradInput(input, gradOutput, gradInput, dim, first, length):
 def _narrow_grad(gradInput, gradOutput, dim, first, length, size):
     """gradInput (of `size`) = zeros, gradOutput in [first, first + length) of dim."""
     gi = out(gradInput, size)
-    span = (slice(None),) * (dim - 1) + (slice(first - 1, first - 1 + length),)
+    span = _span(gradInput, dim, first, length)
     g = gradOutput.arr()
     if np.may_share_memory(gi, g):
         gi[...] = 0
