@@ -1,9 +1,14 @@
 """luatorch: legacy Torch7 code, run unchanged on Python, numpy and LuaJIT."""
 import os
+import warnings
 
 # (nn-conv) OpenBLAS's idle threads sleep at once instead of spinning ~0.1 s after each GEMM, so
 # the nn kernels' own threads get the cores between GEMMs (read when numpy loads OpenBLAS)
 os.environ.setdefault('OPENBLAS_THREAD_TIMEOUT', '4')
+
+# Torch's C maths makes inf and NaN silently: numpy's floating-point warnings (overflow, invalid
+# value, a NaN cast to an integer) from luatorch's own code are not shown, whatever the thread
+warnings.filterwarnings('ignore', category=RuntimeWarning, module=r'luatorch\.')
 
 
 def __getattr__(name):

@@ -375,7 +375,7 @@ for _, mt in ipairs(tensor_mts) do
   local add, mul, cmul, fill, zero = mt.add, mt.mul, mt.cmul, mt.fill, mt.zero
   if add then
     mt.add = function(self, a, b, ...)
-      if b == nil then
+      if b == nil and (type(a) == 'number' or P2O[a] ~= nil) then
         local o = P2O[self]
         local g = small(o)
         if g then
@@ -393,8 +393,8 @@ for _, mt in ipairs(tensor_mts) do
           end
         end
         local e = fast_add(o, P2O[a] or a)
+        if e == nil then return self end
         if e then raise(e) end
-        return self
       end
       -- self:add(value, src): TH's in-place cadd, which is BLAS axpy on contiguous tensors (one
       -- crossing; small tensors too, so that every size gets axpy's bits)

@@ -147,6 +147,8 @@ def error_text(e):
     return ('%s: %s' % (type(e).__name__, e)).encode('utf-8', 'surrogateescape')
 
 
+# Python's own indexing errors (not a Torch index out of range)
+_PY_INDEX = re.compile(r'(tuple|list|string) index out of range')
 _CALL_ERROR = re.compile(r'\(\) (takes|missing|got) .*(positional|keyword) argument')
 
 
@@ -162,6 +164,19 @@ def failed(fn, args, e):
     if type(e) is TypeError and _CALL_ERROR.search(str(e)):
         # Python could not even bind the arguments: say so as Torch's wrappers do
         e = invalid_args(args, _expected(fn))
+    elif not isinstance(e, TorchError):
+        # an argument of the wrong kind: the function may name it (the nn kernels); else, when
+        # Python's message names the kind of one of the arguments, Torch's wrappers' error
+        explain = getattr(fn, 'misuse', None)
+        found = explain(fn, args, e) if explain is not None else None
+        if found is None and (isinstance(e, (AttributeError, TypeError, ValueError,
+                                             OverflowError, ZeroDivisionError))
+                              or type(e) is IndexError and _PY_INDEX.match(str(e))):
+            # Python refusing a value (a string where a number goes, a table where a size goes,
+            # a negative size): Torch's wrappers' error, with the function's declared forms
+            found = invalid_args(args, _expected(fn))
+        if found is not None:
+            e = found
     return None, -1, error_text(e)
 
 

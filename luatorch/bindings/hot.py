@@ -54,7 +54,11 @@ _INT_RANGE = {tt.idx: (int(np.iinfo(tt.dtype).min), int(np.iinfo(tt.dtype).max))
 
 
 def fast_add(a, b):
-    """a:add(b): same type and shape, or a number, in one numpy call; else pointwise.add."""
+    """a:add(b): same type and shape, or a number, in one numpy call; else pointwise.add.
+    False: b is neither (Lua takes the general path, with its argument errors)."""
+    tb = type(b)
+    if tb is not Tensor and tb is not float and tb is not int:
+        return False
     try:
         if type(b) is Tensor:
             if a.ttype is not b.ttype or a.size != b.size:

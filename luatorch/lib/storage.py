@@ -38,8 +38,9 @@ class Storage:
             _allocated(nb)
 
     def __del__(self):
-        if self._nb:
-            _freed(self._nb)
+        nb = getattr(self, '_nb', 0)    # (0: __init__ failed before counting it)
+        if nb:
+            _freed(nb)
 
     def size(self):
         return self.data.shape[0]

@@ -15,7 +15,7 @@ import numpy as np
 from . import kernel
 from ._util import like, out
 from .. import xp as _xp
-from ..errors import TorchError
+from ..errors import TorchError, typename
 
 F64 = np.dtype(np.float64)
 EPS = 1e-12          # BCECriterion's EPS
@@ -44,7 +44,7 @@ def _pair(input, target, what='target'):
     """input and target as arrays of input's type and of one shape (input's, or flat when the
     sizes differ), THNN_CHECK_NELEMENT first."""
     if not hasattr(target, 'arr'):
-        raise TorchError('%s should be a tensor (got %s)' % (what, type(target).__name__))
+        raise TorchError('%s should be a tensor (got %s)' % (what, typename(target)))
     n1, n2 = input.nelement(), target.nelement()
     if n1 != n2:
         raise TorchError('input and %s have different number of elements: input%s has %d '

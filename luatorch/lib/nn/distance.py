@@ -431,7 +431,9 @@ def Normalize_updateOutput(input, output, norm, normp, indices, p, eps):
     + eps; indices (n,1): argmax |x| when p is inf] are kept for backward."""
     if input.dim() > 2:
         raise TorchError('only 1d layer supported')
-    x = input.arr().reshape(-1, input.size[-1]) if input.dim() else input.arr()
+    if not input.dim():     # (nn.Normalize reads input:size(1))
+        raise TorchError("bad argument #1 to 'size' (dimension 1 out of range of 0D tensor)")
+    x = input.arr().reshape(-1, input.size[-1])
     if not _exact(x):
         return _normalize_forward_xp(input, x, output, norm, normp, indices, p, eps)
     n, m = x.shape

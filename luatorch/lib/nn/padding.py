@@ -15,7 +15,7 @@ from ..errors import TorchError
 
 def _check(input, what='3D or 4D (batch mode) tensor expected for input, but got: %s'):
     if input.dim() not in (3, 4):
-        raise TorchError(what % _shape_str(input.size))
+        raise TorchError(what % _shape_str(input.size) if '%s' in what else what)
 
 
 def _sizes(input, l, r, t, b):

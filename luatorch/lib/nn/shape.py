@@ -124,8 +124,8 @@ def Select_updateOutput(input, output, dim, index):
 def Select_updateGradInput(input, gradOutput, gradInput, dim, index):
     gi = like(gradInput, input)
     gi[...] = 0
-    view = gi[_pick(input, dim, index)]
-    view[...] = gradOutput.arr().reshape(view.shape)
+    pick = _pick(input, dim, index)
+    gi[pick] = gradOutput.arr().reshape(np.shape(gi[pick]))    # (of a vector: one element)
 
 
 # ----------------------------------------------------------------------------- Transpose

@@ -433,7 +433,8 @@ def _indices(input, nrows, what='inputs'):
     """0-based int64 indices of a 1D/2D index tensor, range-checked against nrows."""
     idx = input.arr()
     if idx.dtype != np.int64:
-        idx = idx.astype(np.int64)
+        with np.errstate(invalid='ignore'):     # (NaN: C's conversion gives the lowest long)
+            idx = idx.astype(np.int64)
     if idx.size:
         lo, hi = int(idx.min()), int(idx.max())
         if lo < 1 or hi > nrows:

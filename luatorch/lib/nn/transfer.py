@@ -40,7 +40,9 @@ def check_nelement(input, gradOutput):
 def _g(gradOutput, input):
     """gradOutput's array in input's shape."""
     g = gradOutput.arr()
-    return g if g.shape == input.size else g.reshape(input.size)
+    if g.shape == input.size or not (input.size or g.size):    # (an empty tensor's array is (0,))
+        return g
+    return g.reshape(input.size)
 
 
 _F64 = np.dtype(np.float64)
