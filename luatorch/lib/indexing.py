@@ -7,9 +7,17 @@ from .storage import Storage, cast
 from .tensor import Tensor
 
 
+def _int(i, msg='index out of range'):
+    """A Lua number used as an index, as an int (NaN and inf index nothing)."""
+    try:
+        return int(i)
+    except (ValueError, OverflowError):
+        raise TorchError(msg) from None
+
+
 def _num_index(t, i):
     n = t.size[0]
-    i = int(i)
+    i = _int(i)
     if i < 0:
         i += n + 1
     if not 1 <= i <= n:
@@ -37,7 +45,7 @@ def _view_for_table(t, idx):
     for k in idx:
         if isinstance(k, (int, float)) and not isinstance(k, bool):
             n = r.size[d]
-            i = int(k)
+            i = _int(k)
             if i < 0:
                 i += n + 1
             if not 1 <= i <= n:
@@ -138,14 +146,14 @@ def set(t, k, v):
 
 
 def storage_get(s, i):
-    i = int(i)
+    i = _int(i, 'index out of bounds')
     if not 1 <= i <= s.data.shape[0]:
         raise TorchError('index out of bounds')
     return s.data.item(i - 1)
 
 
 def storage_set(s, i, v):
-    i = int(i)
+    i = _int(i, 'index out of bounds')
     if not 1 <= i <= s.data.shape[0]:
         raise TorchError('index out of bounds')
     s.data[i - 1] = cast(np.asarray(v), s.ttype)

@@ -69,3 +69,15 @@ def test_the_fast_add_still_adds(rt):
       io.write(t[600], ' ', s[3])
     """)
     assert out == '6 3'
+
+
+@pytest.mark.parametrize('stmt,message', [
+    ("local t = torch.Tensor(3, 4); t[0/0] = 1", 'index out of range'),
+    ("local t = torch.Tensor(3, 4); t[{1, 0/0}] = 1", 'index out of range'),
+    ("local t = torch.Tensor(3, 4); t[{1/0, 1}] = 1", 'index out of range'),
+    ("local s = torch.DoubleStorage(3); s[0/0] = 1", 'index out of bounds'),
+    ("local s = torch.DoubleStorage(3); return s[1/0]", 'index out of bounds'),
+])
+def test_nan_and_inf_index_nothing(rt, stmt, message):
+    out = run_lua(rt, "io.write(tostring(select(2, pcall(function() %s end))))" % stmt)
+    assert out.endswith(message), out
