@@ -116,9 +116,18 @@ function File:isReferenced()
   return not env(self).force
 end
 
-local function fileobj(f)
+-- the Python file of torch.File f; `method` (an object's write/read) names the call in luaT's
+-- error for anything else
+local function fileobj(f, method)
   local o = P2O[f]
-  if o == nil then raise('torch.File expected') end
+  local tn = o ~= nil and torch.typename(f)
+  if not (tn and tn:match('^torch%.%a*File$')) then
+    if method then
+      raise(string.format("bad argument #2 to '%s' (torch.File expected, got %s)", method,
+        torch.typename(f) or type(f)))
+    end
+    raise('torch.File expected')
+  end
   return o
 end
 
@@ -444,13 +453,13 @@ do
   local storage_write, storage_read = fpy.storage_write, fpy.storage_read
 
   local function tensor_write(self, file)
-    local has, err = tensor_write_header(fileobj(file), P2O[self])
+    local has, err = tensor_write_header(fileobj(file, 'write'), P2O[self])
     if has == nil then raise(err) end
     if has then file:writeObject(self:storage()) else file:writeObject(nil) end
   end
 
   local function tensor_read(self, file)
-    local hdr = read_checked(fileobj(file), tensor_read_header)
+    local hdr = read_checked(fileobj(file, 'read'), tensor_read_header)
     local st = file:readObject()
     local so = nil
     if st ~= nil then
@@ -461,8 +470,8 @@ do
     if ok == nil then raise(err) end
   end
 
-  local function storage_w(self, file) check(storage_write(fileobj(file), P2O[self])) end
-  local function storage_r(self, file) check(storage_read(fileobj(file), P2O[self])) end
+  local function storage_w(self, file) check(storage_write(fileobj(file, 'write'), P2O[self])) end
+  local function storage_r(self, file) check(storage_read(fileobj(file, 'read'), P2O[self])) end
 
   -- the constructor torch.<Short> at the time of the call (e.g. CUDA types exist once loaded)
   local function factory(name)
@@ -495,8 +504,8 @@ do
   local gmt = torch._metatables['torch.Generator']
   if gmt then
     local gw, gr = fpy.generator_write, fpy.generator_read
-    gmt.write = function(self, file) check(gw(fileobj(file), P2O[self])) end
-    gmt.read = function(self, file) check(gr(fileobj(file), P2O[self])) end
+    gmt.write = function(self, file) check(gw(fileobj(file, 'write'), P2O[self])) end
+    gmt.read = function(self, file) check(gr(fileobj(file, 'read'), P2O[self])) end
     gmt.__factory = function() return torch.Generator() end
   end
 end

@@ -222,7 +222,7 @@ def lua_procedure(fn):
         try:
             fn(*args)
         except Exception as e:  # noqa: BLE001
-            return error_text(e)
+            return failed(fn, args, e)[2]
     adapter.__name__ = getattr(fn, '__name__', 'adapter')
     adapter.__wrapped__ = fn
     return adapter

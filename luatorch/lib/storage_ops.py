@@ -62,7 +62,7 @@ def totable(s):
 
 @storage_method('string')
 def string(s, value=None):
-    """CharStorage/ByteStorage:string() -> bytes; :string(str) sets the contents."""
+    """storage:string([str]): its contents as a Lua string, or set from string str."""
     check(s.ttype.itemsize == 1, 'string() is only for Char and Byte storages')
     if value is None:
         return s.data.tobytes()

@@ -81,3 +81,16 @@ def test_the_fast_add_still_adds(rt):
 def test_nan_and_inf_index_nothing(rt, stmt, message):
     out = run_lua(rt, "io.write(tostring(select(2, pcall(function() %s end))))" % stmt)
     assert out.endswith(message), out
+
+
+@pytest.mark.parametrize('stmt,message', [
+    ("local s = torch.DoubleStorage(2); s:write(torch.Tensor(2))",
+     "bad argument #2 to 'write' (torch.File expected, got torch.DoubleTensor)"),
+    ("local s = torch.LongStorage(2); s:read(3)", "bad argument #2 to 'read' (torch.File expected, got number)"),
+    ("local t = torch.Tensor(2); t:write(torch.DoubleStorage(1))",
+     "bad argument #2 to 'write' (torch.File expected, got torch.DoubleStorage)"),
+    ("local t = torch.Tensor(2); t:read({})", "bad argument #2 to 'read' (torch.File expected, got table)"),
+])
+def test_write_and_read_want_a_file(rt, stmt, message):
+    out = run_lua(rt, "io.write(tostring(select(2, pcall(function() %s end))))" % stmt)
+    assert out.endswith(message), out
