@@ -165,8 +165,8 @@ def failed(fn, args, e):
         # Python could not even bind the arguments: say so as Torch's wrappers do
         e = invalid_args(args, _expected(fn))
     elif not isinstance(e, TorchError):
-        # an argument of the wrong kind: the function may name it (the nn kernels); else, when
-        # Python's message names the kind of one of the arguments, Torch's wrappers' error
+        # an argument of the wrong kind: the function may name it (the nn kernels); else
+        # Torch's wrappers' error for any of Python's own refusals of a value
         explain = getattr(fn, 'misuse', None)
         found = explain(fn, args, e) if explain is not None else None
         if found is None and (isinstance(e, (AttributeError, TypeError, ValueError,

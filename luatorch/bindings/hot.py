@@ -60,7 +60,7 @@ def fast_add(a, b):
     if tb is not Tensor and tb is not float and tb is not int:
         return False
     try:
-        if type(b) is Tensor:
+        if tb is Tensor:
             if a.ttype is not b.ttype or a.size != b.size:
                 pointwise.add(a, a, b)
                 return None

@@ -75,7 +75,8 @@ def misuse(fn, args, e):
 
     def named(x):       # whether x is the value of the wrong kind e names (any, if it names none)
         n = type(x).__name__
-        return culprit is None or n == culprit or n in ('str', 'bytes') and culprit in ('str', 'bytes')
+        return (culprit is None or n == culprit
+                or n in ('str', 'bytes') and culprit in ('str', 'bytes'))
 
     for i, a in slots:
         if type(a) is Tensor:
