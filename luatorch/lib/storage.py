@@ -21,6 +21,7 @@ class Storage:
 
     def __init__(self, ttype, n=0, data=None, view=False):
         """view=True: data is a view of another storage's buffer (not counted again)."""
+        self._nb = 0        # (counted below, once the buffer exists: __del__ reads it)
         self.ttype = ttype
         self._job = None    # deferred.py: a result still to be written into it
         self._watch = None  # deferred.py: a copy of it that pending jobs use (see Watched)
@@ -38,9 +39,8 @@ class Storage:
             _allocated(nb)
 
     def __del__(self):
-        nb = getattr(self, '_nb', 0)    # (0: __init__ failed before counting it)
-        if nb:
-            _freed(nb)
+        if self._nb:
+            _freed(self._nb)
 
     def size(self):
         return self.data.shape[0]
