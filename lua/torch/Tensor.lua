@@ -375,7 +375,7 @@ for _, mt in ipairs(tensor_mts) do
   local add, mul, cmul, fill, zero = mt.add, mt.mul, mt.cmul, mt.fill, mt.zero
   if add then
     mt.add = function(self, a, b, ...)
-      if b == nil and (type(a) == 'number' or P2O[a] ~= nil) then
+      if b == nil then
         local o = P2O[self]
         local g = small(o)
         if g then
